@@ -1,0 +1,1 @@
+"""The ``prongsai`` command line: thin wrappers over the library packages."""

@@ -1,0 +1,47 @@
+"""``prongsai``: one command, subcommands grouped by job."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
+os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
+
+from prongsai.commands import device, log, plan  # noqa: E402
+from prongsai.context import CliContext  # noqa: E402
+from surveys.home import resolve_home  # noqa: E402
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--home",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder holding all data of this installation "
+    "(else $PRONGSAI_HOME, else the platform's user data folder).",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["th", "en"]),
+    default=None,
+    help="Language of messages: th (default) or en; also $PRONGSAI_LANG.",
+)
+@click.version_option(package_name="prongsai")
+@click.pass_context
+def cli(ctx: click.Context, home: Path | None, lang: str | None) -> None:
+    """prongsai (โปร่งใส): queue tickets, ratings, forums and surveys for a Thai municipality's
+    anti-corruption plan, with a tamper-evident log on every device."""
+    chosen = lang or os.environ.get("PRONGSAI_LANG", "th")
+    ctx.obj = CliContext(home=resolve_home(home), lang=chosen if chosen in ("th", "en") else "th")
+
+
+cli.add_command(device.device)
+cli.add_command(log.verify)
+cli.add_command(plan.plan)
+
+
+def main() -> None:
+    cli(prog_name="prongsai")

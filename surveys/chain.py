@@ -1,0 +1,217 @@
+"""Verification of a device's hash chain: finds edits, deletions, insertions and reorderings.
+
+Works on records in the order they are stored, so the same rules serve a device's own log and,
+later, the central store's copy of it. Each problem names the event (its ``seq``), where it is
+stored, what is wrong, and is listed in storage order: the first one is the first bad event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from surveys.event import GENESIS, Event, EventError
+from surveys.log import StoredRecord, stored_records
+
+ProblemKind = Literal["unreadable", "malformed", "foreign", "edited", "missing", "inserted", "reordered", "broken"]
+
+EXPLAIN: dict[str, tuple[str, str]] = {
+    "unreadable": ("อ่านไม่ได้", "unreadable"),
+    "malformed": ("รูปแบบไม่ถูกต้อง", "malformed"),
+    "foreign": ("เป็นเหตุการณ์ของอุปกรณ์อื่น", "from another device"),
+    "edited": ("ถูกแก้ไข", "edited"),
+    "missing": ("หายไป", "missing"),
+    "inserted": ("ถูกแทรกเข้ามา", "inserted"),
+    "reordered": ("ลำดับถูกสลับ", "reordered"),
+    "broken": ("สายโซ่ขาด", "chain broken"),
+}
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    kind: ProblemKind
+    seq: int | None
+    where: str
+    detail: str
+    position: int  # index in storage order, to sort problems
+
+    def describe(self, lang: str = "en") -> str:
+        th, en = EXPLAIN[self.kind]
+        label = th if lang == "th" else en
+        event = f"seq {self.seq}" if self.seq is not None else "-"
+        return f"{event} ({self.where}): {label}: {self.detail}"
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    device: str | None
+    events: int
+    first_seq: int | None
+    last_seq: int | None
+    head: str
+    problems: tuple[ChainProblem, ...] = field(default_factory=tuple)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def first_problem(self) -> ChainProblem | None:
+        return self.problems[0] if self.problems else None
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "ok": self.ok,
+            "device": self.device,
+            "events": self.events,
+            "first_seq": self.first_seq,
+            "last_seq": self.last_seq,
+            "head": self.head,
+            "problems": [
+                {"kind": p.kind, "seq": p.seq, "where": p.where, "detail": p.detail} for p in self.problems
+            ],
+        }
+
+
+@dataclass
+class _Entry:
+    position: int
+    where: str
+    event: Event
+    hash_ok: bool
+
+
+def check_chain(
+    records: Iterable[StoredRecord],
+    device: str | None = None,
+    start_seq: int = 1,
+    start_prev: str = GENESIS,
+) -> ChainReport:
+    """Check that ``records`` form one whole chain from ``start_seq`` (whose ``prev`` is ``start_prev``)."""
+    problems: list[ChainProblem] = []
+    entries: list[_Entry] = []
+    for position, stored in enumerate(records):
+        if stored.record is None:
+            problems.append(ChainProblem("unreadable", None, stored.where, stored.error or "", position))
+            continue
+        try:
+            event = Event.from_dict(stored.record)
+        except EventError as exc:
+            seq = stored.record.get("seq") if isinstance(stored.record.get("seq"), int) else None
+            problems.append(ChainProblem("malformed", seq, stored.where, str(exc), position))
+            continue
+        if device is not None and event.device != device:
+            problems.append(
+                ChainProblem("foreign", event.seq, stored.where, f"belongs to device {event.device}", position)
+            )
+            continue
+        if stored.doc_id is not None and stored.doc_id != event.seq:
+            problems.append(
+                ChainProblem(
+                    "reordered", event.seq, stored.where,
+                    f"stored under number {stored.doc_id} but its seq is {event.seq}", position,
+                )
+            )
+        ok = event.hash_ok
+        if not ok:
+            problems.append(
+                ChainProblem(
+                    "edited", event.seq, stored.where,
+                    "its content no longer matches its hash: it was changed after it was written", position,
+                )
+            )
+        entries.append(_Entry(position, stored.where, event, ok))
+
+    genuine = _drop_inserted(entries, start_prev, problems)
+    problems.extend(_order_problems(genuine))
+    problems.extend(_gap_and_link_problems(genuine, start_seq, start_prev))
+
+    ordered = sorted(genuine, key=lambda e: e.event.seq)
+    problems.sort(key=lambda p: (p.position, p.seq or 0))
+    return ChainReport(
+        device=device,
+        events=len(entries),
+        first_seq=ordered[0].event.seq if ordered else None,
+        last_seq=ordered[-1].event.seq if ordered else None,
+        head=ordered[-1].event.hash if ordered else start_prev,
+        problems=tuple(problems),
+    )
+
+
+def _drop_inserted(entries: list[_Entry], start_prev: str, problems: list[ChainProblem]) -> list[_Entry]:
+    """Where two records claim one seq, keep the one the chain runs through; the other was inserted."""
+    by_seq: dict[int, list[_Entry]] = {}
+    for entry in entries:
+        by_seq.setdefault(entry.event.seq, []).append(entry)
+    hashes_by_seq = {seq: {e.event.hash for e in group} for seq, group in by_seq.items()}
+    prevs_by_seq = {seq: {e.event.prev for e in group} for seq, group in by_seq.items()}
+    inserted: set[int] = set()
+    for seq, group in by_seq.items():
+        if len(group) < 2:
+            continue
+
+        def fits(entry: _Entry, seq: int = seq) -> tuple[bool, bool, bool]:
+            before = entry.event.prev in hashes_by_seq.get(seq - 1, {start_prev} if seq == 1 else set())
+            after = entry.event.hash in prevs_by_seq.get(seq + 1, set())
+            return entry.hash_ok, before, after
+
+        keep = max(group, key=lambda e: (fits(e), -e.position))
+        for entry in group:
+            if entry is not keep:
+                inserted.add(id(entry))
+                problems.append(
+                    ChainProblem(
+                        "inserted", entry.event.seq, entry.where,
+                        f"a second event with seq {seq} that is not part of the chain", entry.position,
+                    )
+                )
+    return [e for e in entries if id(e) not in inserted]
+
+
+def _order_problems(entries: list[_Entry]) -> list[ChainProblem]:
+    problems: list[ChainProblem] = []
+    highest: _Entry | None = None
+    for entry in entries:
+        if highest is not None and entry.event.seq < highest.event.seq:
+            problems.append(
+                ChainProblem(
+                    "reordered", entry.event.seq, entry.where,
+                    f"stored after seq {highest.event.seq} ({highest.where})", entry.position,
+                )
+            )
+        elif highest is None or entry.event.seq > highest.event.seq:
+            highest = entry
+    return problems
+
+
+def _gap_and_link_problems(entries: list[_Entry], start_seq: int, start_prev: str) -> list[ChainProblem]:
+    problems: list[ChainProblem] = []
+    ordered = sorted(entries, key=lambda e: e.event.seq)
+    expected_seq, expected_prev = start_seq, start_prev
+    for entry in ordered:
+        event = entry.event
+        if event.seq > expected_seq:
+            gap = f"seq {expected_seq}" if event.seq == expected_seq + 1 else f"seq {expected_seq}–{event.seq - 1}"
+            problems.append(
+                ChainProblem("missing", expected_seq, entry.where, f"{gap} not found before this event", entry.position)
+            )
+        elif event.seq < expected_seq:  # below the start of this check: not ours to judge
+            continue
+        elif event.prev != expected_prev and entry.hash_ok:
+            problems.append(
+                ChainProblem(
+                    "broken", event.seq, entry.where,
+                    f"its prev does not match the hash of seq {event.seq - 1}: the event before it "
+                    "was replaced or rewritten with a new hash",
+                    entry.position,
+                )
+            )
+        expected_seq, expected_prev = event.seq + 1, event.hash
+    return problems
+
+
+def verify_log(folder: Path, device: str | None = None) -> ChainReport:
+    """Verify a device log as stored on disk (safe while its writer runs)."""
+    return check_chain(stored_records(folder), device)

@@ -1,0 +1,406 @@
+"""The device log: append-only, hash-chained, durable, one writer.
+
+Layout of a log folder::
+
+    writer.lock          held (flock) by the one process that writes this log
+    fold.lock            held shared by readers, exclusively while the writer folds
+    journal.jsonl        events appended since the last fold, one canonical JSON line each
+    days/2025-01-15.json the events of one Bangkok day, a TinyDB file (table "events", doc_id = seq)
+    torn/                the bytes of an interrupted append found at start-up, kept for inspection
+
+An append writes one line to the journal and fsyncs it: that is the moment it is durable, and
+``append`` returns only after it. Every ``fold_every`` events (and when the day changes, and on
+close) the journal is folded into the day files through :class:`AtomicJSONStorage` (temp file,
+fsync, rename, fsync the folder) and then emptied. A crash at any point leaves either the journal
+or the day file holding each acknowledged event; start-up folds what the journal still holds
+and drops only a torn last line, which no append had acknowledged.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import threading
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from tinydb import TinyDB
+from tinydb.table import Document
+
+from surveys.atomic import fsync_dir
+from surveys.event import BANGKOK, GENESIS, Event, EventError, JsonValue, make_event
+from surveys.lockfile import LockHeld, WriterLock, exclusive, shared, try_exclusive
+from surveys.storage import AtomicJSONStorage
+
+JOURNAL = "journal.jsonl"
+DAYS = "days"
+TORN = "torn"
+WRITER_LOCK = "writer.lock"
+FOLD_LOCK = "fold.lock"
+TABLE = "events"
+
+
+class LogError(Exception):
+    """The log can't do what was asked; the message says why and what to do."""
+
+
+class LogLocked(LogError):
+    """Another process is the writer of this log."""
+
+
+class LogDamaged(LogError):
+    """The stored log is not whole; run ``prongsai verify`` for the details."""
+
+
+class LogWriteError(LogError):
+    """An append could not be made durable (a full disk, say); nothing of it was kept."""
+
+
+@dataclass(frozen=True)
+class Draft:
+    """An event not yet appended: what happened, and optionally when."""
+
+    kind: str
+    body: Mapping[str, JsonValue] = field(default_factory=dict)
+    at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class StoredRecord:
+    """One record as found on disk, in storage order, for verification."""
+
+    where: str  # "days/2025-01-15.json #17" or "journal.jsonl line 3"
+    record: Mapping[str, Any] | None
+    error: str | None = None
+    doc_id: int | None = None
+
+
+def day_key(at: str) -> str:
+    """The Bangkok date of an event time, ``YYYY-MM-DD``."""
+    return datetime.fromisoformat(at).astimezone(BANGKOK).date().isoformat()
+
+
+class DeviceLog:
+    """The writer of one device's log. Use as a context manager, or call :meth:`close`."""
+
+    def __init__(self, folder: Path, device: str, *, fold_every: int = 64) -> None:
+        self.folder = Path(folder)
+        self.device = device
+        self.fold_every = fold_every
+        self._mutex = threading.Lock()
+        self._days = self.folder / DAYS
+        self._days.mkdir(parents=True, exist_ok=True)
+        fsync_dir(self.folder)
+        self._lock = WriterLock(self.folder / WRITER_LOCK)
+        try:
+            self._lock.acquire()
+        except LockHeld as exc:
+            raise LogLocked(
+                f"The log in {self.folder} is already open for writing by {exc.holder or 'another process'}. "
+                "Only one prongsai process may write a device's log: use that one (counters and "
+                "boards connect to it), or stop it first."
+            ) from None
+        self._journal_path = self.folder / JOURNAL
+        self._fd = -1
+        try:
+            self._fd = os.open(self._journal_path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
+            fsync_dir(self.folder)
+            self._pending: list[Event] = []
+            self._seq, self._head, self._last_day = self._load_head()
+            self._recover_journal()
+            self._try_fold()
+        except BaseException:
+            self._close_files()
+            raise
+
+    # -- public API ---------------------------------------------------------------------------
+
+    @property
+    def head(self) -> tuple[int, str]:
+        """``(seq, hash)`` of the last event; ``(0, GENESIS)`` for an empty log."""
+        return self._seq, self._head
+
+    def append(self, kind: str, body: Mapping[str, JsonValue] | None = None, at: datetime | None = None) -> Event:
+        """Append one event; returns once it is durable on disk."""
+        return self.append_many([Draft(kind, body or {}, at)])[0]
+
+    def append_many(self, drafts: Iterable[Draft]) -> list[Event]:
+        """Append events as one batch made durable by one fsync: all of them, or none."""
+        with self._mutex:
+            self._check_open()
+            seq, prev = self._seq, self._head
+            events: list[Event] = []
+            for draft in drafts:
+                seq += 1
+                event = make_event(self.device, seq, draft.kind, draft.body, prev, draft.at)
+                events.append(event)
+                prev = event.hash
+            if not events:
+                return []
+            self._write_journal(b"".join(e.encode() + b"\n" for e in events))
+            self._seq, self._head = seq, prev
+            self._pending.extend(events)
+            if len(self._pending) >= self.fold_every or self._crosses_day():
+                self._try_fold()
+            return events
+
+    def read(self, from_seq: int = 1) -> Iterator[Event]:
+        """The events from ``from_seq`` on, in order (those appended while reading may be left out)."""
+        with self._mutex:
+            pending = list(self._pending)
+            files = _day_files(self._days)
+        last = from_seq - 1
+        for event in _events_in_days(files, from_seq):
+            if event.seq > last:
+                last = event.seq
+                yield event
+        for event in pending:
+            if event.seq > last:
+                last = event.seq
+                yield event
+
+    def fold(self) -> None:
+        """Move the journal into the day files now (waits for readers)."""
+        with self._mutex:
+            self._check_open()
+            self._fold_pending()
+
+    def close(self) -> None:
+        with self._mutex:
+            if self._fd < 0:
+                return
+            with contextlib.suppress(OSError, LogError):
+                self._try_fold()
+            self._close_files()
+
+    def __enter__(self) -> DeviceLog:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    # -- internals ----------------------------------------------------------------------------
+
+    def _check_open(self) -> None:
+        if self._fd < 0:
+            raise LogError("the log is closed")
+
+    def _close_files(self) -> None:
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1
+        self._lock.release()
+
+    def _write_journal(self, data: bytes) -> None:
+        size = os.lseek(self._fd, 0, os.SEEK_END)
+        try:
+            view = memoryview(data)
+            while view:
+                written = os.write(self._fd, view)
+                view = view[written:]
+            os.fdatasync(self._fd) if hasattr(os, "fdatasync") else os.fsync(self._fd)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                os.ftruncate(self._fd, size)
+                os.fsync(self._fd)
+            raise LogWriteError(
+                f"Could not save to {self._journal_path}: {exc.strerror or exc}. Nothing of this "
+                "action was recorded. Free disk space (or replace the disk), then try again."
+            ) from exc
+
+    def _load_head(self) -> tuple[int, str, str]:
+        files = _day_files(self._days)
+        if not files:
+            return 0, GENESIS, ""
+        last_file = files[-1]
+        try:
+            docs = _read_day(last_file)
+        except (OSError, ValueError) as exc:
+            raise LogDamaged(
+                f"{last_file} can't be read ({exc}). The log can't be extended until it is "
+                "restored from a backup; run `prongsai verify` for details."
+            ) from None
+        if not docs:
+            return 0, GENESIS, ""
+        top = max(docs, key=lambda d: int(d["seq"]))
+        return int(top["seq"]), str(top["hash"]), last_file.stem
+
+    def _recover_journal(self) -> None:
+        raw = os.pread(self._fd, os.fstat(self._fd).st_size, 0)
+        whole_end = raw.rfind(b"\n") + 1  # after the last newline: an append that never returned
+        for number, line in enumerate(raw[:whole_end].split(b"\n")[:-1], start=1):
+            try:
+                event = Event.from_dict(json.loads(line))
+                if not event.hash_ok:
+                    raise EventError("its hash does not match its content")
+            except (ValueError, EventError) as exc:
+                raise LogDamaged(
+                    f"{self._journal_path} line {number} is damaged ({exc}); run `prongsai verify`."
+                ) from None
+            if event.seq <= self._seq:
+                continue  # folded already: a crash came between the fold and emptying the journal
+            if event.seq != self._seq + 1 or event.prev != self._head:
+                raise LogDamaged(
+                    f"{self._journal_path} line {number} (seq {event.seq}) does not follow seq "
+                    f"{self._seq}; run `prongsai verify`."
+                )
+            self._pending.append(event)
+            self._seq, self._head = event.seq, event.hash
+        if whole_end < len(raw):
+            self._keep_torn(raw[whole_end:])
+            os.ftruncate(self._fd, whole_end)
+            os.fsync(self._fd)
+
+    def _keep_torn(self, data: bytes) -> None:
+        torn = self.folder / TORN
+        torn.mkdir(exist_ok=True)
+        stamp = datetime.now(BANGKOK).strftime("%Y%m%dT%H%M%S%f")
+        (torn / f"journal-tail-{stamp}.bin").write_bytes(data)
+
+    def _crosses_day(self) -> bool:
+        return day_key(self._pending[-1].at) > day_key(self._pending[0].at)
+
+    def _try_fold(self) -> None:
+        """Fold unless a reader holds the fold lock; the journal keeps the events meanwhile."""
+        if not self._pending:
+            return
+        with try_exclusive(self.folder / FOLD_LOCK) as taken:
+            if taken:
+                self._fold_locked()
+
+    def _fold_pending(self) -> None:
+        if not self._pending:
+            return
+        with exclusive(self.folder / FOLD_LOCK):
+            self._fold_locked()
+
+    def _fold_locked(self) -> None:
+        groups: dict[str, list[Event]] = {}
+        day = self._last_day
+        for event in self._pending:
+            day = max(day, day_key(event.at))
+            groups.setdefault(day, []).append(event)
+        try:
+            for key, events in groups.items():
+                _write_day(self._days / f"{key}.json", events)
+        except (OSError, ValueError):
+            return  # the journal still holds every event; the next fold tries again
+        self._last_day = day
+        self._pending.clear()
+        os.ftruncate(self._fd, 0)
+        os.fsync(self._fd)
+
+
+def _day_files(days: Path) -> list[Path]:
+    return sorted(p for p in days.glob("*.json") if not p.name.startswith("."))
+
+
+def _read_day(path: Path) -> list[Document]:
+    with TinyDB(path, storage=AtomicJSONStorage, create_dirs=False) as db:
+        docs: list[Document] = db.table(TABLE).all()
+    return docs
+
+
+def _write_day(path: Path, events: Sequence[Event]) -> None:
+    with TinyDB(path, storage=AtomicJSONStorage) as db:
+        table = db.table(TABLE)
+        present = {doc.doc_id for doc in table.all()}
+        fresh = [Document(e.to_dict(), doc_id=e.seq) for e in events if e.seq not in present]
+        if fresh:
+            table.insert_multiple(fresh)
+
+
+def _first_seq(path: Path) -> int:
+    docs = _read_day(path)
+    return min((doc.doc_id for doc in docs), default=0)
+
+
+def _events_in_days(files: Sequence[Path], from_seq: int) -> Iterator[Event]:
+    # Day files hold consecutive seq ranges in name order: find the first file to read by bisection.
+    lo, hi = 0, len(files)
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if _first_seq(files[mid]) <= from_seq:
+            lo = mid
+        else:
+            hi = mid
+    for path in files[lo:]:
+        for doc in sorted(_read_day(path), key=lambda d: d.doc_id):
+            if doc.doc_id >= from_seq:
+                yield Event.from_dict(doc)
+
+
+def read_events(folder: Path, from_seq: int = 1) -> Iterator[Event]:
+    """Read a log that another process may be writing (holds the fold lock shared while reading)."""
+    folder = Path(folder)
+    if not (folder / DAYS).is_dir():
+        return
+    with shared(folder / FOLD_LOCK):
+        last = from_seq - 1
+        for event in _events_in_days(_day_files(folder / DAYS), from_seq):
+            if event.seq > last:
+                last = event.seq
+                yield event
+        for stored in _journal_records(folder / JOURNAL):
+            if stored.record is None:
+                raise LogDamaged(f"{folder / JOURNAL}: {stored.where}: {stored.error}")
+            event = Event.from_dict(stored.record)
+            if event.seq > last:
+                last = event.seq
+                yield event
+
+
+def stored_records(folder: Path) -> Iterator[StoredRecord]:
+    """Every record of a log as stored, in storage order (day files by name, then the journal).
+
+    Journal lines that repeat a folded event exactly (a crash between fold and emptying) are
+    skipped; an unterminated last journal line (an append in progress) is not a record.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        return
+    with shared(folder / FOLD_LOCK):
+        seen: dict[int, str] = {}
+        for path in _day_files(folder / DAYS):
+            name = f"{DAYS}/{path.name}"
+            try:
+                docs = _read_day(path)
+            except (OSError, ValueError) as exc:
+                yield StoredRecord(name, None, f"the file can't be read: {exc}")
+                continue
+            for position, doc in enumerate(docs, start=1):
+                record = dict(doc)
+                if isinstance(record.get("seq"), int):
+                    seen[record["seq"]] = str(record.get("hash"))
+                yield StoredRecord(f"{name} #{position}", record, None, doc.doc_id)
+        for stored in _journal_records(folder / JOURNAL):
+            rec = stored.record
+            if rec is not None and seen.get(rec.get("seq", -1)) == rec.get("hash"):
+                continue
+            yield stored
+
+
+def _journal_records(path: Path) -> Iterator[StoredRecord]:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return
+    lines = raw.split(b"\n")
+    for number, line in enumerate(lines[:-1], start=1):  # the part after the last newline is torn
+        where = f"{JOURNAL} line {number}"
+        try:
+            record = json.loads(line)
+        except ValueError as exc:
+            yield StoredRecord(where, None, f"unreadable line: {exc}")
+            continue
+        if not isinstance(record, dict):
+            yield StoredRecord(where, None, "not a JSON object")
+            continue
+        yield StoredRecord(where, record)
