@@ -10,9 +10,9 @@ import click
 os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
 os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
 
-from prongsai.commands import device, log, plan  # noqa: E402
-from prongsai.context import CliContext  # noqa: E402
-from surveys.home import resolve_home  # noqa: E402
+from prongsai.commands import device, log, plan
+from prongsai.context import CliContext
+from surveys.home import resolve_home
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

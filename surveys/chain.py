@@ -15,7 +15,9 @@ from typing import Literal
 from surveys.event import GENESIS, Event, EventError
 from surveys.log import StoredRecord, stored_records
 
-ProblemKind = Literal["unreadable", "malformed", "foreign", "edited", "missing", "inserted", "reordered", "broken"]
+ProblemKind = Literal[
+    "unreadable", "malformed", "foreign", "edited", "missing", "inserted", "reordered", "broken"
+]
 
 EXPLAIN: dict[str, tuple[str, str]] = {
     "unreadable": ("อ่านไม่ได้", "unreadable"),
@@ -81,6 +83,7 @@ class _Entry:
     where: str
     event: Event
     hash_ok: bool
+    doc_id: int | None
 
 
 def check_chain(
@@ -104,27 +107,36 @@ def check_chain(
             continue
         if device is not None and event.device != device:
             problems.append(
-                ChainProblem("foreign", event.seq, stored.where, f"belongs to device {event.device}", position)
-            )
-            continue
-        if stored.doc_id is not None and stored.doc_id != event.seq:
-            problems.append(
                 ChainProblem(
-                    "reordered", event.seq, stored.where,
-                    f"stored under number {stored.doc_id} but its seq is {event.seq}", position,
+                    "foreign", event.seq, stored.where, f"belongs to device {event.device}", position
                 )
             )
+            continue
         ok = event.hash_ok
         if not ok:
             problems.append(
                 ChainProblem(
-                    "edited", event.seq, stored.where,
-                    "its content no longer matches its hash: it was changed after it was written", position,
+                    "edited",
+                    event.seq,
+                    stored.where,
+                    "its content no longer matches its hash: it was changed after it was written",
+                    position,
                 )
             )
-        entries.append(_Entry(position, stored.where, event, ok))
+        entries.append(_Entry(position, stored.where, event, ok, stored.doc_id))
 
     genuine = _drop_inserted(entries, start_prev, problems)
+    problems.extend(
+        ChainProblem(
+            "reordered",
+            e.event.seq,
+            e.where,
+            f"stored under number {e.doc_id} but its seq is {e.event.seq}",
+            e.position,
+        )
+        for e in genuine
+        if e.doc_id is not None and e.doc_id != e.event.seq
+    )
     problems.extend(_order_problems(genuine))
     problems.extend(_gap_and_link_problems(genuine, start_seq, start_prev))
 
@@ -163,8 +175,11 @@ def _drop_inserted(entries: list[_Entry], start_prev: str, problems: list[ChainP
                 inserted.add(id(entry))
                 problems.append(
                     ChainProblem(
-                        "inserted", entry.event.seq, entry.where,
-                        f"a second event with seq {seq} that is not part of the chain", entry.position,
+                        "inserted",
+                        entry.event.seq,
+                        entry.where,
+                        f"a second event with seq {seq} that is not part of the chain",
+                        entry.position,
                     )
                 )
     return [e for e in entries if id(e) not in inserted]
@@ -177,8 +192,11 @@ def _order_problems(entries: list[_Entry]) -> list[ChainProblem]:
         if highest is not None and entry.event.seq < highest.event.seq:
             problems.append(
                 ChainProblem(
-                    "reordered", entry.event.seq, entry.where,
-                    f"stored after seq {highest.event.seq} ({highest.where})", entry.position,
+                    "reordered",
+                    entry.event.seq,
+                    entry.where,
+                    f"stored after seq {highest.event.seq} ({highest.where})",
+                    entry.position,
                 )
             )
         elif highest is None or entry.event.seq > highest.event.seq:
@@ -193,16 +211,24 @@ def _gap_and_link_problems(entries: list[_Entry], start_seq: int, start_prev: st
     for entry in ordered:
         event = entry.event
         if event.seq > expected_seq:
-            gap = f"seq {expected_seq}" if event.seq == expected_seq + 1 else f"seq {expected_seq}–{event.seq - 1}"
+            gap = (
+                f"seq {expected_seq}"
+                if event.seq == expected_seq + 1
+                else f"seq {expected_seq}–{event.seq - 1}"
+            )
             problems.append(
-                ChainProblem("missing", expected_seq, entry.where, f"{gap} not found before this event", entry.position)
+                ChainProblem(
+                    "missing", expected_seq, entry.where, f"{gap} not found before this event", entry.position
+                )
             )
         elif event.seq < expected_seq:  # below the start of this check: not ours to judge
             continue
         elif event.prev != expected_prev and entry.hash_ok:
             problems.append(
                 ChainProblem(
-                    "broken", event.seq, entry.where,
+                    "broken",
+                    event.seq,
+                    entry.where,
                     f"its prev does not match the hash of seq {event.seq - 1}: the event before it "
                     "was replaced or rewritten with a new hash",
                     entry.position,

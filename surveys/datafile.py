@@ -104,7 +104,9 @@ def parse_yaml(text: str, name: str, lang: str = "th") -> tuple[Any, Positions]:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         detail = " ".join(str(exc.problem or exc.context or "").split())
-        raise DataFileError([Problem(name, line, "", "yaml.syntax", _msg("yaml.syntax", lang, detail=detail))]) from None
+        raise DataFileError(
+            [Problem(name, line, "", "yaml.syntax", _msg("yaml.syntax", lang, detail=detail))]
+        ) from None
     if data is None:
         raise DataFileError([Problem(name, None, "", "file.empty", _msg("file.empty", lang))])
     return data, Positions(data)
@@ -182,13 +184,32 @@ def _msg(code: str, lang: str, **values: Any) -> str:
 
 
 _TYPE_ERRORS = {
-    "string_type", "int_type", "int_parsing", "int_from_float", "float_type", "float_parsing",
-    "bool_type", "bool_parsing", "list_type", "dict_type", "model_type", "model_attributes_type",
-    "tuple_type", "date_type", "date_parsing", "date_from_datetime_parsing",
+    "string_type",
+    "int_type",
+    "int_parsing",
+    "int_from_float",
+    "float_type",
+    "float_parsing",
+    "bool_type",
+    "bool_parsing",
+    "list_type",
+    "dict_type",
+    "model_type",
+    "model_attributes_type",
+    "tuple_type",
+    "date_type",
+    "date_parsing",
+    "date_from_datetime_parsing",
 }
 _RANGE_ERRORS = {
-    "greater_than", "greater_than_equal", "less_than", "less_than_equal", "too_short", "too_long",
-    "string_too_short", "string_too_long",
+    "greater_than",
+    "greater_than_equal",
+    "less_than",
+    "less_than_equal",
+    "too_short",
+    "too_long",
+    "string_too_short",
+    "string_too_long",
 }
 
 

@@ -62,9 +62,7 @@ def load_or_create_device(home: Path) -> Device:
         return load_device(home)
     home.mkdir(parents=True, exist_ok=True)
     private = Ed25519PrivateKey.generate()
-    public = private.public_key().public_bytes(
-        serialization.Encoding.Raw, serialization.PublicFormat.Raw
-    )
+    public = private.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     pem = private.private_bytes(
         serialization.Encoding.PEM,
         serialization.PrivateFormat.PKCS8,
@@ -97,14 +95,10 @@ def load_device(home: Path) -> Device:
     private = serialization.load_pem_private_key(pem, password=None)
     if not isinstance(private, Ed25519PrivateKey):
         raise DeviceError(f"{home / KEY_FILE} is not an Ed25519 key.")
-    derived = private.public_key().public_bytes(
-        serialization.Encoding.Raw, serialization.PublicFormat.Raw
-    )
+    derived = private.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     if derived != public or device_id_for(public) != device_id:
         raise DeviceError(
             f"{identity} does not match {home / KEY_FILE}: the identity was altered. "
             "Restore both files from the same backup."
         )
     return Device(device_id, public, private)
-
-

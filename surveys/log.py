@@ -125,7 +125,9 @@ class DeviceLog:
         """``(seq, hash)`` of the last event; ``(0, GENESIS)`` for an empty log."""
         return self._seq, self._head
 
-    def append(self, kind: str, body: Mapping[str, JsonValue] | None = None, at: datetime | None = None) -> Event:
+    def append(
+        self, kind: str, body: Mapping[str, JsonValue] | None = None, at: datetime | None = None
+    ) -> Event:
         """Append one event; returns once it is durable on disk."""
         return self.append_many([Draft(kind, body or {}, at)])[0]
 

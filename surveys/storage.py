@@ -16,7 +16,7 @@ from tinydb.storages import Storage
 from surveys.atomic import write_atomic
 
 
-class AtomicJSONStorage(Storage):  # type: ignore[misc]
+class AtomicJSONStorage(Storage):
     def __init__(self, path: str | Path, create_dirs: bool = True) -> None:
         super().__init__()
         self.path = Path(path)

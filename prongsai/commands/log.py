@@ -50,5 +50,9 @@ def verify(ctx: click.Context, as_json: bool) -> None:
     for problem in report.problems[1:20]:
         click.echo("  - " + problem.describe(cli.lang))
     if len(report.problems) > 20:
-        click.echo(cli.t(f"  … และอีก {len(report.problems) - 20} รายการ", f"  … and {len(report.problems) - 20} more"))
+        click.echo(
+            cli.t(
+                f"  … และอีก {len(report.problems) - 20} รายการ", f"  … and {len(report.problems) - 20} more"
+            )
+        )
     sys.exit(1)

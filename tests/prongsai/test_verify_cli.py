@@ -1,0 +1,142 @@
+"""`prongsai verify` on a real home folder: hand edits, deletions, insertions, swaps, broken files."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from prongsai.cli import cli
+from surveys.device import load_or_create_device
+from surveys.event import BANGKOK, hash_fields
+from surveys.home import log_dir
+from surveys.log import DeviceLog, Draft
+
+Doc = dict[str, Any]
+DAY1 = "2024-10-01"
+DAY2 = "2024-10-02"
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    device = load_or_create_device(tmp_path)
+    start = datetime(2024, 10, 1, 8, 30, tzinfo=BANGKOK)
+    drafts = [Draft("test.ping", {"n": i}, start + timedelta(hours=2 * i)) for i in range(12)]
+    with DeviceLog(log_dir(tmp_path), device.id) as log:
+        log.append_many(drafts)  # 8 events on 1 Oct, 4 on 2 Oct
+    return tmp_path
+
+
+def run(home: Path, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, ["--home", str(home), "--lang", "en", "verify", *args])
+    return result.exit_code, result.output
+
+
+def day_file(home: Path, day: str) -> Path:
+    return log_dir(home) / "days" / f"{day}.json"
+
+
+def edit_day(home: Path, day: str, change: Callable[[dict[str, Doc]], dict[str, Doc]]) -> None:
+    path = day_file(home, day)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["events"] = change(data["events"])
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
+def test_a_whole_log_verifies(home: Path) -> None:
+    code, out = run(home)
+    assert code == 0
+    assert "chain whole: 12 events (seq 1–12)" in out
+    code, out = run(home, "--json")
+    assert code == 0 and json.loads(out)["ok"] is True
+
+
+def edited(events: dict[str, Doc]) -> dict[str, Doc]:
+    events["3"]["body"]["n"] = 99
+    return events
+
+
+def edited_and_rehashed(events: dict[str, Doc]) -> dict[str, Doc]:
+    events["3"]["body"]["n"] = 99
+    events["3"]["hash"] = hash_fields(events["3"])
+    return events
+
+
+def deleted(events: dict[str, Doc]) -> dict[str, Doc]:
+    del events["5"]
+    return events
+
+
+def inserted(events: dict[str, Doc]) -> dict[str, Doc]:
+    fake = {**events["4"], "body": {"n": 1000}, "id": "0192aaaa-0000-7000-8000-000000000000"}
+    fake["hash"] = hash_fields(fake)
+    items = list(events.items())
+    return dict([*items[:4], ("100", fake), *items[4:]])
+
+
+def swapped(events: dict[str, Doc]) -> dict[str, Doc]:
+    items = list(events.items())
+    items[5], items[6] = items[6], items[5]
+    return dict(items)
+
+
+@pytest.mark.parametrize(
+    ("change", "kind", "seq", "words"),
+    [
+        (edited, "edited", 3, "no longer matches its hash"),
+        (edited_and_rehashed, "broken", 4, "does not match the hash of seq 3"),
+        (deleted, "missing", 5, "seq 5 not found"),
+        (inserted, "inserted", 4, "second event with seq 4"),
+        (swapped, "reordered", 6, "stored after seq 7"),
+    ],
+)
+def test_tampering_is_reported_naming_the_first_bad_event(
+    home: Path, change: Callable[[dict[str, Doc]], dict[str, Doc]], kind: str, seq: int, words: str
+) -> None:
+    edit_day(home, DAY1, change)
+    code, out = run(home, "--json")
+    assert code == 1
+    report = json.loads(out)
+    first = report["problems"][0]
+    assert (first["kind"], first["seq"]) == (kind, seq), report["problems"]
+    assert words in first["detail"]
+    assert f"days/{DAY1}.json" in first["where"]
+    code, text = run(home)
+    assert code == 1
+    assert f"first bad event: seq {seq}" in text
+
+
+def test_an_unreadable_day_file_is_named(home: Path) -> None:
+    day_file(home, DAY2).write_text('{"events": {"9": {"seq": 9', encoding="utf-8")
+    code, out = run(home, "--json")
+    assert code == 1
+    first = json.loads(out)["problems"][0]
+    assert first["kind"] == "unreadable"
+    assert first["where"] == f"days/{DAY2}.json"
+
+
+def test_a_deleted_day_file_shows_as_missing_events(home: Path) -> None:
+    day_file(home, DAY1).unlink()
+    code, out = run(home, "--json")
+    assert code == 1
+    first = json.loads(out)["problems"][0]
+    assert (first["kind"], first["seq"]) == ("missing", 1)
+    assert "seq 1–8 not found" in first["detail"]
+
+
+def test_thai_is_the_default_language(home: Path) -> None:
+    edit_day(home, DAY1, edited)
+    result = CliRunner().invoke(cli, ["--home", str(home), "verify"])
+    assert result.exit_code == 1
+    assert "สายโซ่ไม่ครบถ้วน" in result.output and "ถูกแก้ไข" in result.output
+
+
+def test_a_folder_without_a_device_says_so(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["--home", str(tmp_path / "nothing"), "--lang", "en", "verify"])
+    assert result.exit_code == 1
+    assert "no device in" in result.output and "--home" in result.output

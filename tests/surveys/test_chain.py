@@ -1,0 +1,93 @@
+"""Verification finds every kind of tampering: properties on generated chains."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from surveys.chain import check_chain
+from surveys.event import GENESIS, Event, hash_fields, make_event
+from surveys.log import StoredRecord
+
+
+def chain(n: int) -> list[Event]:
+    events, prev = [], GENESIS
+    for seq in range(1, n + 1):
+        event = make_event("dev-test", seq, "test.ping", {"n": seq}, prev)
+        events.append(event)
+        prev = event.hash
+    return events
+
+
+def records(events: list[Event]) -> list[StoredRecord]:
+    return [StoredRecord(f"#{i}", e.to_dict(), None, e.seq) for i, e in enumerate(events, start=1)]
+
+
+def rehash(event: Event) -> Event:
+    return replace(event, hash=hash_fields(event.to_dict()))
+
+
+@given(st.integers(min_value=0, max_value=40))
+def test_an_untouched_chain_verifies(n: int) -> None:
+    report = check_chain(records(chain(n)), "dev-test")
+    assert report.ok
+    assert report.events == n
+    assert report.last_seq == (n or None)
+
+
+@given(st.integers(min_value=2, max_value=30), st.data())
+def test_every_single_tampering_is_found(n: int, data: st.DataObject) -> None:
+    events = chain(n)
+    i = data.draw(st.integers(min_value=0, max_value=n - 1), label="index")
+    how = data.draw(st.sampled_from(["edit", "edit+rehash", "delete", "insert", "swap", "foreign"]))
+    if how == "edit":
+        events[i] = replace(events[i], body={"n": -1})
+        expected = {"edited"}
+    elif how == "edit+rehash":
+        events[i] = rehash(replace(events[i], body={"n": -1}))
+        expected = {"broken"} if i < n - 1 else set()  # the very last event: caught only by sync
+    elif how == "delete":
+        del events[i]
+        expected = {"missing"} if i < n - 1 else set()  # a cut tail: caught only against the central store
+    elif how == "insert":
+        fake = rehash(replace(events[i], body={"n": 999}, prev="f" * 64))
+        events.insert(i + 1, fake)
+        expected = {"inserted"}
+    elif how == "swap":
+        j = data.draw(st.integers(min_value=0, max_value=n - 1).filter(lambda j: j != i), label="other")
+        events[i], events[j] = events[j], events[i]
+        expected = {"reordered"}
+    else:
+        events[i] = rehash(replace(events[i], device="dev-other"))
+        expected = {"foreign"}
+    report = check_chain(records(events), "dev-test")
+    kinds = {p.kind for p in report.problems}
+    if expected:
+        assert expected <= kinds, (how, i, report.problems)
+    else:
+        assert report.ok or kinds <= {"missing", "broken"}
+
+
+def test_the_first_problem_is_the_first_bad_event_in_storage_order() -> None:
+    events = chain(10)
+    events[3] = replace(events[3], body={"n": 0})
+    del events[7]
+    report = check_chain(records(events), "dev-test")
+    assert [p.kind for p in report.problems] == ["edited", "missing"]
+    assert report.first_problem is not None and report.first_problem.seq == 4
+
+
+def test_unreadable_and_malformed_records_are_named() -> None:
+    events = chain(3)
+    stored = [
+        *records(events[:1]),
+        StoredRecord("days/2025-01-02.json", None, "the file can't be read: Expecting value"),
+        StoredRecord("journal.jsonl line 1", {"seq": 2, "kind": "x"}, None),
+        *records(events[2:]),
+    ]
+    report = check_chain(stored, "dev-test")
+    assert [p.kind for p in report.problems][:2] == ["unreadable", "malformed"]
+    assert "days/2025-01-02.json" in report.problems[0].where
+    assert "missing field" in report.problems[1].detail
