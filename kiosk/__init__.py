@@ -1,0 +1,1 @@
+"""Textual apps: the ticket kiosk, counter console, display board, forum and staff-survey runner."""

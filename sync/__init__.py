@@ -1,0 +1,1 @@
+"""Signed bundles, the LAN sync server and client, and the central store."""

@@ -1,0 +1,104 @@
+"""The device log as its users see it: appends, reads from a seq, day files, recovery."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from surveys.chain import verify_log
+from surveys.event import BANGKOK, GENESIS, EventError
+from surveys.log import DeviceLog, Draft, LogDamaged, read_events
+
+DEVICE = "dev-logtest"
+
+
+def test_appends_chain_and_number_events_from_one(tmp_path: Path) -> None:
+    with DeviceLog(tmp_path, DEVICE) as log:
+        assert log.head == (0, GENESIS)
+        first = log.append("ticket.issued", {"number": "A001"})
+        second = log.append("ticket.called", {"number": "A001", "counter": 1})
+    assert (first.seq, second.seq) == (1, 2)
+    assert first.prev == GENESIS and second.prev == first.hash
+    assert first.device == DEVICE and first.time.tzinfo is not None
+    assert first.id < second.id  # UUIDv7: time-ordered
+
+
+def test_one_file_per_bangkok_day_and_reading_from_any_seq(tmp_path: Path) -> None:
+    start = datetime(2024, 9, 29, 20, 0, tzinfo=BANGKOK)
+    drafts = [Draft("test.ping", {"n": i}, start + timedelta(hours=3 * i)) for i in range(40)]
+    with DeviceLog(tmp_path, DEVICE, fold_every=7) as log:
+        for draft in drafts[:20]:
+            log.append(draft.kind, draft.body, draft.at)
+        log.append_many(drafts[20:])
+        assert [e.seq for e in log.read(17)] == list(range(17, 41))
+    days = sorted(p.stem for p in (tmp_path / "days").glob("*.json"))
+    assert days[0] == "2024-09-29" and len(days) == 6
+    assert [e.seq for e in read_events(tmp_path, 1)] == list(range(1, 41))
+    assert [e.seq for e in read_events(tmp_path, 33)] == list(range(33, 41))
+    assert [e.body["n"] for e in read_events(tmp_path, 40)] == [39]
+    assert list(read_events(tmp_path, 41)) == []
+
+
+def test_a_clock_that_goes_back_never_reorders_the_day_files(tmp_path: Path) -> None:
+    late = datetime(2025, 1, 2, 9, 0, tzinfo=BANGKOK)
+    with DeviceLog(tmp_path, DEVICE, fold_every=1) as log:
+        log.append("test.ping", {}, late)
+        log.append("test.ping", {}, late - timedelta(days=1))  # the clock was set back
+        log.append("test.ping", {}, late + timedelta(days=1))
+    assert [e.seq for e in read_events(tmp_path)] == [1, 2, 3]
+    assert verify_log(tmp_path, DEVICE).ok
+
+
+def test_a_torn_last_journal_line_is_dropped_and_kept_aside(tmp_path: Path) -> None:
+    with DeviceLog(tmp_path, DEVICE, fold_every=1000) as log:
+        log.append_many([Draft("test.ping", {"n": i}) for i in range(5)])
+        journal = tmp_path / "journal.jsonl"
+        whole = journal.read_bytes()
+        log._close_files()  # simulate a crash: no fold, no clean close
+    journal.write_bytes(whole + b'{"id":"0192')  # an append that never returned
+    with DeviceLog(tmp_path, DEVICE) as log:
+        assert log.head[0] == 5
+        assert log.append("test.ping", {}).seq == 6
+    kept = list((tmp_path / "torn").iterdir())
+    assert len(kept) == 1 and kept[0].read_bytes() == b'{"id":"0192'
+    assert verify_log(tmp_path, DEVICE).ok
+
+
+def test_a_damaged_journal_line_is_refused_not_dropped(tmp_path: Path) -> None:
+    with DeviceLog(tmp_path, DEVICE, fold_every=1000) as log:
+        log.append_many([Draft("test.ping", {"n": i}) for i in range(3)])
+        log._close_files()
+    journal = tmp_path / "journal.jsonl"
+    lines = journal.read_bytes().split(b"\n")
+    record = json.loads(lines[1])
+    record["body"]["n"] = 42
+    lines[1] = json.dumps(record).encode()
+    journal.write_bytes(b"\n".join(lines))
+    with pytest.raises(LogDamaged, match=r"journal.jsonl line 2 is damaged \(its hash does not match"):
+        DeviceLog(tmp_path, DEVICE)
+    assert journal.read_bytes() == b"\n".join(lines), "a refused log must be left as it was"
+
+
+def test_a_crash_between_fold_and_emptying_the_journal_repeats_nothing(tmp_path: Path) -> None:
+    with DeviceLog(tmp_path, DEVICE, fold_every=1000) as log:
+        log.append_many([Draft("test.ping", {"n": i}) for i in range(4)])
+        saved = (tmp_path / "journal.jsonl").read_bytes()
+        log.fold()
+        log._close_files()
+    (tmp_path / "journal.jsonl").write_bytes(saved)  # as if the crash came before the truncation
+    assert verify_log(tmp_path, DEVICE).ok
+    with DeviceLog(tmp_path, DEVICE) as log:
+        assert [e.seq for e in log.read()] == [1, 2, 3, 4]
+        assert log.append("test.ping", {}).seq == 5
+
+
+def test_bad_bodies_are_refused_before_anything_is_written(tmp_path: Path) -> None:
+    with DeviceLog(tmp_path, DEVICE) as log:
+        log.append("test.ping", {})
+        with pytest.raises(EventError, match="floats"):
+            log.append_many([Draft("test.ping", {}), Draft("rating.given", {"score": 4.5})])
+        assert log.head[0] == 1
+        assert log.append("test.ping", {}).seq == 2
