@@ -38,12 +38,14 @@ class ChainProblem:
     where: str
     detail: str
     position: int  # index in storage order, to sort problems
+    detail_th: str = ""
 
     def describe(self, lang: str = "en") -> str:
         th, en = EXPLAIN[self.kind]
         label = th if lang == "th" else en
+        detail = self.detail_th if lang == "th" and self.detail_th else self.detail
         event = f"seq {self.seq}" if self.seq is not None else "-"
-        return f"{event} ({self.where}): {label}: {self.detail}"
+        return f"{event} ({self.where}): {label}: {detail}"
 
 
 @dataclass(frozen=True)
@@ -97,18 +99,34 @@ def check_chain(
     entries: list[_Entry] = []
     for position, stored in enumerate(records):
         if stored.record is None:
-            problems.append(ChainProblem("unreadable", None, stored.where, stored.error or "", position))
+            problems.append(
+                ChainProblem(
+                    "unreadable",
+                    None,
+                    stored.where,
+                    stored.error or "",
+                    position,
+                    f"อ่านไม่ได้ ({stored.error})",
+                )
+            )
             continue
         try:
             event = Event.from_dict(stored.record)
         except EventError as exc:
             seq = stored.record.get("seq") if isinstance(stored.record.get("seq"), int) else None
-            problems.append(ChainProblem("malformed", seq, stored.where, str(exc), position))
+            problems.append(
+                ChainProblem("malformed", seq, stored.where, str(exc), position, f"ไม่ใช่เหตุการณ์ที่ถูกต้อง ({exc})")
+            )
             continue
         if device is not None and event.device != device:
             problems.append(
                 ChainProblem(
-                    "foreign", event.seq, stored.where, f"belongs to device {event.device}", position
+                    "foreign",
+                    event.seq,
+                    stored.where,
+                    f"belongs to device {event.device}",
+                    position,
+                    f"เป็นของอุปกรณ์ {event.device}",
                 )
             )
             continue
@@ -121,6 +139,7 @@ def check_chain(
                     stored.where,
                     "its content no longer matches its hash: it was changed after it was written",
                     position,
+                    "เนื้อหาไม่ตรงกับแฮช: มีการเปลี่ยนแปลงหลังจากบันทึกแล้ว",
                 )
             )
         entries.append(_Entry(position, stored.where, event, ok, stored.doc_id))
@@ -133,6 +152,7 @@ def check_chain(
             e.where,
             f"stored under number {e.doc_id} but its seq is {e.event.seq}",
             e.position,
+            f"เก็บไว้ในลำดับที่ {e.doc_id} แต่เลขลำดับ (seq) ของเหตุการณ์คือ {e.event.seq}",
         )
         for e in genuine
         if e.doc_id is not None and e.doc_id != e.event.seq
@@ -180,6 +200,7 @@ def _drop_inserted(entries: list[_Entry], start_prev: str, problems: list[ChainP
                         entry.where,
                         f"a second event with seq {seq} that is not part of the chain",
                         entry.position,
+                        f"มีเหตุการณ์ seq {seq} ซ้ำอีกรายการ ซึ่งไม่อยู่ในสายโซ่",
                     )
                 )
     return [e for e in entries if id(e) not in inserted]
@@ -197,6 +218,7 @@ def _order_problems(entries: list[_Entry]) -> list[ChainProblem]:
                     entry.where,
                     f"stored after seq {highest.event.seq} ({highest.where})",
                     entry.position,
+                    f"ถูกเก็บไว้หลัง seq {highest.event.seq} ({highest.where})",
                 )
             )
         elif highest is None or entry.event.seq > highest.event.seq:
@@ -218,7 +240,12 @@ def _gap_and_link_problems(entries: list[_Entry], start_seq: int, start_prev: st
             )
             problems.append(
                 ChainProblem(
-                    "missing", expected_seq, entry.where, f"{gap} not found before this event", entry.position
+                    "missing",
+                    expected_seq,
+                    entry.where,
+                    f"{gap} not found before this event",
+                    entry.position,
+                    f"ไม่พบ {gap} ก่อนเหตุการณ์นี้",
                 )
             )
         elif event.seq < expected_seq:  # below the start of this check: not ours to judge
@@ -232,6 +259,7 @@ def _gap_and_link_problems(entries: list[_Entry], start_seq: int, start_prev: st
                     f"its prev does not match the hash of seq {event.seq - 1}: the event before it "
                     "was replaced or rewritten with a new hash",
                     entry.position,
+                    f"ค่า prev ไม่ตรงกับแฮชของ seq {event.seq - 1}: เหตุการณ์ก่อนหน้าถูกแทนที่หรือแก้ไขแล้วคำนวณแฮชใหม่",
                 )
             )
         expected_seq, expected_prev = event.seq + 1, event.hash
