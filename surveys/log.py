@@ -313,10 +313,13 @@ def _read_day(path: Path) -> list[Document]:
 def _write_day(path: Path, events: Sequence[Event]) -> None:
     with TinyDB(path, storage=AtomicJSONStorage) as db:
         table = db.table(TABLE)
-        present = {doc.doc_id for doc in table.all()}
-        fresh = [Document(e.to_dict(), doc_id=e.seq) for e in events if e.seq not in present]
-        if fresh:
-            table.insert_multiple(fresh)
+        try:
+            table.insert_multiple(Document(e.to_dict(), doc_id=e.seq) for e in events)
+        except ValueError:  # some were folded before a crash emptied the journal: add the rest
+            present = {doc.doc_id for doc in table.all()}
+            fresh = [Document(e.to_dict(), doc_id=e.seq) for e in events if e.seq not in present]
+            if fresh:
+                table.insert_multiple(fresh)
 
 
 def _first_seq(path: Path) -> int:
