@@ -118,8 +118,7 @@ InstrumentId = Annotated[
         _INSTRUMENT_ID,
         "id.invalid",
         "รหัสแบบสอบถามต้องเป็นอักษรอังกฤษตัวเล็กหรือตัวเลข คั่นด้วย - เช่น service-satisfaction",
-        "an instrument id is lower-case English letters or digits joined by -, "
-        "e.g. service-satisfaction",
+        "an instrument id is lower-case English letters or digits joined by -, e.g. service-satisfaction",
     ),
 ]
 ChoiceValue = Annotated[
@@ -458,7 +457,13 @@ def _from_data(data: Any, positions: Positions, name: str, lang: str) -> Instrum
     with _deferred_document_rules():
         instrument = validate(Instrument, data, positions, name, lang)
     problems = [
-        Problem(name, positions.line(rule.path), field_name(rule.path), rule.code, rule.th if lang == "th" else rule.en)
+        Problem(
+            name,
+            positions.line(rule.path),
+            field_name(rule.path),
+            rule.code,
+            rule.th if lang == "th" else rule.en,
+        )
         for rule in document_rules(instrument)
     ]
     if problems:

@@ -20,7 +20,9 @@ def test_the_core_runs_without_textual_tinydb_leaks_or_pandas() -> None:
         "    importlib.import_module(m.name)\n"
         "print(sorted(n for n in ('textual', 'pandas') if n in sys.modules))\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
     assert result.stdout.strip() == "[]"
 
 
