@@ -213,22 +213,52 @@ _RANGE_ERRORS = {
 }
 
 
+_TYPE_NAMES: dict[str, tuple[str, str]] = {
+    "string": ("ข้อความ", "text"),
+    "int": ("จำนวนเต็ม", "a whole number"),
+    "float": ("ตัวเลข", "a number"),
+    "bool": ("true หรือ false", "true or false"),
+    "list": ("รายการ (ขึ้นต้นแต่ละบรรทัดด้วย - )", "a list (one '- ' line per entry)"),
+    "tuple": ("รายการ (ขึ้นต้นแต่ละบรรทัดด้วย - )", "a list (one '- ' line per entry)"),
+    "dict": ("ชุดข้อมูลแบบ ชื่อ: ค่า", "a set of 'name: value' fields"),
+    "model": ("ชุดข้อมูลแบบ ชื่อ: ค่า", "a set of 'name: value' fields"),
+    "date": ("วันที่ (YYYY-MM-DD)", "a date (YYYY-MM-DD)"),
+}
+_BOUNDS: dict[str, tuple[str, str, str]] = {
+    "greater_than": ("gt", "ต้องมากกว่า {}", "must be greater than {}"),
+    "greater_than_equal": ("ge", "ต้องไม่น้อยกว่า {}", "must be at least {}"),
+    "less_than": ("lt", "ต้องน้อยกว่า {}", "must be less than {}"),
+    "less_than_equal": ("le", "ต้องไม่เกิน {}", "must be at most {}"),
+    "too_short": ("min_length", "ต้องมีอย่างน้อย {} รายการ", "needs at least {} entries"),
+    "too_long": ("max_length", "มีได้ไม่เกิน {} รายการ", "may have at most {} entries"),
+    "string_too_short": ("min_length", "ต้องยาวอย่างน้อย {} ตัวอักษร", "must be at least {} characters"),
+    "string_too_long": ("max_length", "ยาวได้ไม่เกิน {} ตัวอักษร", "may be at most {} characters"),
+}
+
+
 def _pydantic_message(kind: str, error: Any, lang: str) -> tuple[str, str]:
     got = error.get("input")
+    ctx = error.get("ctx") or {}
     detail = error.get("msg", "")
+    th = lang == "th"
     if kind == "missing":
         return "field.missing", _msg("field.missing", lang)
     if kind == "extra_forbidden":
         return "field.unknown", _msg("field.unknown", lang)
     if kind in ("literal_error", "enum", "union_tag_invalid"):
-        ctx = error.get("ctx") or {}
         expected = ctx.get("expected") or ctx.get("expected_tags") or ""
         if kind == "union_tag_invalid":
             got = ctx.get("tag", got)
         return "field.choice", _msg("field.choice", lang, expected=expected, got=got)
     if kind in _TYPE_ERRORS:
+        name = _TYPE_NAMES.get(kind.split("_")[0] if not kind.startswith("model") else "model")
+        if name is not None:
+            detail = f"ต้องเป็น{name[0]}" if th else f"must be {name[1]}"
         return "field.type", _msg("field.type", lang, detail=detail, got=_short(got))
     if kind in _RANGE_ERRORS:
+        key, th_text, en_text = _BOUNDS[kind]
+        if key in ctx:
+            detail = (th_text if th else en_text).format(ctx[key])
         return "field.range", _msg("field.range", lang, detail=detail, got=_short(got))
     return "field.invalid", _msg("field.invalid", lang, detail=detail)
 
