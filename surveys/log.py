@@ -166,6 +166,21 @@ class DeviceLog:
                 last = event.seq
                 yield event
 
+    def read_days(self, since_day: str) -> Iterator[Event]:
+        """The events stored under Bangkok days from ``since_day`` (YYYY-MM-DD) on, in order."""
+        with self._mutex:
+            pending = list(self._pending)
+            files = [p for p in _day_files(self._days) if p.stem >= since_day]
+        last = 0
+        for path in files:
+            for doc in sorted(_read_day(path), key=lambda d: d.doc_id):
+                last = doc.doc_id
+                yield Event.from_dict(doc)
+        for event in pending:
+            if event.seq > last and day_key(event.at) >= since_day:
+                last = event.seq
+                yield event
+
     def fold(self) -> None:
         """Move the journal into the day files now (waits for readers)."""
         with self._mutex:

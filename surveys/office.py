@@ -1,0 +1,539 @@
+"""The office: the one process that owns a device's log and runs the queue on it.
+
+The kiosk, the counter consoles and the board call these methods, in the same process (all-in-one
+mode) or over the office LAN through ``sync.office_server`` (each terminal a separate process, never
+a second writer). Every method checks the request against the folded state and the written policy,
+appends the events that record it, and returns a plain value; a request that can't be done raises
+:class:`OfficeError` with a code and a message in Thai and English.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Protocol
+
+import uuid6
+
+from surveys.answers import validate_answers
+from surveys.device import load_or_create_device
+from surveys.event import BANGKOK, Event, JsonValue
+from surveys.home import log_dir
+from surveys.instruments import builtin_instruments
+from surveys.log import DeviceLog, Draft
+from surveys.queue import CALLED, DONE, SERVING, Call, QueueState, Ticket, expected_next, fold
+from surveys.settings import Settings
+from surveys.token import CodeError, code_matches, make_code, parse_code, token_key
+
+MAX_FAILED_CODES = 5  # wrong codes for one ticket number in a day before it is locked
+
+
+class OfficeError(Exception):
+    def __init__(self, code: str, th: str, en: str) -> None:
+        super().__init__(en)
+        self.code = code
+        self.th = th
+        self.en = en
+
+    def message(self, lang: str) -> str:
+        return self.th if lang == "th" else self.en
+
+
+class RatingRefused(OfficeError):
+    """A rating attempt that is refused and logged (unknown code, second rating, too fast …)."""
+
+
+@dataclass(frozen=True)
+class Reservation:
+    ticket: str
+    service: str
+    number: str
+    priority: str | None
+    code: str
+    at: str
+    ahead: int
+
+
+@dataclass(frozen=True)
+class CounterView:
+    counter: int
+    ticket: str | None
+    number: str | None
+    service: str | None
+    status: str | None  # called / serving
+
+
+@dataclass(frozen=True)
+class OfficeView:
+    """A snapshot for screens: who waits, who is at which counter, the last calls."""
+
+    version: int
+    day: str
+    waiting: Mapping[str, tuple[tuple[str, str | None], ...]]  # service → ((number, priority group), …)
+    counters: tuple[CounterView, ...]
+    last_calls: tuple[Call, ...]
+    issued_today: int
+    served_today: int
+    next_by_counter: Mapping[int, str | None] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RatingSession:
+    ticket: str
+    number: str
+    service: str
+    instrument: str
+    opened_at: str
+
+
+class Office(Protocol):
+    """What the screens use: :class:`LocalOffice` in one process, ``sync.office_client.RemoteOffice``
+    over the LAN. Every method may raise :class:`OfficeError` (or :class:`RatingRefused`)."""
+
+    settings: Settings
+
+    def snapshot(self) -> OfficeView: ...
+    def wait_for_change(self, version: int, timeout: float) -> OfficeView: ...
+    def reserve_ticket(self, service: str, priority: str | None = None) -> Reservation: ...
+    def confirm_ticket(self, ticket_id: str, printer: str) -> Ticket: ...
+    def ticket_print_failed(self, ticket_id: str, error: str, printer: str) -> None: ...
+    def ticket_reprinted(self, ticket_id: str, printer: str) -> None: ...
+    def ticket_code(self, ticket_id: str) -> str: ...
+    def call_next(self, counter: int) -> Ticket | None: ...
+    def call_ticket(
+        self, counter: int, number: str, reason: str | None, pin: str | None = None
+    ) -> Ticket: ...
+    def recall(self, counter: int) -> Ticket: ...
+    def no_show(self, counter: int) -> Ticket: ...
+    def start(self, counter: int) -> Ticket: ...
+    def finish(self, counter: int) -> Ticket: ...
+    def transfer(self, counter: int, to_service: str) -> Ticket: ...
+    def open_rating(self, typed: str) -> RatingSession: ...
+    def submit_rating(
+        self, session: RatingSession, answers: Mapping[str, JsonValue], elapsed_ms: int
+    ) -> None: ...
+    def close(self) -> None: ...
+
+
+def _msg(code: str, th: str, en: str) -> OfficeError:
+    return OfficeError(code, th, en)
+
+
+class LocalOffice:
+    """Owns the device log of ``home`` (the only writer) and keeps the queue state in memory."""
+
+    def __init__(
+        self,
+        home: Path,
+        settings: Settings,
+        *,
+        clock: Callable[[], datetime] | None = None,
+        fold_every: int = 64,
+    ) -> None:
+        self.home = home
+        self.settings = settings
+        self._clock = clock or (lambda: datetime.now(BANGKOK))
+        self.device = load_or_create_device(home)
+        self._key = token_key(self.device)
+        self._log = DeviceLog(log_dir(home), self.device.id, fold_every=fold_every)
+        self._lock = threading.RLock()
+        self._changed = threading.Condition(self._lock)
+        since = (self._now() - timedelta(minutes=settings.rating_window_minutes) - timedelta(days=1)).date()
+        self.state: QueueState = fold(self._log.read_days(since.isoformat()))
+        self._failed_codes: dict[tuple[str, int, int], int] = {}
+        self._instruments = builtin_instruments()
+
+    # -- plumbing -----------------------------------------------------------------------------
+
+    def _now(self) -> datetime:
+        return self._clock().astimezone(BANGKOK)
+
+    def _day(self) -> str:
+        return self._now().date().isoformat()
+
+    def _append(self, *drafts: Draft) -> list[Event]:
+        events = self._log.append_many(drafts)
+        for event in events:
+            self.state.apply(event)
+        self._changed.notify_all()
+        return events
+
+    def _draft(self, kind: str, body: dict[str, JsonValue]) -> Draft:
+        return Draft(kind, body, self._now())
+
+    def close(self) -> None:
+        with self._lock:
+            self._log.close()
+
+    @property
+    def log(self) -> DeviceLog:
+        return self._log
+
+    # -- screens ------------------------------------------------------------------------------
+
+    def snapshot(self) -> OfficeView:
+        with self._lock:
+            day = self._day()
+            state = self.state
+            waiting = {
+                s.id: tuple((t.number, t.priority) for t in state.waiting([s.id], day))
+                for s in self.settings.services
+            }
+            counters = []
+            nexts: dict[int, str | None] = {}
+            for counter in self.settings.counters:
+                at = state.at_counter(counter.number, day)
+                counters.append(
+                    CounterView(
+                        counter.number,
+                        at.id if at else None,
+                        at.number if at else None,
+                        at.service if at else None,
+                        at.status if at else None,
+                    )
+                )
+                nxt = expected_next(state, self.settings, counter.number, day)
+                nexts[counter.number] = nxt.number if nxt else None
+            todays = [t for t in state.tickets.values() if t.day == day and t.issued]
+            return OfficeView(
+                version=state.version,
+                day=day,
+                waiting=waiting,
+                counters=tuple(counters),
+                last_calls=tuple(c for c in state.calls[-10:] if c.at[:10] == day),
+                issued_today=len(todays),
+                served_today=sum(1 for t in todays if t.status == DONE),
+                next_by_counter=nexts,
+            )
+
+    def wait_for_change(self, version: int, timeout: float) -> OfficeView:
+        """Block until the state moves past ``version`` (or ``timeout`` seconds), then snapshot."""
+        with self._lock:
+            self._changed.wait_for(lambda: self.state.version > version, timeout=timeout)
+            return self.snapshot()
+
+    # -- the kiosk ----------------------------------------------------------------------------
+
+    def reserve_ticket(self, service: str, priority: str | None = None) -> Reservation:
+        """Take the next number of the day for ``service`` (durably) before the ticket is printed."""
+        if service not in self.settings.by_id:
+            raise _msg("unknown_service", f"ไม่มีบริการ {service}", f"there is no service {service!r}")
+        if priority is not None and priority not in {g.id for g in self.settings.priority.groups}:
+            raise _msg("unknown_priority", f"ไม่มีกลุ่ม {priority}", f"unknown priority group {priority!r}")
+        with self._lock:
+            day = self._day()
+            serial = self.state.next_serial(service, day)
+            if serial > 999:
+                raise _msg(
+                    "numbers_exhausted",
+                    "บัตรคิวของบริการนี้หมดแล้วสำหรับวันนี้ (999 ใบ)",
+                    "this service has issued all 999 numbers today",
+                )
+            spec = self.settings.service(service)
+            ticket_id = str(uuid6.uuid7())
+            number = f"{spec.prefix}{serial:03d}"
+            ahead = len(self.state.waiting([service], day))
+            (event,) = self._append(
+                self._draft(
+                    "ticket.reserved",
+                    {
+                        "ticket": ticket_id,
+                        "service": service,
+                        "number": number,
+                        "serial": serial,
+                        "priority": priority,
+                    },
+                )
+            )
+            code = make_code(self._key, ticket_id, self.settings.service_digit(service), serial)
+            return Reservation(ticket_id, service, number, priority, str(code), event.at, ahead)
+
+    def confirm_ticket(self, ticket_id: str, printer: str) -> Ticket:
+        """The ticket was printed: from now on it counts and waits in the queue."""
+        with self._lock:
+            ticket = self._ticket(ticket_id)
+            if ticket.issued:
+                raise _msg("already_issued", "บัตรนี้ออกแล้ว", "this ticket was already issued")
+            self._append(
+                self._draft(
+                    "ticket.issued",
+                    {
+                        "ticket": ticket_id,
+                        "service": ticket.service,
+                        "number": ticket.number,
+                        "printer": printer,
+                    },
+                )
+            )
+            return self.state.tickets[ticket_id]
+
+    def ticket_print_failed(self, ticket_id: str, error: str, printer: str) -> None:
+        with self._lock:
+            ticket = self._ticket(ticket_id)
+            self._append(
+                self._draft(
+                    "ticket.print_failed",
+                    {
+                        "ticket": ticket_id,
+                        "service": ticket.service,
+                        "number": ticket.number,
+                        "error": error[:500],
+                        "printer": printer,
+                    },
+                )
+            )
+
+    def ticket_reprinted(self, ticket_id: str, printer: str) -> None:
+        with self._lock:
+            self._ticket(ticket_id)
+            self._append(self._draft("ticket.reprinted", {"ticket": ticket_id, "printer": printer}))
+
+    def ticket_code(self, ticket_id: str) -> str:
+        with self._lock:
+            ticket = self._ticket(ticket_id)
+            return str(make_code(self._key, ticket.id, self._digit_of(ticket), ticket.serial))
+
+    def _ticket(self, ticket_id: str) -> Ticket:
+        ticket = self.state.tickets.get(ticket_id)
+        if ticket is None:
+            raise _msg("unknown_ticket", "ไม่พบบัตรคิวนี้", f"no ticket {ticket_id}")
+        return ticket
+
+    # -- the counters -------------------------------------------------------------------------
+
+    def _check_counter(self, counter: int) -> None:
+        if counter not in {c.number for c in self.settings.counters}:
+            raise _msg("unknown_counter", f"ไม่มีช่องบริการที่ {counter}", f"there is no counter {counter}")
+
+    def _current(self, counter: int) -> Ticket:
+        ticket = self.state.at_counter(counter, self._day())
+        if ticket is None:
+            raise _msg("no_ticket", "ยังไม่ได้เรียกคิว", "no ticket has been called at this counter")
+        return ticket
+
+    def _free(self, counter: int) -> None:
+        current = self.state.at_counter(counter, self._day())
+        if current is not None:
+            raise _msg(
+                "counter_busy",
+                f"คิว {current.number} ยังค้างอยู่ กด เสร็จสิ้น / ไม่มาตามเรียก / โอน ก่อนเรียกคิวใหม่",
+                f"ticket {current.number} is still open: finish it, mark it no-show or transfer it first",
+            )
+
+    def call_next(self, counter: int) -> Ticket | None:
+        """Call the ticket the policy puts next for this counter (None when nobody waits)."""
+        with self._lock:
+            self._check_counter(counter)
+            self._free(counter)
+            nxt = expected_next(self.state, self.settings, counter, self._day())
+            if nxt is None:
+                return None
+            self._append(
+                self._draft(
+                    "ticket.called",
+                    {
+                        "ticket": nxt.id,
+                        "number": nxt.number,
+                        "counter": counter,
+                        "expected": nxt.id,
+                        "in_order": True,
+                        "reason": None,
+                        "approved": None,
+                    },
+                )
+            )
+            return self.state.tickets[nxt.id]
+
+    def call_ticket(self, counter: int, number: str, reason: str | None, pin: str | None = None) -> Ticket:
+        """Call a given ticket. If it is not the policy's next, a reason (and maybe a PIN) is required."""
+        with self._lock:
+            self._check_counter(counter)
+            self._free(counter)
+            day = self._day()
+            ticket = self.state.find_number(number, day)
+            if ticket is None or ticket.status != "waiting":
+                raise _msg("not_waiting", f"คิว {number} ไม่ได้รออยู่", f"ticket {number} is not waiting")
+            if ticket.service not in self.settings.services_of_counter(counter):
+                raise _msg(
+                    "wrong_counter",
+                    f"ช่องบริการ {counter} ไม่ได้ให้บริการ {ticket.number}",
+                    f"counter {counter} does not serve ticket {ticket.number}'s service",
+                )
+            nxt = expected_next(self.state, self.settings, counter, day)
+            in_order = nxt is not None and nxt.id == ticket.id
+            approved = None
+            if not in_order:
+                if reason is None or self.settings.reason(reason) is None:
+                    raise _msg(
+                        "reason_required",
+                        f"คิวถัดไปตามลำดับคือ {nxt.number if nxt else '-'}: การเรียกข้ามคิวต้องเลือกเหตุผล",
+                        f"the next ticket in order is {nxt.number if nxt else '-'}: calling out of order "
+                        "needs a reason from the list",
+                    )
+                if self.settings.second_pin_for_out_of_order:
+                    if not pin or not self.settings.pin_ok(pin):
+                        raise _msg(
+                            "pin_required",
+                            "การเรียกข้ามคิวต้องใช้ PIN ของเจ้าหน้าที่อีกคน",
+                            "calling out of order needs a second staff member's PIN",
+                        )
+                    approved = "pin"
+            self._append(
+                self._draft(
+                    "ticket.called",
+                    {
+                        "ticket": ticket.id,
+                        "number": ticket.number,
+                        "counter": counter,
+                        "expected": nxt.id if nxt else None,
+                        "in_order": in_order,
+                        "reason": None if in_order else reason,
+                        "approved": approved,
+                    },
+                )
+            )
+            return self.state.tickets[ticket.id]
+
+    def _step(self, counter: int, kind: str, allowed: tuple[str, ...], extra: dict[str, JsonValue]) -> Ticket:
+        with self._lock:
+            self._check_counter(counter)
+            ticket = self._current(counter)
+            if ticket.status not in allowed:
+                raise _msg(
+                    "wrong_step",
+                    f"คิว {ticket.number} อยู่ในสถานะ {ticket.status}",
+                    f"ticket {ticket.number} is {ticket.status}",
+                )
+            self._append(self._draft(kind, {"ticket": ticket.id, "number": ticket.number, "counter": counter,
+                                            **extra}))  # fmt: skip
+            return self.state.tickets[ticket.id]
+
+    def recall(self, counter: int) -> Ticket:
+        return self._step(counter, "ticket.recalled", (CALLED,), {})
+
+    def no_show(self, counter: int) -> Ticket:
+        return self._step(counter, "ticket.no_show", (CALLED,), {})
+
+    def start(self, counter: int) -> Ticket:
+        return self._step(counter, "ticket.started", (CALLED,), {})
+
+    def finish(self, counter: int) -> Ticket:
+        return self._step(counter, "ticket.finished", (CALLED, SERVING), {})
+
+    def transfer(self, counter: int, to_service: str) -> Ticket:
+        if to_service not in self.settings.by_id:
+            raise _msg("unknown_service", f"ไม่มีบริการ {to_service}", f"there is no service {to_service!r}")
+        return self._step(counter, "ticket.transferred", (CALLED, SERVING), {"to_service": to_service})
+
+    # -- ratings ------------------------------------------------------------------------------
+
+    def _refuse(self, reason: str, ticket: str | None, th: str, en: str) -> RatingRefused:
+        self._append(self._draft("rating.refused", {"reason": reason, "ticket": ticket}))
+        return RatingRefused(reason, th, en)
+
+    def open_rating(self, typed: str) -> RatingSession:
+        """Check a scanned or typed code: only a served, unrated ticket within the window opens."""
+        with self._lock:
+            try:
+                code = parse_code(typed)
+            except CodeError as exc:
+                raise self._refuse(
+                    "bad_code",
+                    None,
+                    "รหัสไม่ถูกต้อง กรุณาตรวจสอบตัวเลขใต้คิวอาร์โค้ดอีกครั้ง",
+                    "That code is not right. Please check the digits under the QR code.",
+                ) from exc
+            now = self._now()
+            key = (now.date().isoformat(), code.service_digit, code.number)
+            if self._failed_codes.get(key, 0) >= MAX_FAILED_CODES:
+                raise self._refuse(
+                    "locked",
+                    None,
+                    "บัตรนี้ถูกระงับการประเมินชั่วคราว กรุณาติดต่อเจ้าหน้าที่",
+                    "Rating with this ticket is locked. Please ask a member of staff.",
+                )
+            window = timedelta(minutes=self.settings.rating_window_minutes)
+            candidates = [
+                t for t in self.state.tickets.values()
+                if t.issued and t.serial == code.number and self._digit_of(t) == code.service_digit
+            ]  # fmt: skip
+            ticket = next((t for t in candidates if code_matches(self._key, t.id, code)), None)
+            if ticket is None:
+                self._failed_codes[key] = self._failed_codes.get(key, 0) + 1
+                raise self._refuse(
+                    "unknown_code",
+                    None,
+                    "ไม่พบบัตรคิวนี้ กรุณาติดต่อเจ้าหน้าที่",
+                    "We can't find this ticket. Please ask a member of staff.",
+                )
+            if ticket.rated:
+                raise self._refuse(
+                    "already_rated",
+                    ticket.id,
+                    "บัตรคิวนี้ประเมินแล้ว ขอบคุณที่ใช้บริการ",
+                    "This ticket has already been rated. Thank you!",
+                )
+            if ticket.status != DONE or ticket.finished_at is None:
+                raise self._refuse(
+                    "not_served",
+                    ticket.id,
+                    "ประเมินได้หลังจากรับบริการเสร็จแล้ว",
+                    "You can rate the service once it has been completed.",
+                )
+            if now - datetime.fromisoformat(ticket.finished_at) > window:
+                minutes = self.settings.rating_window_minutes
+                raise self._refuse(
+                    "expired",
+                    ticket.id,
+                    f"เลยเวลาประเมินแล้ว (ประเมินได้ภายใน {minutes} นาทีหลังรับบริการ)",
+                    f"The time to rate has passed (within {minutes} minutes of service).",
+                )
+            instrument = self._origin_service(ticket)
+            return RatingSession(ticket.id, ticket.number, ticket.service, instrument, now.isoformat())
+
+    def _digit_of(self, ticket: Ticket) -> int:
+        return self.settings.service_digit(ticket.origin) if ticket.origin in self.settings.by_id else 0
+
+    def _origin_service(self, ticket: Ticket) -> str:
+        return self.settings.service(ticket.service).instrument
+
+    def submit_rating(
+        self, session: RatingSession, answers: Mapping[str, JsonValue], elapsed_ms: int
+    ) -> None:
+        """Record a rating for a session opened by :meth:`open_rating`."""
+        with self._lock:
+            ticket = self._ticket(session.ticket)
+            if ticket.rated:
+                raise self._refuse(
+                    "already_rated",
+                    ticket.id,
+                    "บัตรคิวนี้ประเมินแล้ว ขอบคุณที่ใช้บริการ",
+                    "This ticket has already been rated. Thank you!",
+                )
+            if elapsed_ms < self.settings.min_answer_ms:
+                raise self._refuse(
+                    "too_fast",
+                    ticket.id,
+                    "กรุณาอ่านคำถามก่อนเลือกคำตอบ",
+                    "Please read the question before choosing an answer.",
+                )
+            instrument = self._instruments[session.instrument]
+            problems = validate_answers(instrument, answers)
+            if problems:
+                first = problems[0]
+                raise OfficeError("bad_answers", first.message_th, first.message_en)
+            self._append(
+                self._draft(
+                    "rating.given",
+                    {
+                        "ticket": ticket.id,
+                        "service": ticket.service,
+                        "instrument": session.instrument,
+                        "answers": dict(answers),
+                        "elapsed_ms": int(elapsed_ms),
+                    },
+                )
+            )

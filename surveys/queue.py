@@ -1,0 +1,188 @@
+"""The visit lifecycle: the state of the queue as a fold over events, and the calling policy.
+
+Event kinds (bodies hold ids, numbers and codes, never personal data)::
+
+    ticket.reserved     {ticket, service, number, serial, priority}   a number is taken before printing
+    ticket.issued       {ticket, service, number, printer}    the print succeeded: the ticket counts
+    ticket.print_failed {ticket, service, number, error}
+    ticket.reprinted    {ticket, printer}
+    ticket.called       {ticket, counter, expected, in_order, reason, approved}
+    ticket.recalled     {ticket, counter}
+    ticket.no_show      {ticket, counter}
+    ticket.started      {ticket, counter}
+    ticket.finished     {ticket, counter}
+    ticket.transferred  {ticket, counter, to_service}
+    rating.given        {ticket, service, instrument, answers, elapsed_ms}
+    rating.refused      {reason, ticket}
+
+The policy is first come, first served within the services a counter serves, with one priority
+ticket (elderly, disabled, pregnant) after every N normal calls office-wide. Any other call is out of
+order and must carry a reason. Numbers restart each Bangkok day.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from surveys.event import BANGKOK, Event
+from surveys.settings import Settings
+
+WAITING, CALLED, SERVING, DONE, NO_SHOW = "waiting", "called", "serving", "done", "no_show"
+
+
+@dataclass(frozen=True)
+class Ticket:
+    id: str
+    service: str  # the service it waits for now (transfers change it)
+    origin: str  # the service it was issued for (its code says this one)
+    number: str  # "A001"
+    serial: int  # 1 for A001
+    day: str  # Bangkok date, YYYY-MM-DD
+    priority: str | None
+    reserved_at: str
+    issued: bool = False
+    status: str = WAITING
+    queued_at: str = ""  # when it joined its current service's queue (issue, or transfer)
+    queued_seq: int = 0
+    counter: int | None = None
+    called_at: str | None = None
+    started_at: str | None = None
+    finished_at: str | None = None
+    rated: bool = False
+    transferred_from: str | None = None
+
+
+@dataclass(frozen=True)
+class Call:
+    ticket: str
+    number: str
+    service: str
+    counter: int
+    at: str
+    in_order: bool
+    recall: bool = False
+
+
+@dataclass
+class QueueState:
+    """Everything the counters, the board and the rating screen need, folded from events."""
+
+    tickets: dict[str, Ticket] = field(default_factory=dict)
+    used_numbers: dict[tuple[str, str], int] = field(default_factory=dict)  # (day, service) → highest
+    normal_since_priority: int = 0
+    calls: list[Call] = field(default_factory=list)  # newest last
+    version: int = 0  # seq of the last event folded in
+    refused_ratings: int = 0
+
+    def apply(self, event: Event) -> None:
+        body = event.body
+        kind = event.kind
+        self.version = max(self.version, event.seq)
+        if kind == "ticket.reserved":
+            day = event.time.astimezone(BANGKOK).date().isoformat()
+            serial = int(body["serial"])
+            key = (day, str(body["service"]))
+            self.used_numbers[key] = max(self.used_numbers.get(key, 0), serial)
+            self.tickets[str(body["ticket"])] = Ticket(
+                id=str(body["ticket"]),
+                service=str(body["service"]),
+                origin=str(body["service"]),
+                number=str(body["number"]),
+                serial=serial,
+                day=day,
+                priority=body.get("priority"),
+                reserved_at=event.at,
+            )
+            return
+        if kind == "rating.refused":
+            self.refused_ratings += 1
+            return
+        ticket = self.tickets.get(str(body.get("ticket")))
+        if ticket is None:
+            return
+        counter = int(body.get("counter") or 0)
+        if kind == "ticket.issued":
+            ticket = replace(ticket, issued=True, queued_at=event.at, queued_seq=event.seq)
+        elif kind == "ticket.called":
+            ticket = replace(ticket, status=CALLED, counter=counter, called_at=event.at)
+            if ticket.priority:
+                self.normal_since_priority = 0
+            else:
+                self.normal_since_priority += 1
+            self._remember(Call(ticket.id, ticket.number, ticket.service, int(counter), event.at,
+                                bool(body.get("in_order"))))  # fmt: skip
+        elif kind == "ticket.recalled":
+            self._remember(Call(ticket.id, ticket.number, ticket.service, int(counter), event.at, True, True))
+        elif kind == "ticket.started":
+            ticket = replace(ticket, status=SERVING, started_at=event.at)
+        elif kind == "ticket.finished":
+            ticket = replace(ticket, status=DONE, finished_at=event.at)
+        elif kind == "ticket.no_show":
+            ticket = replace(ticket, status=NO_SHOW, finished_at=event.at)
+        elif kind == "ticket.transferred":
+            ticket = replace(
+                ticket, status=WAITING, service=str(body["to_service"]), counter=None, queued_at=event.at,
+                queued_seq=event.seq, transferred_from=ticket.service, called_at=None, started_at=None,
+            )  # fmt: skip
+        elif kind == "rating.given":
+            ticket = replace(ticket, rated=True)
+        self.tickets[ticket.id] = ticket
+
+    def _remember(self, call: Call) -> None:
+        self.calls.append(call)
+        del self.calls[:-50]
+
+    # -- queries ------------------------------------------------------------------------------
+
+    def waiting(self, services: Iterable[str], day: str) -> list[Ticket]:
+        """Issued tickets of ``day`` waiting for one of ``services``, in order of joining the queue."""
+        wanted = set(services)
+        found = [
+            t for t in self.tickets.values()
+            if t.issued and t.status == WAITING and t.day == day and t.service in wanted
+        ]  # fmt: skip
+        return sorted(found, key=lambda t: t.queued_seq)
+
+    def at_counter(self, counter: int, day: str) -> Ticket | None:
+        """The ticket a counter has called or is serving, if any."""
+        for ticket in self.tickets.values():
+            if ticket.counter == counter and ticket.day == day and ticket.status in (CALLED, SERVING):
+                return ticket
+        return None
+
+    def find_number(self, number: str, day: str) -> Ticket | None:
+        for ticket in self.tickets.values():
+            if ticket.number == number.upper() and ticket.day == day and ticket.issued:
+                return ticket
+        return None
+
+    def next_serial(self, service: str, day: str) -> int:
+        return self.used_numbers.get((day, service), 0) + 1
+
+
+def fold(events: Iterable[Event], state: QueueState | None = None) -> QueueState:
+    state = state or QueueState()
+    for event in events:
+        state.apply(event)
+    return state
+
+
+def expected_next(state: QueueState, settings: Settings, counter: int, day: str) -> Ticket | None:
+    """The ticket the written policy says ``counter`` calls next (None if nobody waits for it)."""
+    waiting = state.waiting(settings.services_of_counter(counter), day)
+    priority = [t for t in waiting if t.priority]
+    normal = [t for t in waiting if not t.priority]
+    if priority and (not normal or state.normal_since_priority >= settings.priority.every_normal):
+        return priority[0]
+    return normal[0] if normal else None
+
+
+def people_ahead(state: QueueState, settings: Settings, service: str, day: str) -> int:
+    """How many issued tickets wait for the same service (what a new ticket shows)."""
+    return len(state.waiting([service], day))
+
+
+def today(now: datetime | None = None) -> str:
+    return (now or datetime.now(BANGKOK)).astimezone(BANGKOK).date().isoformat()

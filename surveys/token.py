@@ -1,0 +1,95 @@
+"""Ticket codes: what the QR code and the short code under it carry.
+
+A code is 13 digits, printed as ``1001-4821-9375-6``: the service's digit (1–9), the ticket number
+(3 digits), eight digits of an HMAC-SHA256 over the ticket's id keyed with a secret derived from the
+device's Ed25519 key, and a Damm check digit (which catches every single-digit typo and every swap of
+neighbouring digits). Digits only, so that an elderly citizen types it on a keypad, the QR stays small
+(numeric mode), and a keyboard-wedge scanner still works with the Thai keyboard layout on: its Thai
+letters are mapped back to the digits of the same keys.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from stdnum import damm
+
+from surveys.device import Device
+
+CODE_DIGITS = 13
+QR_PREFIX = ""  # the QR carries the bare code, so scanning and typing are one path
+
+# The digit row of the Thai Kedmanee layout, as a scanner "types" 1234567890 with that layout on.
+_THAI_DIGIT_KEYS = {
+    "ๅ": "1", "/": "2", "-": "3", "ภ": "4", "ถ": "5", "ุ": "6", "ึ": "7", "ค": "8", "ต": "9", "จ": "0",
+}  # fmt: skip
+_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+
+
+class CodeError(ValueError):
+    """Not a ticket code: ``reason`` is ``length`` or ``check`` (a typo)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class TicketCode:
+    service_digit: int
+    number: int
+    mac: str  # 8 digits
+
+    @property
+    def digits(self) -> str:
+        return f"{self.service_digit}{self.number:03d}{self.mac}"
+
+    def __str__(self) -> str:
+        body = self.digits + damm.calc_check_digit(self.digits)
+        return f"{body[:4]}-{body[4:8]}-{body[8:12]}-{body[12]}"
+
+
+def token_key(device: Device) -> bytes:
+    """The secret that keys ticket codes, derived from (never equal to) the device's private key."""
+    raw = device.private_key.private_bytes(
+        serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
+    )
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"prongsai ticket code v1").derive(raw)
+
+
+def _mac(key: bytes, ticket_id: str) -> str:
+    digest = hmac.new(key, ticket_id.encode("ascii"), hashlib.sha256).digest()
+    return f"{int.from_bytes(digest[:8], 'big') % 10**8:08d}"
+
+
+def make_code(key: bytes, ticket_id: str, service_digit: int, number: int) -> TicketCode:
+    if not 1 <= service_digit <= 9 or not 0 <= number <= 999:
+        raise ValueError(f"service digit 1–9 and number 0–999 (got {service_digit}, {number})")
+    return TicketCode(service_digit, number, _mac(key, ticket_id))
+
+
+def code_matches(key: bytes, ticket_id: str, code: TicketCode) -> bool:
+    return hmac.compare_digest(_mac(key, ticket_id), code.mac)
+
+
+def normalise(text: str) -> str:
+    """What a person or a scanner typed → digits (Thai layout keys and Thai digits mapped back)."""
+    text = text.strip().translate(_THAI_DIGITS)
+    if any("\u0e01" <= ch <= "\u0e5b" for ch in text):  # typed with the Thai layout on
+        text = "".join(_THAI_DIGIT_KEYS.get(ch, ch) for ch in text)
+    mapped = text
+    return "".join(ch for ch in mapped if ch.isdigit())
+
+
+def parse_code(text: str) -> TicketCode:
+    """Parse a typed or scanned code; raises :class:`CodeError` for a wrong length or a typo."""
+    digits = normalise(text)
+    if len(digits) != CODE_DIGITS:
+        raise CodeError("length")
+    if not damm.is_valid(digits):
+        raise CodeError("check")
+    return TicketCode(int(digits[0]), int(digits[1:4]), digits[4:12])
