@@ -1,0 +1,67 @@
+"""Issuing a ticket: one code path for the kiosk's button and ``prongsai ticket issue``.
+
+A number is reserved (durably) first, then the ticket is printed; only a successful print makes
+the ticket count (``ticket.issued``). A failed print is recorded (``ticket.print_failed``) and the
+person is told what to do; its number is never given out again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from kiosk.printers import Printer, PrintError
+from kiosk.ticket import TicketView
+from surveys.office import Office, Reservation
+from surveys.token import parse_code
+
+
+@dataclass(frozen=True)
+class Issued:
+    reservation: Reservation
+    view: TicketView
+    where: str  # what the printer said: a file path, or the printer's name
+
+
+class PrintFailed(Exception):
+    def __init__(self, reservation: Reservation, error: PrintError) -> None:
+        super().__init__(str(error))
+        self.reservation = reservation
+        self.error = error
+
+
+def ticket_view(office: Office, reservation: Reservation, *, reprint: bool = False) -> TicketView:
+    settings = office.settings
+    service = settings.service(reservation.service)
+    group = next((g for g in settings.priority.groups if g.id == reservation.priority), None)
+    digits = parse_code(reservation.code).digits
+    return TicketView(
+        municipality_th=settings.municipality_th,
+        municipality_en=settings.municipality_en,
+        service_th=service.name_th,
+        service_en=service.name_en,
+        number=reservation.number,
+        issued_at=datetime.fromisoformat(reservation.at),
+        ahead=reservation.ahead,
+        priority=(group.th, group.en) if group else None,
+        rule_th=settings.priority.text("th"),
+        rule_en=settings.priority.text("en"),
+        code=reservation.code,
+        qr_payload=digits + reservation.code[-1],
+        reprint=reprint,
+    )
+
+
+def issue_ticket(
+    office: Office, service: str, priority: str | None, printer: Printer, lang: str = "th"
+) -> Issued:
+    """Reserve, print, confirm. Raises :class:`PrintFailed` (already recorded) when printing fails."""
+    reservation = office.reserve_ticket(service, priority)
+    view = ticket_view(office, reservation)
+    try:
+        where = printer.print_ticket(view, lang)
+    except PrintError as exc:
+        office.ticket_print_failed(reservation.ticket, str(exc), printer.name)
+        raise PrintFailed(reservation, exc) from exc
+    office.confirm_ticket(reservation.ticket, printer.name)
+    return Issued(reservation, view, where)
