@@ -10,7 +10,7 @@ import click
 os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
 os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
 
-from prongsai.commands import device, instruments, log, plan
+from prongsai.commands import device, instruments, log, plan, queue
 from prongsai.context import CliContext
 from surveys.home import resolve_home
 
@@ -42,6 +42,8 @@ cli.add_command(device.device)
 cli.add_command(instruments.instruments)
 cli.add_command(log.verify)
 cli.add_command(plan.plan)
+cli.add_command(queue.services)
+cli.add_command(queue.simulate)
 
 
 def main() -> None:

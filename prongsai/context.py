@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import click
+from rich.cells import cell_len
 
 from surveys.home import resolve_home
 
@@ -29,3 +30,8 @@ def get(ctx: click.Context) -> CliContext:
 
 
 pass_cli = click.make_pass_decorator(CliContext, ensure=False)
+
+
+def pad(text: str, width: int) -> str:
+    """Pad to ``width`` terminal cells (Thai vowel and tone marks take no cell of their own)."""
+    return text + " " * max(0, width - cell_len(text))

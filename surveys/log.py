@@ -93,6 +93,7 @@ class DeviceLog:
         self.device = device
         self.fold_every = fold_every
         self._mutex = threading.Lock()
+        self._deferred = 0
         self._days = self.folder / DAYS
         self._days.mkdir(parents=True, exist_ok=True)
         fsync_dir(self.folder)
@@ -181,6 +182,24 @@ class DeviceLog:
                 last = event.seq
                 yield event
 
+    @contextlib.contextmanager
+    def deferred_sync(self) -> Iterator[None]:
+        """Appends inside the block are written but made durable together, by one sync at its end.
+
+        For bulk work that can be redone (a simulation, a replay): an append inside the block has
+        NOT been made durable when it returns. Nested blocks sync at the outermost end.
+        """
+        with self._mutex:
+            self._deferred += 1
+        try:
+            yield
+        finally:
+            with self._mutex:
+                self._deferred -= 1
+                if self._deferred == 0 and self._fd >= 0:
+                    _datasync(self._fd)
+                    self._try_fold()
+
     def fold(self) -> None:
         """Move the journal into the day files now (waits for readers)."""
         with self._mutex:
@@ -222,7 +241,8 @@ class DeviceLog:
             while view:
                 written = os.write(self._fd, view)
                 view = view[written:]
-            os.fdatasync(self._fd) if hasattr(os, "fdatasync") else os.fsync(self._fd)
+            if self._deferred == 0:
+                _datasync(self._fd)
         except OSError as exc:
             with contextlib.suppress(OSError):
                 os.ftruncate(self._fd, size)
@@ -313,6 +333,13 @@ class DeviceLog:
         self._pending.clear()
         os.ftruncate(self._fd, 0)
         os.fsync(self._fd)
+
+
+def _datasync(fd: int) -> None:
+    if hasattr(os, "fdatasync"):
+        os.fdatasync(fd)
+    else:  # pragma: no cover - Windows, macOS
+        os.fsync(fd)
 
 
 def _day_files(days: Path) -> list[Path]:

@@ -143,6 +143,7 @@ class LocalOffice:
         self._changed = threading.Condition(self._lock)
         since = (self._now() - timedelta(minutes=settings.rating_window_minutes) - timedelta(days=1)).date()
         self.state: QueueState = fold(self._log.read_days(since.isoformat()))
+        self._state_day = self._day()
         self._failed_codes: dict[tuple[str, int, int], int] = {}
         self._instruments = builtin_instruments()
 
@@ -155,6 +156,12 @@ class LocalOffice:
         return self._now().date().isoformat()
 
     def _append(self, *drafts: Draft) -> list[Event]:
+        day = self._day()
+        if day != self._state_day:  # a new day: drop tickets past any rating window
+            keep = self._now() - timedelta(minutes=self.settings.rating_window_minutes) - timedelta(days=1)
+            self.state.prune(keep.date().isoformat())
+            self._failed_codes = {k: v for k, v in self._failed_codes.items() if k[0] == day}
+            self._state_day = day
         events = self._log.append_many(drafts)
         for event in events:
             self.state.apply(event)

@@ -70,6 +70,7 @@ class QueueState:
     """Everything the counters, the board and the rating screen need, folded from events."""
 
     tickets: dict[str, Ticket] = field(default_factory=dict)
+    open: dict[str, Ticket] = field(default_factory=dict)  # issued and not yet done or no-show
     used_numbers: dict[tuple[str, str], int] = field(default_factory=dict)  # (day, service) → highest
     normal_since_priority: int = 0
     calls: list[Call] = field(default_factory=list)  # newest last
@@ -129,6 +130,10 @@ class QueueState:
         elif kind == "rating.given":
             ticket = replace(ticket, rated=True)
         self.tickets[ticket.id] = ticket
+        if ticket.issued and ticket.status in (WAITING, CALLED, SERVING):
+            self.open[ticket.id] = ticket
+        else:
+            self.open.pop(ticket.id, None)
 
     def _remember(self, call: Call) -> None:
         self.calls.append(call)
@@ -140,14 +145,14 @@ class QueueState:
         """Issued tickets of ``day`` waiting for one of ``services``, in order of joining the queue."""
         wanted = set(services)
         found = [
-            t for t in self.tickets.values()
+            t for t in self.open.values()
             if t.issued and t.status == WAITING and t.day == day and t.service in wanted
         ]  # fmt: skip
         return sorted(found, key=lambda t: t.queued_seq)
 
     def at_counter(self, counter: int, day: str) -> Ticket | None:
         """The ticket a counter has called or is serving, if any."""
-        for ticket in self.tickets.values():
+        for ticket in self.open.values():
             if ticket.counter == counter and ticket.day == day and ticket.status in (CALLED, SERVING):
                 return ticket
         return None
@@ -157,6 +162,12 @@ class QueueState:
             if ticket.number == number.upper() and ticket.day == day and ticket.issued:
                 return ticket
         return None
+
+    def prune(self, before_day: str) -> None:
+        """Forget tickets of days before ``before_day`` (past the rating window: nothing changes them)."""
+        self.tickets = {k: t for k, t in self.tickets.items() if t.day >= before_day}
+        self.open = {k: t for k, t in self.open.items() if t.day >= before_day}
+        self.used_numbers = {k: v for k, v in self.used_numbers.items() if k[0] >= before_day}
 
     def next_serial(self, service: str, day: str) -> int:
         return self.used_numbers.get((day, service), 0) + 1

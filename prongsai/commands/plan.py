@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
 import click
+from rich.cells import cell_len
 
-from prongsai.context import CliContext, get
+from prongsai.context import CliContext, get, pad
 from surveys.datafile import DataFileError, Problem
 from surveys.instruments import builtin_instruments
 from surveys.plan import (
@@ -242,14 +242,14 @@ def _plan_lines(cli: CliContext, shown: Plan, origin: str) -> list[str]:
     rows = [
         [t.id, _pick(cli, _KIND[t.kind]), _pick(cli, _SOURCE[t.measured_by]), _goal(cli, t)] for t in targets
     ]
-    widths = [max((_width(r[i]) for r in rows), default=0) for i in range(3)]
+    widths = [max((cell_len(r[i]) for r in rows), default=0) for i in range(3)]
     index = 0
     for project in shown.projects:
         lines += ["", *_project_head(cli, project, shown.fiscal_year)]
         for _ in project.targets:
             *columns, last = rows[index]
             lines.append(
-                "   " + "  ".join([*(_pad(c, w) for c, w in zip(columns, widths, strict=True)), last])
+                "   " + "  ".join([*(pad(c, w) for c, w in zip(columns, widths, strict=True)), last])
             )
             index += 1
     return lines
@@ -267,17 +267,3 @@ def _project_head(cli: CliContext, project: Project, fiscal_year: int) -> list[s
         )
         + (year if project.period != fiscal_year else ""),
     ]
-
-
-def _width(text: str) -> int:
-    """Columns a string takes in a terminal: Thai vowel and tone marks take none."""
-    width = 0
-    for char in text:
-        if unicodedata.category(char) in ("Mn", "Me", "Cf"):
-            continue
-        width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
-    return width
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * (width - _width(text))
