@@ -85,8 +85,11 @@ class PngPrinter:
     whole or not at all; a reprint gets ``-reprint`` (``-reprint-2`` …) and never replaces the original."""
 
     def __init__(self, folder: Path, width_px: int = WIDTH_80MM) -> None:
-        self.folder, self.width_px = Path(folder), width_px
-        self.name = f"png:{self.folder}"
+        folder = Path(folder)
+        # ``png:ticket.png`` names the file itself (for a test print); otherwise a folder of tickets.
+        self.file = folder if folder.suffix.lower() == ".png" else None
+        self.folder, self.width_px = (folder.parent if self.file else folder), width_px
+        self.name = f"png:{folder}"
 
     def print_ticket(self, view: TicketView, lang: str = "th") -> str:
         buffer = io.BytesIO()
@@ -100,6 +103,8 @@ class PngPrinter:
         return str(path)
 
     def _path_for(self, view: TicketView) -> Path:
+        if self.file is not None and not view.reprint:
+            return self.file
         stamp = view.issued_at.astimezone(BANGKOK).strftime("%Y%m%d-%H%M%S")
         stem = f"ticket-{stamp}-{re.sub(r'[^A-Za-z0-9]+', '_', view.number)}"
         if not view.reprint:

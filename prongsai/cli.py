@@ -10,7 +10,7 @@ import click
 os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
 os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
 
-from prongsai.commands import device, instruments, log, plan, queue
+from prongsai.commands import counter, device, instruments, log, plan, queue
 from prongsai.context import CliContext
 from surveys.home import resolve_home
 
@@ -44,6 +44,8 @@ cli.add_command(log.verify)
 cli.add_command(plan.plan)
 cli.add_command(queue.services)
 cli.add_command(queue.simulate)
+cli.add_command(counter.ticket)
+cli.add_command(counter.notice)
 
 
 def main() -> None:

@@ -1,0 +1,110 @@
+"""The counter's staff commands: ``ticket issue`` and ``notice``."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+
+from prongsai.commands.queue import settings_of
+from prongsai.context import get
+
+
+@click.group()
+def ticket() -> None:
+    """Queue tickets, through the same code path as the kiosk."""
+
+
+@ticket.command("issue")
+@click.option(
+    "--service", "service_id", default=None, help="Service id (see `prongsai services`); default the first."
+)
+@click.option(
+    "--priority",
+    "priority",
+    is_flag=False,
+    flag_value="elderly",
+    default=None,
+    help="A priority ticket: --priority alone means elderly; or name the group "
+    "(elderly, disabled, pregnant).",
+)
+@click.option(
+    "--printer", "spec", default=None, help="png:FOLDER, png:FILE.png, escpos-usb:VID:PID[:58|80], …"
+)
+@click.pass_context
+def issue(ctx: click.Context, service_id: str | None, priority: str | None, spec: str | None) -> None:
+    """Issue one ticket (test a printer, or a ticket for a phone caller)."""
+    from kiosk.fonts import check_thai_shaping
+    from kiosk.issuing import PrintFailed, issue_ticket
+    from kiosk.printers import PrintError, printer_from_spec
+    from surveys.log import LogError
+    from surveys.office import LocalOffice, OfficeError
+
+    cli = get(ctx)
+    settings = settings_of(cli)
+    service = service_id or settings.services[0].id
+    if service not in settings.by_id:
+        known = ", ".join(settings.by_id)
+        raise click.ClickException(
+            cli.t(f"ไม่มีบริการ {service} (มี: {known})", f"no service {service} ({known})")
+        )
+    warning = check_thai_shaping()
+    if warning:
+        click.echo(warning, err=True)
+    try:
+        printer = printer_from_spec(spec or settings.printer, default_folder=cli.home / "tickets")
+    except PrintError as exc:
+        raise click.ClickException(str(exc)) from None
+    try:
+        office = LocalOffice(cli.home, settings)
+    except LogError as exc:
+        raise click.ClickException(str(exc)) from None
+    try:
+        issued = issue_ticket(office, service, priority, printer, cli.lang)
+    except PrintFailed as exc:
+        raise click.ClickException(
+            cli.t(
+                f"พิมพ์บัตร {exc.reservation.number} ไม่สำเร็จ (บันทึกไว้แล้ว หมายเลขนี้จะไม่ถูกใช้): {exc.error}",
+                f"printing ticket {exc.reservation.number} failed (recorded; the number is not reused): "
+                f"{exc.error}",
+            )
+        ) from None
+    except OfficeError as exc:
+        raise click.ClickException(exc.message(cli.lang)) from None
+    finally:
+        office.close()
+    r = issued.reservation
+    click.echo(cli.t(f"ออกบัตรคิว {r.number} ({settings.service(service).name_th})", f"issued {r.number}"))
+    click.echo(cli.t(f"  รออยู่ก่อนหน้า {r.ahead} คิว · รหัส {r.code}", f"  {r.ahead} ahead · code {r.code}"))
+    click.echo(cli.t(f"  พิมพ์ที่: {issued.where}", f"  printed to: {issued.where}"))
+
+
+@click.command()
+@click.option(
+    "--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="A .pdf or .png file."
+)
+@click.pass_context
+def notice(ctx: click.Context, out: Path | None) -> None:
+    """Render the A4 wall notice of how the queue works (project 10 asks the office to post it)."""
+    from kiosk.notice import NoticeView, save_notice
+    from surveys.thaidate import fiscal_year
+
+    cli = get(ctx)
+    settings = settings_of(cli)
+    view = NoticeView(
+        municipality_th=settings.municipality_th,
+        municipality_en=settings.municipality_en,
+        services=[(s.prefix, s.name_th, s.name_en) for s in settings.services],
+        rule_th=settings.priority.text("th"),
+        rule_en=settings.priority.text("en"),
+        complaint_th=settings.complaint_th,
+        complaint_en=settings.complaint_en,
+        fiscal_year_be=fiscal_year(date.today()),
+    )
+    target = out or cli.home / f"queue-notice-{cli.lang}.pdf"
+    try:
+        written = save_notice(view, target, cli.lang)
+    except (OSError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(cli.t(f"ประกาศ: {written}", f"notice: {written}"))
