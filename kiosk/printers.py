@@ -26,6 +26,7 @@ import errno
 import io
 import logging
 import re
+import socket
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Protocol
@@ -232,6 +233,24 @@ class EscposPrinter:
             log.warning("closing %s failed: %s", self.name, exc)
 
 
+class _Network(Network):  # type: ignore[misc]
+    """python-escpos 3.1 leaves the socket open when ``connect`` fails (a ResourceWarning on every
+    failed print); this one closes it and raises the same DeviceNotFoundError."""
+
+    def open(self, raise_not_found: bool = True) -> None:
+        if self._device:
+            self.close()
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        try:
+            sock.settimeout(self.timeout)
+            sock.connect((self.host, self.port))
+        except OSError as exc:
+            sock.close()
+            self.device = None
+            raise DeviceNotFoundError(f"Could not open socket for {self.host}:\n{exc}") from exc
+        self.device = sock
+
+
 def _profile_width(device: Escpos) -> int | None:
     pixels = device.profile.profile_data.get("media", {}).get("width", {}).get("pixels")
     return pixels if isinstance(pixels, int) and pixels >= 300 else None
@@ -431,7 +450,7 @@ def printer_from_spec(spec: str, default_folder: Path | None = None) -> Printer:
         device = Usb(vid, pid, timeout=5000)
         label = f"USB {label}"
     elif parsed.kind == "escpos-net":
-        device = Network(parsed.target, port=parsed.number or 9100, timeout=10)
+        device = _Network(parsed.target, port=parsed.number or 9100, timeout=10)
         label = f"{parsed.target}:{parsed.number or 9100} ({parsed.paper_mm} mm)"
     elif parsed.kind == "escpos-serial":
         if not Serial.is_usable():

@@ -1,0 +1,86 @@
+"""Staff commands at the counter: services, ticket issue, notice, simulate."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import zxingcpp
+from click.testing import CliRunner
+from PIL import Image, ImageFilter
+
+from prongsai.cli import cli
+from surveys.chain import verify_log
+from surveys.home import log_dir
+from surveys.log import stored_records
+from surveys.office import LocalOffice
+from surveys.settings import default_settings
+
+
+def run(home: Path, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, ["--home", str(home), "--lang", "en", *args])
+    return result.exit_code, result.output
+
+
+def test_services_lists_prefixes_counters_and_the_rule(tmp_path: Path) -> None:
+    code, out = run(tmp_path, "services", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert [s["prefix"] for s in data["services"]] == ["A", "B", "C", "D", "E"]
+    assert "after every 2 normal" in data["priority_rule"]["en"]
+
+
+def test_a_printed_ticket_scans_back_to_a_code_the_kiosk_accepts(tmp_path: Path) -> None:
+    out_file = tmp_path / "ticket.png"
+    code, out = run(tmp_path, "ticket", "issue", "--printer", f"png:{out_file}")
+    assert code == 0, out
+    assert "issued A001" in out
+    with Image.open(out_file) as printed:
+        photo = printed.convert("L")
+    photo = photo.resize((photo.width // 2, photo.height // 2)).rotate(4, expand=True, fillcolor=255)
+    photo = photo.filter(ImageFilter.GaussianBlur(1))
+    scanned = zxingcpp.read_barcodes(photo)
+    assert len(scanned) == 1
+    office = LocalOffice(tmp_path, default_settings())
+    try:
+        office.call_next(1)
+        office.finish(1)
+        session = office.open_rating(scanned[0].text)
+        assert session.number == "A001"
+    finally:
+        office.close()
+
+
+def test_a_failed_print_is_recorded_and_says_what_to_do(tmp_path: Path) -> None:
+    code, out = run(tmp_path, "ticket", "issue", "--printer", "escpos-net:127.0.0.1:9")
+    assert code == 1
+    assert "failed (recorded; the number is not reused)" in out and "switched on" in out
+    code, out = run(tmp_path, "ticket", "issue", "--priority", "--service", "tax")
+    assert code == 0 and "issued B001" in out
+    device = json.loads((tmp_path / "device.json").read_text())["device"]
+    kinds = [r.record["kind"] for r in stored_records(log_dir(tmp_path)) if r.record]
+    assert kinds == ["ticket.reserved", "ticket.print_failed", "ticket.reserved", "ticket.issued"]
+    assert verify_log(log_dir(tmp_path), device).ok
+
+
+def test_an_unknown_service_is_named(tmp_path: Path) -> None:
+    code, out = run(tmp_path, "ticket", "issue", "--service", "pizza")
+    assert code == 1 and "no service pizza" in out and "registration" in out
+
+
+def test_the_notice_is_written_as_pdf_or_png(tmp_path: Path) -> None:
+    code, out = run(tmp_path, "notice", "--out", str(tmp_path / "n.png"))
+    assert code == 0
+    with Image.open(tmp_path / "n.png") as image:
+        assert image.size == (1240, 1754)
+    code, out = run(tmp_path, "notice")
+    assert code == 0 and (tmp_path / "queue-notice-en.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_simulate_fills_a_log_that_verifies(tmp_path: Path) -> None:
+    code, out = run(tmp_path, "simulate", "--days", "7", "--per-day", "60", "--json")
+    assert code == 0, out
+    report = json.loads(out[out.index("{") :])
+    assert report["tickets"] > 100 and report["ratings"] > 10 and report["out_of_order"] >= 0
+    code, out = run(tmp_path, "verify")
+    assert code == 0 and "chain whole" in out
