@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 import time
 
 import click
@@ -74,9 +75,7 @@ def simulate(ctx: click.Context, days: int, seed: int, per_day: int, as_json: bo
     cli = get(ctx)
     settings = settings_of(cli)
     started = time.perf_counter()
-    with click.progressbar(
-        length=days, label=cli.t("กำลังจำลอง", "Simulating"), file=click.get_text_stream("stderr")
-    ) as bar:
+    with click.progressbar(length=days, label=cli.t("กำลังจำลอง", "Simulating"), file=sys.stderr) as bar:
         last = [0]
 
         def step(done: int, total: int) -> None:

@@ -73,7 +73,7 @@ def test_the_notice_is_written_as_pdf_or_png(tmp_path: Path) -> None:
     assert code == 0
     with Image.open(tmp_path / "n.png") as image:
         assert image.size == (1240, 1754)
-    code, out = run(tmp_path, "notice")
+    code, _ = run(tmp_path, "notice")
     assert code == 0 and (tmp_path / "queue-notice-en.pdf").read_bytes().startswith(b"%PDF")
 
 
