@@ -70,6 +70,7 @@ def test_an_unknown_service_is_named(tmp_path: Path) -> None:
 
 def test_the_notice_is_written_as_pdf_or_png(tmp_path: Path) -> None:
     code, out = run(tmp_path, "notice", "--out", str(tmp_path / "n.png"))
+    assert "n.png" in out
     assert code == 0
     with Image.open(tmp_path / "n.png") as image:
         assert image.size == (1240, 1754)
