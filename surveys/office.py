@@ -20,7 +20,7 @@ import uuid6
 
 from surveys.answers import validate_answers
 from surveys.device import load_or_create_device
-from surveys.event import BANGKOK, Event, JsonValue
+from surveys.event import BANGKOK, Event, EventError, JsonValue, check_value
 from surveys.home import log_dir
 from surveys.instruments import builtin_instruments
 from surveys.log import DeviceLog, Draft
@@ -462,7 +462,6 @@ class LocalOffice:
                     "บัตรนี้ถูกระงับการประเมินชั่วคราว กรุณาติดต่อเจ้าหน้าที่",
                     "Rating with this ticket is locked. Please ask a member of staff.",
                 )
-            window = timedelta(minutes=self.settings.rating_window_minutes)
             candidates = [
                 t for t in self.state.tickets.values()
                 if t.issued and t.serial == code.number and self._digit_of(t) == code.service_digit
@@ -476,36 +475,37 @@ class LocalOffice:
                     "ไม่พบบัตรคิวนี้ กรุณาติดต่อเจ้าหน้าที่",
                     "We can't find this ticket. Please ask a member of staff.",
                 )
-            if ticket.rated:
-                raise self._refuse(
-                    "already_rated",
-                    ticket.id,
-                    "บัตรคิวนี้ประเมินแล้ว ขอบคุณที่ใช้บริการ",
-                    "This ticket has already been rated. Thank you!",
-                )
-            if ticket.status != DONE or ticket.finished_at is None:
-                raise self._refuse(
-                    "not_served",
-                    ticket.id,
-                    "ประเมินได้หลังจากรับบริการเสร็จแล้ว",
-                    "You can rate the service once it has been completed.",
-                )
-            if now - datetime.fromisoformat(ticket.finished_at) > window:
-                minutes = self.settings.rating_window_minutes
-                raise self._refuse(
-                    "expired",
-                    ticket.id,
-                    f"เลยเวลาประเมินแล้ว (ประเมินได้ภายใน {minutes} นาทีหลังรับบริการ)",
-                    f"The time to rate has passed (within {minutes} minutes of service).",
-                )
-            instrument = self._origin_service(ticket)
+            self._check_rateable(ticket, now, grace=timedelta(0))
+            instrument = self.settings.service(ticket.service).instrument
             return RatingSession(ticket.id, ticket.number, ticket.service, instrument, now.isoformat())
+
+    def _check_rateable(self, ticket: Ticket, now: datetime, grace: timedelta) -> None:
+        """Refuse (and log) unless ``ticket`` was served, is not rated yet and is within the window."""
+        if ticket.rated:
+            raise self._refuse(
+                "already_rated",
+                ticket.id,
+                "บัตรคิวนี้ประเมินแล้ว ขอบคุณที่ใช้บริการ",
+                "This ticket has already been rated. Thank you!",
+            )
+        if ticket.status != DONE or ticket.finished_at is None:
+            raise self._refuse(
+                "not_served",
+                ticket.id,
+                "ประเมินได้หลังจากรับบริการเสร็จแล้ว",
+                "You can rate the service once it has been completed.",
+            )
+        minutes = self.settings.rating_window_minutes
+        if now - datetime.fromisoformat(ticket.finished_at) > timedelta(minutes=minutes) + grace:
+            raise self._refuse(
+                "expired",
+                ticket.id,
+                f"เลยเวลาประเมินแล้ว (ประเมินได้ภายใน {minutes} นาทีหลังรับบริการ)",
+                f"The time to rate has passed (within {minutes} minutes of service).",
+            )
 
     def _digit_of(self, ticket: Ticket) -> int:
         return self.settings.service_digit(ticket.origin) if ticket.origin in self.settings.by_id else 0
-
-    def _origin_service(self, ticket: Ticket) -> str:
-        return self.settings.service(ticket.service).instrument
 
     def submit_rating(
         self, session: RatingSession, answers: Mapping[str, JsonValue], elapsed_ms: int
@@ -513,13 +513,9 @@ class LocalOffice:
         """Record a rating for a session opened by :meth:`open_rating`."""
         with self._lock:
             ticket = self._ticket(session.ticket)
-            if ticket.rated:
-                raise self._refuse(
-                    "already_rated",
-                    ticket.id,
-                    "บัตรคิวนี้ประเมินแล้ว ขอบคุณที่ใช้บริการ",
-                    "This ticket has already been rated. Thank you!",
-                )
+            # The session is only the caller's word: check the ticket again (a few minutes' grace
+            # for someone still answering when the window closes).
+            self._check_rateable(ticket, self._now(), grace=timedelta(minutes=10))
             if elapsed_ms < self.settings.min_answer_ms:
                 raise self._refuse(
                     "too_fast",
@@ -527,18 +523,22 @@ class LocalOffice:
                     "กรุณาอ่านคำถามก่อนเลือกคำตอบ",
                     "Please read the question before choosing an answer.",
                 )
-            instrument = self._instruments[session.instrument]
-            problems = validate_answers(instrument, answers)
+            instrument_id = self.settings.service(ticket.service).instrument
+            problems = validate_answers(self._instruments[instrument_id], answers)
             if problems:
                 first = problems[0]
                 raise OfficeError("bad_answers", first.message_th, first.message_en)
+            try:
+                check_value(dict(answers), "answers")
+            except EventError as exc:
+                raise OfficeError("bad_answers", f"คำตอบไม่ถูกต้อง: {exc}", f"invalid answers: {exc}") from None
             self._append(
                 self._draft(
                     "rating.given",
                     {
                         "ticket": ticket.id,
                         "service": ticket.service,
-                        "instrument": session.instrument,
+                        "instrument": instrument_id,
                         "answers": dict(answers),
                         "elapsed_ms": int(elapsed_ms),
                     },

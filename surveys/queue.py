@@ -72,7 +72,8 @@ class QueueState:
     tickets: dict[str, Ticket] = field(default_factory=dict)
     open: dict[str, Ticket] = field(default_factory=dict)  # issued and not yet done or no-show
     used_numbers: dict[tuple[str, str], int] = field(default_factory=dict)  # (day, service) → highest
-    normal_since_priority: int = 0
+    normal_since_priority: int = 0  # normal calls since the last priority call, today
+    calls_day: str = ""
     calls: list[Call] = field(default_factory=list)  # newest last
     version: int = 0  # seq of the last event folded in
     refused_ratings: int = 0
@@ -108,6 +109,9 @@ class QueueState:
             ticket = replace(ticket, issued=True, queued_at=event.at, queued_seq=event.seq)
         elif kind == "ticket.called":
             ticket = replace(ticket, status=CALLED, counter=counter, called_at=event.at)
+            call_day = event.time.astimezone(BANGKOK).date().isoformat()
+            if call_day != self.calls_day:  # the count starts afresh each day
+                self.calls_day, self.normal_since_priority = call_day, 0
             if ticket.priority:
                 self.normal_since_priority = 0
             else:
@@ -185,7 +189,8 @@ def expected_next(state: QueueState, settings: Settings, counter: int, day: str)
     waiting = state.waiting(settings.services_of_counter(counter), day)
     priority = [t for t in waiting if t.priority]
     normal = [t for t in waiting if not t.priority]
-    if priority and (not normal or state.normal_since_priority >= settings.priority.every_normal):
+    since = state.normal_since_priority if state.calls_day == day else 0
+    if priority and (not normal or since >= settings.priority.every_normal):
         return priority[0]
     return normal[0] if normal else None
 

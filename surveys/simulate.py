@@ -18,6 +18,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import partial
 from pathlib import Path
 
 from surveys.event import BANGKOK, JsonValue
@@ -135,7 +136,7 @@ class _Day:
         for minute in minutes:
             self.at(opening + timedelta(minutes=minute), self._arrive)
         for counter in self.settings.counters:
-            self.at(opening + timedelta(minutes=self.rng.uniform(0, 3)), lambda c=counter.number: self._free(c))
+            self.at(opening + timedelta(minutes=self.rng.uniform(0, 3)), partial(self._free, counter.number))
         closing = datetime.combine(self.day, CLOSE, BANGKOK) + timedelta(minutes=45)
         while self.queue:
             happening = heapq.heappop(self.queue)
@@ -212,7 +213,10 @@ class _Day:
         if rng.random() < 0.04:
             self.at(self.clock.now + timedelta(minutes=2), lambda: self._no_show(counter))
             return
-        self.at(self.clock.now + timedelta(seconds=rng.uniform(20, 90)), lambda: self._start(counter, ticket.service))
+        self.at(
+            self.clock.now + timedelta(seconds=rng.uniform(20, 90)),
+            lambda: self._start(counter, ticket.service),
+        )
 
     def _out_of_order_candidate(self, counter: int) -> str | None:
         waiting = self.office.state.waiting(self.settings.services_of_counter(counter), self.day.isoformat())
@@ -242,5 +246,5 @@ class _Day:
         ticket = self.office.finish(counter)
         self.report.served += 1
         if rng.random() < 0.35:
-            self.at(self.clock.now + timedelta(minutes=rng.uniform(0.5, 6)), lambda t=ticket.id: self._rate(t))
+            self.at(self.clock.now + timedelta(minutes=rng.uniform(0.5, 6)), partial(self._rate, ticket.id))
         self.at(self.clock.now + timedelta(seconds=rng.uniform(5, 40)), lambda: self._free(counter))

@@ -1,0 +1,428 @@
+"""The office on the LAN: a small JSON API over the :class:`LocalOffice` that owns the device log.
+
+One process owns the log and is its only writer; the counters, the board and other kiosks (each a
+separate process, textual-serve sessions included) call this server through
+``sync.office_client.RemoteOffice``. Every request carries ``Authorization: Bearer <office key>``,
+a random secret kept in ``office.key`` in the office's home folder (see :func:`office_key`).
+
+==========================  =============================================================  ===========
+endpoint                    JSON body → reply                                              Office method
+==========================  =============================================================  ===========
+POST /reserve               {service, priority?} → Reservation                             reserve_ticket
+POST /confirm               {ticket_id, printer} → Ticket                                  confirm_ticket
+POST /print-failed          {ticket_id, error, printer} → {ok}                             ticket_print_failed
+POST /reprinted             {ticket_id, printer} → {ok}                                    ticket_reprinted
+POST /code                  {ticket_id} → {code}                                           ticket_code
+POST /call-next             {counter} → Ticket | null                                      call_next
+POST /call-ticket           {counter, number, reason?, pin?} → Ticket                      call_ticket
+POST /recall, /no-show,     {counter} → Ticket                                             recall, no_show,
+     /start, /finish                                                                       start, finish
+POST /transfer              {counter, to_service} → Ticket                                 transfer
+POST /rating/open           {typed} → RatingSession                                        open_rating
+POST /rating/submit         {session, answers, elapsed_ms} → {ok}                          submit_rating
+GET  /snapshot              → OfficeView                                                   snapshot
+GET  /wait?version=N&timeout=S   → OfficeView once past version N, or after S (≤ 30) s     wait_for_change
+GET  /settings              → Settings.model_dump (the staff PIN hash withheld)
+==========================  =============================================================  ===========
+
+Replies: 200 with the value; 401 without the right key; 400 naming the bad field; 409 for an
+:class:`OfficeError` (``{"error", "th", "en", "refused"}``); 503 when the log can't be written.
+Long polls hold no thread: one watcher thread follows the office and wakes them all.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import json
+import logging
+import os
+import secrets
+import signal
+import threading
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Mapping
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from surveys.atomic import fsync_dir
+from surveys.event import EventError, check_value
+from surveys.log import LogError
+from surveys.office import LocalOffice, OfficeError, OfficeView, RatingRefused, RatingSession
+from surveys.queue import Ticket
+from sync import office_wire as wire
+from sync.office_wire import WireError, get_int, get_object, get_opt_str, get_str
+
+KEY_FILE = "office.key"
+MAX_WAIT = 30.0  # seconds a long poll may be held
+MAX_BODY = 64 * 1024
+KEEP_ALIVE = 65  # seconds; longer than the client's keep-alive, so the client always closes first
+MAX_SESSIONS = 256  # rating sessions remembered between /rating/open and /rating/submit
+WITHHELD = "withheld"  # the staff PIN hash is not sent to terminals; check_pin() fails on this value
+
+logger = logging.getLogger(__name__)
+Body = Mapping[str, Any]
+
+
+def office_key(home: Path) -> str:
+    """The office key of ``home``: made on first use (``office.key``, mode 0600), then read back."""
+    path = home / KEY_FILE
+    if not path.exists():
+        home.mkdir(parents=True, exist_ok=True)
+        tmp = home / f".{KEY_FILE}.{os.getpid()}.{threading.get_ident()}.tmp"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            os.write(fd, (secrets.token_urlsafe(32) + "\n").encode("ascii"))
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        try:
+            os.link(tmp, path)  # fails if another process made the key first: then theirs is used
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+        fsync_dir(home)
+    key = path.read_text(encoding="ascii").strip()
+    if len(key) < 16:
+        raise OSError(f"{path} holds no usable office key; delete it and start the office server again")
+    return key
+
+
+def _error(status: int, code: str, th: str, en: str, **extra: Any) -> JSONResponse:
+    return JSONResponse({"error": code, "th": th, "en": en, "refused": False, **extra}, status_code=status)
+
+
+def _unauthorised() -> JSONResponse:
+    response = _error(
+        401,
+        "unauthorized",
+        "ไม่ได้รับอนุญาต: ต้องส่งกุญแจของสำนักงาน (ไฟล์ office.key บนเครื่องแม่ข่าย)",
+        "not authorised: send the office key (the office.key file on the office server) "
+        "as 'Authorization: Bearer <key>'",
+    )
+    response.headers["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+class ChangeFeed:
+    """Long polls without a thread each: one watcher thread waits on the office and wakes them all."""
+
+    def __init__(self, office: LocalOffice) -> None:
+        self._office = office
+        self._view: OfficeView | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._changed: asyncio.Event | None = None
+        self._stop = threading.Event()
+        self._closed = False
+
+    async def wait(self, version: int, timeout: float) -> OfficeView:
+        if self._loop is None:
+            self._start()
+        elif self._loop is not asyncio.get_running_loop():  # the app moved to another loop (a test)
+            return await run_in_threadpool(self._office.wait_for_change, version, timeout)
+        assert self._view is not None and self._changed is not None
+        deadline = asyncio.get_running_loop().time() + timeout
+        while self._view.version <= version and not self._closed:
+            remaining = deadline - asyncio.get_running_loop().time()
+            if remaining <= 0:
+                break
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._changed.wait(), remaining)
+        return self._view
+
+    def _start(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._changed = asyncio.Event()
+        self._view = self._office.snapshot()  # once, in the event loop: no other request interleaves
+        threading.Thread(
+            target=self._watch, args=(self._view.version,), daemon=True, name="office-feed"
+        ).start()
+
+    def _watch(self, version: int) -> None:
+        loop = self._loop
+        assert loop is not None
+        while not self._stop.is_set():
+            view = self._office.wait_for_change(version, 1.0)  # a fresh view at least every second
+            version = view.version
+            try:
+                loop.call_soon_threadsafe(self._publish, view)
+            except RuntimeError:  # the event loop is gone
+                return
+
+    def _publish(self, view: OfficeView) -> None:
+        assert self._changed is not None and self._view is not None
+        moved = view.version > self._view.version
+        self._view = view
+        if moved:
+            self._changed.set()
+            self._changed = asyncio.Event()
+
+    def close(self) -> None:
+        """Stop watching and answer every waiting poll now (the server is shutting down)."""
+        self._stop.set()
+        loop = self._loop
+        if loop is not None:
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(self._wake_all)
+
+    def _wake_all(self) -> None:
+        self._closed = True
+        if self._changed is not None:
+            self._changed.set()
+
+
+class _Api:
+    def __init__(self, office: LocalOffice, key: str) -> None:
+        self.office = office
+        self._key = key.encode("utf-8")
+        self.feed = ChangeFeed(office)
+        self._sessions: OrderedDict[RatingSession, None] = OrderedDict()  # opened here, newest last
+        self._sessions_lock = threading.Lock()
+
+    def routes(self) -> list[Route]:
+        posts: dict[str, Callable[[Body], Any]] = {
+            "/reserve": self.reserve,
+            "/confirm": self.confirm,
+            "/print-failed": self.print_failed,
+            "/reprinted": self.reprinted,
+            "/code": self.code,
+            "/call-next": lambda b: _ticket(self.office.call_next(get_int(b, "counter"))),
+            "/call-ticket": self.call_ticket,
+            "/recall": lambda b: _ticket(self.office.recall(get_int(b, "counter"))),
+            "/no-show": lambda b: _ticket(self.office.no_show(get_int(b, "counter"))),
+            "/start": lambda b: _ticket(self.office.start(get_int(b, "counter"))),
+            "/finish": lambda b: _ticket(self.office.finish(get_int(b, "counter"))),
+            "/transfer": self.transfer,
+            "/rating/open": self.open_rating,
+            "/rating/submit": self.submit_rating,
+        }
+        gets: dict[str, Callable[[Body], Any]] = {"/snapshot": self.snapshot, "/settings": self.settings}
+        return [
+            *(Route(path, self._endpoint(h, body=True), methods=["POST"]) for path, h in posts.items()),
+            *(Route(path, self._endpoint(h), methods=["GET"]) for path, h in gets.items()),
+            Route("/wait", self.wait, methods=["GET"]),
+        ]
+
+    # -- plumbing -----------------------------------------------------------------------------
+
+    def _authorised(self, request: Request) -> bool:
+        scheme, _, given = request.headers.get("authorization", "").partition(" ")
+        return scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode("utf-8"), self._key)
+
+    def _endpoint(
+        self, handler: Callable[[Body], Any], *, body: bool = False
+    ) -> Callable[[Request], Awaitable[Response]]:
+        async def endpoint(request: Request) -> Response:
+            if not self._authorised(request):
+                return _unauthorised()
+            try:
+                data = await _read_body(request) if body else {}
+                return JSONResponse(await run_in_threadpool(handler, data))
+            except _TooLarge:
+                return _error(
+                    413, "too_large", "คำขอใหญ่เกินไป", f"the request is larger than {MAX_BODY} bytes"
+                )
+            except WireError as exc:
+                return _error(400, "bad_request", exc.th, exc.en, field=exc.field)
+            except OfficeError as exc:
+                return JSONResponse(wire.encode_error(exc), status_code=409)
+            except LogError as exc:
+                logger.error("office log: %s", exc)
+                return _error(
+                    503,
+                    "log_unavailable",
+                    "เครื่องแม่ข่ายบันทึกข้อมูลไม่ได้ (ดิสก์อาจเต็ม หรือกำลังปิดระบบ) รายการนี้ไม่ถูกบันทึก กรุณาแจ้งเจ้าหน้าที่ไอที",
+                    f"the office server could not record this ({exc}); nothing was recorded",
+                )
+            except Exception:
+                logger.exception("office server: %s %s", request.method, request.url.path)
+                return _error(
+                    500,
+                    "server_error",
+                    "เครื่องแม่ข่ายขัดข้อง กรุณาแจ้งเจ้าหน้าที่ไอที",
+                    "the office server failed on this request; its log has the details",
+                )
+
+        return endpoint
+
+    # -- handlers (run in the threadpool) -----------------------------------------------------
+
+    def reserve(self, b: Body) -> Any:
+        return wire.encode_flat(self.office.reserve_ticket(get_str(b, "service"), get_opt_str(b, "priority")))
+
+    def confirm(self, b: Body) -> Any:
+        return _ticket(self.office.confirm_ticket(get_str(b, "ticket_id"), get_str(b, "printer")))
+
+    def print_failed(self, b: Body) -> Any:
+        self.office.ticket_print_failed(get_str(b, "ticket_id"), get_str(b, "error"), get_str(b, "printer"))
+        return {"ok": True}
+
+    def reprinted(self, b: Body) -> Any:
+        self.office.ticket_reprinted(get_str(b, "ticket_id"), get_str(b, "printer"))
+        return {"ok": True}
+
+    def code(self, b: Body) -> Any:
+        return {"code": self.office.ticket_code(get_str(b, "ticket_id"))}
+
+    def call_ticket(self, b: Body) -> Any:
+        counter, number = get_int(b, "counter"), get_str(b, "number")
+        reason, pin = get_opt_str(b, "reason"), get_opt_str(b, "pin")
+        return _ticket(self.office.call_ticket(counter, number, reason, pin))
+
+    def transfer(self, b: Body) -> Any:
+        return _ticket(self.office.transfer(get_int(b, "counter"), get_str(b, "to_service")))
+
+    def open_rating(self, b: Body) -> Any:
+        session = self.office.open_rating(get_str(b, "typed"))
+        with self._sessions_lock:
+            self._sessions[session] = None
+            while len(self._sessions) > MAX_SESSIONS:
+                self._sessions.popitem(last=False)
+        return wire.encode_flat(session)
+
+    def submit_rating(self, b: Body) -> Any:
+        session = wire.decode_flat(RatingSession, get_object(b, "session"), "session")
+        answers = get_object(b, "answers")
+        elapsed_ms = get_int(b, "elapsed_ms")
+        try:
+            check_value(answers, "answers")
+        except EventError as exc:
+            raise WireError(
+                "answers", "คำตอบที่เป็นข้อความ จำนวนเต็ม หรือรายการ", f"text, integers or lists ({exc})"
+            ) from None
+        with self._sessions_lock:
+            opened = session in self._sessions
+        if not opened:  # only a session this server opened (and whose checks passed) counts
+            raise RatingRefused(
+                "unknown_session",
+                "ไม่พบการเปิดแบบประเมินนี้ กรุณาสแกนบัตรคิวอีกครั้ง",
+                "This rating was not opened on the office server. Please scan the ticket again.",
+            )
+        # The session stays remembered (until MAX_SESSIONS newer ones push it out), so that sending
+        # it again reaches the office, which refuses a second rating and logs the refusal.
+        self.office.submit_rating(session, answers, elapsed_ms)
+        return {"ok": True}
+
+    def snapshot(self, _: Body) -> Any:
+        return wire.encode_view(self.office.snapshot())
+
+    def settings(self, _: Body) -> Any:
+        data = self.office.settings.model_dump(mode="json")
+        if data.get("staff_pin") is not None:
+            data["staff_pin"] = WITHHELD
+        return data
+
+    async def wait(self, request: Request) -> Response:
+        if not self._authorised(request):
+            return _unauthorised()
+        try:
+            version = int(request.query_params.get("version", ""))
+        except ValueError:
+            return _error(400, "bad_request", "ต้องระบุ version เป็นจำนวนเต็ม", "version: expected an integer",
+                          field="version")  # fmt: skip
+        try:
+            timeout = float(request.query_params.get("timeout", "25"))
+        except ValueError:
+            return _error(400, "bad_request", "timeout ต้องเป็นตัวเลข (วินาที)", "timeout: expected seconds",
+                          field="timeout")  # fmt: skip
+        view = await self.feed.wait(version, min(max(timeout, 0.0), MAX_WAIT))
+        return JSONResponse(wire.encode_view(view))
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _ticket(ticket: Ticket | None) -> Any:
+    return None if ticket is None else wire.encode_flat(ticket)
+
+
+async def _read_body(request: Request) -> Body:
+    raw = await request.body()
+    if len(raw) > MAX_BODY:
+        raise _TooLarge
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        raise WireError("body", "JSON ที่ถูกต้อง", "valid JSON") from None
+    return wire.as_object(data, "body")
+
+
+def make_office_app(office: LocalOffice, key: str) -> Starlette:
+    """The office's JSON API; ``app.state.feed`` is the :class:`ChangeFeed` behind ``/wait``."""
+    if not key:
+        raise ValueError("the office key must not be empty")
+    api = _Api(office, key)
+    app = Starlette(routes=api.routes())
+    app.state.feed = api.feed
+    return app
+
+
+class _OfficeServer(uvicorn.Server):
+    def __init__(
+        self, config: uvicorn.Config, feed: ChangeFeed, on_started: Callable[[str, int], None] | None
+    ) -> None:
+        super().__init__(config)
+        self._feed = feed
+        self._on_started = on_started
+
+    async def startup(self, sockets: Any = None) -> None:
+        await super().startup(sockets=sockets)
+        if self.started and self._on_started is not None:
+            host, port = self.servers[0].sockets[0].getsockname()[:2]
+            self._on_started(str(host), int(port))
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        # As uvicorn's, but the signal is not raised again after the shutdown: serve_office must
+        # return so that it closes the log. Waiting long polls are answered at once.
+        if self.should_exit and sig == signal.SIGINT:
+            self.force_exit = True
+        else:
+            self.should_exit = True
+        self._feed.close()
+
+
+def serve_office(
+    office: LocalOffice,
+    host: str,
+    port: int,
+    key: str,
+    *,
+    on_started: Callable[[str, int], None] | None = None,
+) -> None:
+    """Serve ``office`` on ``host:port`` until SIGINT or SIGTERM, then close its log.
+
+    ``port`` 0 picks a free port; ``on_started(host, port)`` is called once it listens.
+    """
+    app = make_office_app(office, key)
+    config = uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,
+        timeout_keep_alive=KEEP_ALIVE,
+        timeout_graceful_shutdown=5,
+    )
+    server = _OfficeServer(config, app.state.feed, on_started)
+    try:
+        server.run()
+    except SystemExit:
+        if server.started:
+            raise
+        raise OSError(
+            f"the office server could not listen on {host}:{port} (is another one running?)"
+        ) from None
+    finally:
+        app.state.feed.close()
+        office.close()
