@@ -10,7 +10,7 @@ import click
 os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
 os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
 
-from prongsai.commands import counter, device, instruments, log, plan, queue
+from prongsai.commands import counter, device, instruments, log, plan, queue, screens
 from prongsai.context import CliContext
 from surveys.home import resolve_home
 
@@ -46,6 +46,10 @@ cli.add_command(queue.services)
 cli.add_command(queue.simulate)
 cli.add_command(counter.ticket)
 cli.add_command(counter.notice)
+cli.add_command(screens.serve)
+cli.add_command(screens.kiosk)
+cli.add_command(screens.counter)
+cli.add_command(screens.board)
 
 
 def main() -> None:

@@ -1,0 +1,55 @@
+"""The display board app, for the TV in the waiting room. Staff start and stop it (q quits).
+
+``make_board_app`` is the one way to build it, for the command line and for the tests alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+
+from kiosk.screens.board import BoardScreen
+from surveys.office import Office
+from surveys.thaidate import now_bangkok
+
+
+class BoardApp(App[None]):
+    """Shows :class:`BoardScreen` for every counter of ``office``."""
+
+    CSS_PATH = "board.tcss"
+    ENABLE_COMMAND_PALETTE = False
+    TITLE = "prongsai"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q,ๆ", "quit", "Quit", show=False)  # ๆ: q with the Thai layout on
+    ]
+
+    def __init__(
+        self,
+        office: Office,
+        *,
+        lang: str = "th",
+        clock: Callable[[], datetime] = now_bangkok,
+    ) -> None:
+        super().__init__()
+        self.office = office
+        self.lang = lang
+        self.clock = clock
+
+    def on_mount(self) -> None:
+        self.push_screen(BoardScreen(self.office, lang=self.lang, clock=self.clock))
+
+
+def make_board_app(
+    office: Office,
+    lang: str = "th",
+    *,
+    clock: Callable[[], datetime] = now_bangkok,
+) -> BoardApp:
+    """The board of ``office``; ``clock`` gives the time shown (tests fix it)."""
+    if lang not in ("th", "en"):
+        raise ValueError(f"lang must be 'th' or 'en', not {lang!r}")
+    return BoardApp(office, lang=lang, clock=clock)

@@ -1,0 +1,1 @@
+"""Full screens of the kiosk apps (each gets what it needs through its constructor)."""

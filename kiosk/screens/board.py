@@ -1,0 +1,243 @@
+"""The display board: the TV in the waiting room. Read-only: who is called to which counter, how many
+wait for each service, the last calls, and the priority rule everyone can hold the office to.
+
+A thread worker waits for changes (``wait_for_change``) and posts each new :class:`OfficeView` as
+:class:`BoardScreen.OfficeChanged`, so a call shows within a second. A number called (or recalled)
+while the board runs is highlighted for :data:`FRESH_SECONDS`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import datetime
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Digits, Label, Static
+from textual.worker import Worker, get_current_worker
+
+from surveys.log import LogError
+from surveys.office import Office, OfficeError, OfficeView
+from surveys.queue import Call
+from surveys.thaidate import format_date, format_time, now_bangkok
+
+FRESH_SECONDS = 8.0  # how long a newly called number stays highlighted
+RECENT_CALLS = 6
+WATCH_TIMEOUT = 1.0
+RETRY_SECONDS = 2.0
+DIGITS_CHARS = set(" 0123456789+-^x:ABCDEF$£€()")  # what Textual's Digits can draw
+
+_TEXT: dict[str, tuple[str, str]] = {
+    "serving": ("กำลังให้บริการ", "Now serving"),
+    "waiting": ("รอรับบริการ", "Waiting"),
+    "recent": ("เรียกล่าสุด", "Last calls"),
+    "queue_count": ("{count} คิว", "{count}"),
+    "to_counter": ("ช่อง {counter}", "counter {counter}"),
+    "recall": ("เรียกซ้ำ", "again"),
+    "no_calls": ("ยังไม่มีการเรียกคิววันนี้", "No calls yet today"),
+    "loading": ("กำลังอ่านข้อมูลคิว…", "Reading the queue…"),
+    "unreachable": ("ติดต่อเครื่องหลักไม่ได้ กำลังลองใหม่…", "Cannot reach the office. Retrying…"),
+}
+
+
+def _t(key: str, lang: str, **values: object) -> str:
+    th, en = _TEXT[key]
+    return (th if lang == "th" else en).format(**values)
+
+
+def _call_key(call: Call) -> tuple[str, str, bool]:
+    return (call.ticket, call.at, call.recall)
+
+
+class BoardScreen(Screen[None]):
+    """The board for every counter of ``office``. Keys: l switches ไทย/English."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("l,ส", "toggle_lang", "ไทย/English", show=False)  # ส: l with the Thai layout on
+    ]
+
+    class OfficeChanged(Message):
+        def __init__(self, view: OfficeView) -> None:
+            super().__init__()
+            self.view = view
+
+    class OfficeUnreachable(Message):
+        pass
+
+    def __init__(
+        self,
+        office: Office,
+        *,
+        lang: str = "th",
+        clock: Callable[[], datetime] = now_bangkok,
+    ) -> None:
+        super().__init__()
+        self.office = office
+        self.settings = office.settings
+        self.lang = lang
+        self.clock = clock
+        self.view: OfficeView | None = None
+        self._fresh: dict[int, int] = {}  # counter → token of its latest highlight
+        self._unreachable = False
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="board-top"):
+            yield Label(id="board-office")
+            yield Label(id="board-clock")
+        with Horizontal(id="board-main"):
+            with Vertical(id="serving"):
+                yield Label(id="serving-label", classes="heading")
+                for counter in self.settings.counters:
+                    with Horizontal(id=f"row-{counter.number}", classes="counter-row"):
+                        with Vertical(classes="counter-label"):
+                            yield Label(id=f"counter-name-{counter.number}", classes="counter-name")
+                            yield Label(id=f"counter-services-{counter.number}", classes="counter-services")
+                        yield Digits("", id=f"number-{counter.number}", classes="counter-number")
+                        yield Label("", id=f"number-text-{counter.number}", classes="counter-number-text")
+            with Vertical(id="side"):
+                yield Label(id="waiting-label", classes="heading")
+                for service in self.settings.services:
+                    with Horizontal(classes="waiting-row"):
+                        yield Label(service.prefix, classes="waiting-prefix")
+                        yield Label(id=f"waiting-name-{service.id}", classes="waiting-name")
+                        yield Label(id=f"waiting-count-{service.id}", classes="waiting-count")
+                yield Label(id="recent-label", classes="heading")
+                for index in range(RECENT_CALLS):
+                    yield Label(id=f"recent-{index}", classes="recent-call")
+        yield Static(id="priority-rule", markup=False)
+
+    def on_mount(self) -> None:
+        self._show_view()
+        self._tick()
+        self.set_interval(1.0, self._tick)
+        self._watch()
+
+    # -- watching the office ------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="watch")
+    def _watch(self) -> None:
+        worker = get_current_worker()
+        version: int | None = None
+        while not worker.is_cancelled:
+            try:
+                if version is None:
+                    view = self.office.snapshot()
+                else:
+                    view = self.office.wait_for_change(version, timeout=WATCH_TIMEOUT)
+            except (OfficeError, LogError, OSError):
+                self.post_message(self.OfficeUnreachable())
+                _sleep(worker, RETRY_SECONDS)
+                continue
+            if version is not None and view.version == version:
+                continue
+            version = view.version
+            if not worker.is_cancelled:
+                self.post_message(self.OfficeChanged(view))
+
+    @on(OfficeChanged)
+    def _office_changed(self, message: OfficeChanged) -> None:
+        old = self.view
+        self.view = message.view
+        self._unreachable = False
+        if old is not None:
+            seen = {_call_key(c) for c in old.last_calls}
+            for call in message.view.last_calls:
+                if _call_key(call) not in seen:
+                    self._highlight(call.counter)
+        self._show_view()
+
+    @on(OfficeUnreachable)
+    def _office_unreachable(self) -> None:
+        self._unreachable = True
+        self._show_view()
+
+    def _highlight(self, counter: int) -> None:
+        token = self._fresh.get(counter, 0) + 1
+        self._fresh[counter] = token
+        rows = self.query(f"#row-{counter}")
+        if not rows:
+            return
+        rows.first().add_class("-fresh")
+        self.app.bell()
+
+        def fade() -> None:
+            if self._fresh.get(counter) == token:
+                self.query(f"#row-{counter}").remove_class("-fresh")
+
+        self.set_timer(FRESH_SECONDS, fade)
+
+    # -- rendering ----------------------------------------------------------------------------
+
+    def action_toggle_lang(self) -> None:
+        self.lang = "en" if self.lang == "th" else "th"
+        self._show_view()
+        self._tick()
+
+    def _tick(self) -> None:
+        now = self.clock()
+        self.query_one("#board-clock", Label).update(
+            f"{format_date(now, lang=self.lang)}  {format_time(now, lang=self.lang)}"
+        )
+
+    def _show_view(self) -> None:
+        lang = self.lang
+        settings = self.settings
+        municipality = settings.municipality_th if lang == "th" else settings.municipality_en
+        self.query_one("#board-office", Label).update(municipality)
+        self.query_one("#serving-label", Label).update(_t("serving", lang))
+        self.query_one("#waiting-label", Label).update(_t("waiting", lang))
+        self.query_one("#recent-label", Label).update(_t("recent", lang))
+        self.query_one("#priority-rule", Static).update("★ " + settings.priority.text(lang))
+        view = self.view
+        numbers = {c.counter: c.number for c in view.counters} if view else {}
+        for counter in settings.counters:
+            n = counter.number
+            self.query_one(f"#counter-name-{n}", Label).update(counter.name(lang))
+            prefixes = " ".join(settings.service(s).prefix for s in settings.services_of_counter(n))
+            self.query_one(f"#counter-services-{n}", Label).update(prefixes)
+            number = numbers.get(n) or ""
+            drawable = all(ch in DIGITS_CHARS for ch in number)
+            self.query_one(f"#number-{n}", Digits).update(number if drawable else "")
+            self.query_one(f"#number-text-{n}", Label).update("" if drawable else number)
+            self.query_one(f"#row-{n}").set_class(not number, "-free")
+        for service in settings.services:
+            self.query_one(f"#waiting-name-{service.id}", Label).update(service.name(lang))
+            count = len(view.waiting.get(service.id, ())) if view else 0
+            label = self.query_one(f"#waiting-count-{service.id}", Label)
+            label.update(_t("queue_count", lang, count=count) if view else "")
+            label.set_class(count == 0, "-none")
+        calls = list(reversed(view.last_calls))[:RECENT_CALLS] if view else []
+        for index in range(RECENT_CALLS):
+            line = self.query_one(f"#recent-{index}", Label)
+            if index < len(calls):
+                line.update(self._call_line(calls[index]))
+            elif index == 0:
+                line.update(_t("loading" if view is None else "no_calls", lang))
+            else:
+                line.update("")
+            line.set_class(index < len(calls) and calls[index].recall, "-recall")
+        self.set_class(self._unreachable, "-unreachable")
+        if self._unreachable:
+            self.query_one("#recent-0", Label).update(_t("unreachable", lang))
+
+    def _call_line(self, call: Call) -> Content:
+        """``A001 → ช่อง 1`` (and ``(เรียกซ้ำ)`` for a recall)."""
+        lang = self.lang
+        line = Content.assemble((call.number, "bold"), " → ", _t("to_counter", lang, counter=call.counter))
+        if call.recall:
+            line = line + Content(f"  ({_t('recall', lang)})")
+        return line
+
+
+def _sleep(worker: Worker[None], seconds: float) -> None:
+    """Sleep ``seconds`` in short steps, returning early once ``worker`` is cancelled."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end and not worker.is_cancelled:
+        time.sleep(0.1)

@@ -1,0 +1,165 @@
+"""The office process and its screens: ``serve``, ``kiosk``, ``counter N``, ``board``, ``all-in-one``.
+
+Without ``--office`` a screen runs the office in its own process (it then owns this home's log, so
+only one such process may run). With ``--office URL`` it is a terminal of a ``prongsai serve``
+process, on this PC or another one of the office LAN.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import click
+
+from prongsai.commands.queue import settings_of
+from prongsai.context import CliContext, get
+from surveys.office import Office
+
+DEFAULT_PORT = 8568
+KEY_ENV = "PRONGSAI_OFFICE_KEY"
+URL_ENV = "PRONGSAI_OFFICE"
+
+office_option = click.option(
+    "--office",
+    "office_url",
+    default=None,
+    envvar=URL_ENV,
+    help=f"URL of the office process (`prongsai serve`), e.g. http://192.168.1.10:{DEFAULT_PORT}; "
+    f"else this process runs the office itself. Also ${URL_ENV}.",
+)
+key_option = click.option(
+    "--key",
+    "office_key",
+    default=None,
+    envvar=KEY_ENV,
+    help=f"The office key that `prongsai serve` printed (also ${KEY_ENV}; on the same PC it is read "
+    "from the home folder).",
+)
+
+
+def open_office(cli: CliContext, url: str | None, key: str | None) -> Office:
+    """A terminal of a running office (``url``), or the office itself in this process."""
+    from surveys.log import LogError, LogLocked
+    from surveys.office import LocalOffice, OfficeError
+
+    if url:
+        from sync.office_client import RemoteOffice
+
+        if key is None and (cli.home / "office.key").exists():
+            key = (cli.home / "office.key").read_text(encoding="utf-8").strip()
+        if not key:
+            raise click.ClickException(
+                cli.t(
+                    f"ต้องมีกุญแจของสำนักงาน: ใช้ --key หรือ ${KEY_ENV} (ดูได้จากหน้าจอของ prongsai serve)",
+                    f"the office key is needed: pass --key or set ${KEY_ENV} (prongsai serve prints it)",
+                )
+            )
+        try:
+            return RemoteOffice(url, key)
+        except OfficeError as exc:
+            raise click.ClickException(exc.message(cli.lang)) from None
+    try:
+        return LocalOffice(cli.home, settings_of(cli))
+    except LogLocked as exc:
+        raise click.ClickException(
+            cli.t(
+                "มีโปรแกรม prongsai อีกตัวเปิดสมุดบันทึกของเครื่องนี้อยู่ (เช่น prongsai serve) "
+                f"ให้เชื่อมต่อกับตัวนั้นด้วย --office http://127.0.0.1:{DEFAULT_PORT}\n{exc}",
+                "another prongsai process owns this home's log (e.g. `prongsai serve`): connect to it "
+                f"with --office http://127.0.0.1:{DEFAULT_PORT}\n{exc}",
+            )
+        ) from None
+    except LogError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _run(cli: CliContext, url: str | None, key: str | None, build: Callable[[Office], object]) -> None:
+    office = open_office(cli, url, key)
+    try:
+        app = build(office)
+        app.run()  # type: ignore[attr-defined]
+    finally:
+        office.close()
+
+
+@click.command()
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="Address to listen on (the office LAN's)."
+)
+@click.option("--port", type=click.IntRange(0, 65535), default=DEFAULT_PORT, show_default=True)
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int) -> None:
+    """Run the office: the one process that writes this PC's log. Kiosk, counters and board connect."""
+    from surveys.office import LocalOffice
+    from sync.office_server import office_key, serve_office
+
+    cli = get(ctx)
+    try:
+        office = LocalOffice(cli.home, settings_of(cli))
+    except Exception as exc:
+        raise click.ClickException(str(exc)) from None
+    key = office_key(cli.home)
+
+    def started(bound_host: str, bound_port: int) -> None:
+        url = f"http://{bound_host}:{bound_port}"
+        click.echo(cli.t(f"สำนักงานพร้อมที่ {url} (กด Ctrl+C เพื่อหยุด)", f"office ready at {url} (Ctrl+C stops)"))
+        click.echo(cli.t("เปิดหน้าจออื่นด้วย:", "start the screens with:"))
+        click.echo(f"  {KEY_ENV}={key} prongsai kiosk --office {url}")
+        click.echo(f"  {KEY_ENV}={key} prongsai counter 1 --office {url}")
+        click.echo(f"  {KEY_ENV}={key} prongsai board --office {url}")
+
+    try:
+        serve_office(office, host, port, key, on_started=started)
+    except OSError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@click.command()
+@office_option
+@key_option
+@click.option(
+    "--printer", "spec", default=None, help="Printer spec (default from settings: png into the home)."
+)
+@click.pass_context
+def kiosk(ctx: click.Context, office_url: str | None, office_key: str | None, spec: str | None) -> None:
+    """The citizens' touch-screen kiosk: take a ticket, rate the service by scanning it."""
+    from kiosk.fonts import check_thai_shaping
+    from kiosk.kiosk_app import make_kiosk_app
+    from kiosk.printers import PrintError, printer_from_spec
+
+    cli = get(ctx)
+    warning = check_thai_shaping()
+    if warning:
+        click.echo(warning, err=True)
+    try:
+        printer = printer_from_spec(spec or settings_of(cli).printer, default_folder=cli.home / "tickets")
+    except PrintError as exc:
+        raise click.ClickException(str(exc)) from None
+    _run(cli, office_url, office_key, lambda office: make_kiosk_app(office, printer, cli.lang))
+
+
+@click.command()
+@click.argument("number", type=int)
+@office_option
+@key_option
+@click.pass_context
+def counter(ctx: click.Context, number: int, office_url: str | None, office_key: str | None) -> None:
+    """A clerk's console for counter NUMBER: call next, recall, start, finish, no-show, transfer."""
+    from kiosk.counter_app import make_counter_app
+
+    cli = get(ctx)
+    if number not in {c.number for c in settings_of(cli).counters} and not office_url:
+        raise click.ClickException(cli.t(f"ไม่มีช่องบริการที่ {number}", f"there is no counter {number}"))
+    _run(cli, office_url, office_key, lambda office: make_counter_app(office, number, cli.lang))
+
+
+@click.command()
+@office_option
+@key_option
+@click.pass_context
+def board(ctx: click.Context, office_url: str | None, office_key: str | None) -> None:
+    """The waiting-room display: who is called to which counter, and how many wait."""
+    from kiosk.board_app import make_board_app
+
+    cli = get(ctx)
+    _run(cli, office_url, office_key, lambda office: make_board_app(office, cli.lang))
