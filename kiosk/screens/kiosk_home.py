@@ -1,0 +1,106 @@
+"""The kiosk's home screen: take a queue ticket, or rate a finished visit.
+
+One big button per service, one for rating, a small language switch, and nothing to type. A QR
+scanner may type a ticket code at any time here: its characters and Enter become :class:`CodeEntered`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from textual import events, on
+from textual.app import ComposeResult
+from textual.containers import Grid, Horizontal
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Static
+
+from kiosk.widgets.big_choice import BigChoice
+from kiosk.widgets.scanner import CodeEntered, ScanBuffer
+from surveys.settings import Settings
+
+RATE = "rate"
+LANGUAGE = "language"
+
+
+class ServiceChosen(Message):
+    """A person tapped a service to take a ticket for."""
+
+    def __init__(self, service: str) -> None:
+        super().__init__()
+        self.service = service
+
+
+class RatingRequested(Message):
+    """A person tapped "rate our service" (to type the code on the keypad)."""
+
+
+class LanguageToggled(Message):
+    """A person tapped the language switch."""
+
+
+class KioskHomeScreen(Screen[None]):
+    """Services to take a ticket for, the rating button and the language switch."""
+
+    def __init__(self, settings: Settings, lang: str, *, clock: Callable[[], float] = time.monotonic) -> None:
+        super().__init__()
+        self.settings = settings
+        self.lang = lang
+        self._scan = ScanBuffer(clock)
+
+    def compose(self) -> ComposeResult:
+        th = self.lang == "th"
+        settings = self.settings
+        with Horizontal(id="topbar"):
+            yield Static(settings.municipality_th if th else settings.municipality_en, id="municipality")
+            yield BigChoice("English" if th else "ภาษาไทย", LANGUAGE, id="language")
+        yield Static("รับบัตรคิว" if th else "Take a queue ticket", id="heading", classes="heading")
+        yield Static(
+            "แตะบริการที่ต้องการ" if th else "Tap the service you need", id="subheading", classes="subheading"
+        )
+        with Grid(id="services"):
+            for service in settings.services:
+                yield BigChoice(
+                    f"{service.prefix}  {service.name(self.lang)}",
+                    service.id,
+                    id=f"service-{service.id}",
+                    classes="service",
+                )
+        yield BigChoice(
+            "ประเมินความพึงพอใจ / Rate our service" if th else "Rate our service / ประเมินความพึงพอใจ",
+            RATE,
+            id="rate",
+        )
+        yield Static(
+            "รับบริการแล้ว? สแกนคิวอาร์โค้ดบนบัตรคิวที่เครื่องสแกน เพื่อประเมินความพึงพอใจ"
+            if th
+            else "Been served? Scan the QR code on your ticket at the scanner to rate us.",
+            id="scan-hint",
+            classes="hint",
+        )
+
+    async def set_lang(self, lang: str) -> None:
+        """Show the screen in another language (a new visit starts in the kiosk's own language)."""
+        if lang != self.lang:
+            self.lang = lang
+            await self.recompose()
+
+    def clear_scan(self) -> None:
+        self._scan.clear()
+
+    @on(BigChoice.Chosen)
+    def _chosen(self, event: BigChoice.Chosen) -> None:
+        event.stop()
+        if event.value == LANGUAGE:
+            self.post_message(LanguageToggled())
+        elif event.value == RATE:
+            self.post_message(RatingRequested())
+        else:
+            self.post_message(ServiceChosen(event.value))
+
+    def on_key(self, event: events.Key) -> None:
+        typed = self._scan.feed(event.key, event.character)
+        if typed is not None:
+            event.stop()
+            self.post_message(CodeEntered(typed))

@@ -1,0 +1,537 @@
+"""The ticket kiosk, walked through whole visits with the Pilot on a real office and a PNG printer."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from stdnum import damm
+from textual.pilot import Pilot
+from textual.widget import Widget
+from textual.widgets import Button, Digits, Static
+
+from kiosk.dialogs.pin import PinDialog
+from kiosk.issuing import issue_ticket
+from kiosk.kiosk_app import KioskApp, make_kiosk_app
+from kiosk.printers import PngPrinter, PrintError
+from kiosk.screens.code_entry import CodeEntryScreen, group_code
+from kiosk.screens.kiosk_home import KioskHomeScreen
+from kiosk.screens.notice import BusyScreen, NoticeScreen
+from kiosk.screens.queue_type import QueueTypeScreen
+from kiosk.screens.rating import QuestionScreen, SuggestionScreen
+from kiosk.screens.ticket_taken import TicketTakenScreen
+from kiosk.ticket import TicketView
+from surveys.office import LocalOffice
+from surveys.settings import default_settings
+
+SIZE = (100, 34)
+THAI_LAYOUT = {
+    "1": "ๅ",
+    "2": "/",
+    "3": "-",
+    "4": "ภ",
+    "5": "ถ",
+    "6": "ุ",
+    "7": "ึ",
+    "8": "ค",
+    "9": "ต",
+    "0": "จ",
+}
+READ = 0.3  # a little longer than the kiosk's "nobody reads that fast" guard
+DEBOUNCE = 0.25  # a button ignores a second tap during its 0.2 s "pressed" look
+TAP_GUARD = 1.0  # a notice or the ticket screen ignores taps in its first 0.8 s
+
+
+class FailingPrinter:
+    name = "failing"
+    width_px = 576
+
+    def print_ticket(self, view: TicketView, lang: str = "th") -> str:
+        raise PrintError("กระดาษหมด", "out of paper", self.name)
+
+
+class BrokenPrinter:
+    """Fails in a way nobody planned for."""
+
+    name = "broken"
+    width_px = 576
+
+    def print_ticket(self, view: TicketView, lang: str = "th") -> str:
+        raise RuntimeError("driver exploded")
+
+
+# -- fixtures and helpers --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def office_factory(tmp_path: Path) -> Iterator[Callable[..., LocalOffice]]:
+    offices: list[LocalOffice] = []
+
+    def make(**settings: Any) -> LocalOffice:
+        office = LocalOffice(
+            tmp_path / "home", default_settings().model_copy(update={"min_answer_ms": 0, **settings})
+        )
+        offices.append(office)
+        return office
+
+    yield make
+    for office in offices:
+        office.close()
+
+
+@pytest.fixture
+def office(office_factory: Callable[..., LocalOffice]) -> LocalOffice:
+    return office_factory()
+
+
+@pytest.fixture
+def printer(tmp_path: Path) -> PngPrinter:
+    return PngPrinter(tmp_path / "tickets")
+
+
+def run(app: KioskApp, visit: Callable[[Pilot[None]], Awaitable[None]]) -> None:
+    async def main() -> None:
+        async with app.run_test(size=SIZE) as pilot:
+            await visit(pilot)
+
+    asyncio.run(main())
+    assert app.crashes == []
+
+
+async def until(pilot: Pilot[None], condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out; screen is {pilot.app.screen!r}: {screen_text(pilot.app)!r}")
+        await pilot.pause(0.02)
+
+
+def screen_text(app: Any) -> str:
+    parts: list[str] = []
+    for widget in app.screen.query(Widget):
+        if isinstance(widget, Digits):
+            parts.append(widget.value)
+        elif isinstance(widget, Button):
+            parts.append(str(widget.label))
+        elif isinstance(widget, Static):
+            parts.append(str(widget.content))
+    return "\n".join(parts)
+
+
+def kinds(office: LocalOffice) -> list[str]:
+    return [event.kind for event in office.log.read()]
+
+
+def refusals(office: LocalOffice) -> list[Any]:
+    return [event.body["reason"] for event in office.log.read() if event.kind == "rating.refused"]
+
+
+def served_code(office: LocalOffice, printer: PngPrinter, service: str = "registration") -> str:
+    """A ticket issued, called, served and finished at counter 1 (the counter side, directly)."""
+    issued = issue_ticket(office, service, None, printer)
+    office.call_next(1)
+    office.start(1)
+    office.finish(1)
+    return issued.reservation.code
+
+
+def forged(code: str) -> str:
+    """The same ticket number with a wrong MAC but a valid check digit."""
+    digits = code.replace("-", "")[:12]
+    flipped = digits[:6] + str((int(digits[6]) + 1) % 10) + digits[7:]
+    return flipped + damm.calc_check_digit(flipped)
+
+
+async def take_ticket(pilot: Pilot[None], service: str = "registration", kind: str = "#normal") -> None:
+    await pilot.click(f"#service-{service}")
+    await until(pilot, lambda: isinstance(pilot.app.screen, QueueTypeScreen))
+    await pilot.click(kind)
+    await until(pilot, lambda: isinstance(pilot.app.screen, TicketTakenScreen | NoticeScreen))
+
+
+async def scan(pilot: Pilot[None], code: str, *, thai_layout: bool = False) -> None:
+    """Type the code as a keyboard-wedge scanner does: its digits, then Enter."""
+    digits = code.replace("-", "")
+    keys = [THAI_LAYOUT[d] for d in digits] if thai_layout else list(digits)
+    await pilot.press(*keys, "enter")
+
+
+async def rate(pilot: Pilot[None], overall: int = 5) -> None:
+    """Answer the overall question, skip every other one."""
+    await until(pilot, lambda: isinstance(pilot.app.screen, QuestionScreen))
+    question = pilot.app.screen
+    await pilot.pause(READ)
+    await pilot.click(f"#level-{overall}")
+    while True:
+        await until(pilot, moved_on(pilot, question))
+        question = pilot.app.screen
+        if not isinstance(question, QuestionScreen | SuggestionScreen):
+            return
+        await pilot.pause(READ)
+        await pilot.click("#skip")
+
+
+def moved_on(pilot: Pilot[None], question: object) -> Callable[[], bool]:
+    return lambda: pilot.app.screen is not question and not isinstance(pilot.app.screen, BusyScreen)
+
+
+def at_home(app: Any) -> bool:
+    return isinstance(app.screen, KioskHomeScreen) and len(app.screen_stack) == 2
+
+
+# -- taking a ticket -------------------------------------------------------------------------------
+
+
+def test_a_visit_from_ticket_to_rating(office: LocalOffice, printer: PngPrinter, tmp_path: Path) -> None:
+    app = make_kiosk_app(office, printer)
+
+    async def visit(pilot: Pilot[None]) -> None:
+        assert "รับบัตรคิว" in screen_text(app)
+        await take_ticket(pilot)
+        assert app.screen.query_one("#number", Digits).value == "A001"
+        text = screen_text(app)
+        assert "งานทะเบียนราษฎร" in text
+        assert "กรุณารับบัตรคิวที่ช่องด้านล่าง" in text
+        (printed,) = (tmp_path / "tickets").iterdir()
+        assert printed.name.endswith("-A001.png")
+        assert office.snapshot().waiting["registration"] == (("A001", None),)
+
+        await pilot.pause(TAP_GUARD)
+        await pilot.click("#take-ticket")  # a tap closes the ticket screen
+        await until(pilot, lambda: at_home(app))
+
+        ticket = office.snapshot()
+        assert ticket.issued_today == 1
+        office.call_next(1)
+        office.start(1)
+        office.finish(1)
+        code = office.ticket_code(next(iter(office.state.tickets)))
+
+        await scan(pilot, code)
+        await rate(pilot, overall=4)
+        assert "ขอบคุณ" in screen_text(app)
+        await pilot.pause(TAP_GUARD)
+        await pilot.click("#notice-message")
+        await until(pilot, lambda: at_home(app))
+
+    run(app, visit)
+    given = [e for e in office.log.read() if e.kind == "rating.given"]
+    assert len(given) == 1
+    assert given[0].body["answers"] == {"overall": 4}
+    assert isinstance(given[0].body["elapsed_ms"], int) and given[0].body["elapsed_ms"] >= 5 * READ * 1000
+
+
+def test_a_scanner_with_the_thai_layout_on_still_opens_the_rating(
+    office: LocalOffice, printer: PngPrinter
+) -> None:
+    code = served_code(office, printer)
+    app = make_kiosk_app(office, printer)
+
+    async def visit(pilot: Pilot[None]) -> None:
+        await scan(pilot, code, thai_layout=True)
+        await rate(pilot, overall=5)
+        assert "ขอบคุณ" in screen_text(app)
+
+    run(app, visit)
+    assert kinds(office).count("rating.given") == 1
+
+
+def test_a_priority_ticket_says_its_group(office: LocalOffice, printer: PngPrinter) -> None:
+    app = make_kiosk_app(office, printer)
+
+    async def visit(pilot: Pilot[None]) -> None:
+        await take_ticket(pilot, "tax")
+        await pilot.pause(TAP_GUARD)
+        await pilot.click("#take-ticket")
+        await until(pilot, lambda: at_home(app))
+        await take_ticket(pilot, "tax", "#priority-elderly")
+        assert app.screen.query_one("#number", Digits).value == "B002"
+        text = screen_text(app)
+        assert "ผู้สูงอายุ" in text
+        assert "รออยู่ก่อนหน้า 1 คิว" in text
+
+    run(app, visit)
+    assert office.snapshot().waiting["tax"] == (("B001", None), ("B002", "elderly"))
+
+
+def test_back_returns_home_without_a_ticket(office: LocalOffice, printer: PngPrinter) -> None:
+    app = make_kiosk_app(office, printer)
+
+    async def visit(pilot: Pilot[None]) -> None:
+        await pilot.click("#service-info")
+        await until(pilot, lambda: isinstance(app.screen, QueueTypeScreen))
+        await pilot.click("#back")
+        await until(pilot, lambda: at_home(app))
+
+    run(app, visit)
+    assert "ticket.reserved" not in kinds(office)
+
+
+def test_a_print_failure_is_told_and_the_ticket_does_not_count(office: LocalOffice) -> None:
+    app = make_kiosk_app(office, FailingPrinter())
+
+    async def visit(pilot: Pilot[None]) -> None:
+        await take_ticket(pilot)
+        assert isinstance(app.screen, NoticeScreen)
+        text = screen_text(app).replace("\n", " ")
+        assert "เครื่องพิมพ์ขัดข้อง: กระดาษหมด — กรุณาแจ้งเจ้าหน้าที่ (บัตรหมายเลข A001 ไม่ถูกนำไปใช้)" in text
+
+    run(app, visit)
+    assert "ticket.print_failed" in kinds(office)
+    assert "ticket.issued" not in kinds(office)
+    snapshot = office.snapshot()
+    assert snapshot.issued_today == 0
+    assert snapshot.waiting["registration"] == ()
+
+
+def test_an_unexpected_error_shows_a_friendly_screen_and_is_logged(office: LocalOffice) -> None:
+    app = make_kiosk_app(office, BrokenPrinter())
+
+    async def visit(pilot: Pilot[None]) -> None:
+        await take_ticket(pilot)
+        assert "ขออภัย ระบบขัดข้องชั่วคราว" in screen_text(app)
+        assert "Traceback" not in screen_text(app)
+
+    async def main() -> None:
+        async with app.run_test(size=SIZE) as pilot:
+            await visit(pilot)
+
+    asyncio.run(main())
+    assert [type(e) for e in app.crashes] == [RuntimeError]
+    assert "driver exploded" in (office.home / "kiosk-errors.log").read_text(encoding="utf-8")
+
+
+def test_a_screen_that_breaks_is_replaced_by_a_fresh_home(
+    office: LocalOffice, printer: PngPrinter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_kiosk_app(office, printer)
+    original = QueueTypeScreen.compose
+
+    def broken_once(self: QueueTypeScreen) -> Any:
+        monkeypatch.setattr(QueueTypeScreen, "compose", original)
+        raise ValueError("a bug in a screen")
+
+    monkeypatch.setattr(QueueTypeScreen, "compose", broken_once)
+
+    async def main() -> None:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.click("#service-registration")
+            await until(pilot, lambda: isinstance(app.screen, NoticeScreen))
+            assert "ขออภัย ระบบขัดข้องชั่วคราว" in screen_text(app)
+            await pilot.pause(TAP_GUARD)
+            await pilot.click("#notice-message")
+            await until(pilot, lambda: at_home(app))
+            await take_ticket(pilot)  # the kiosk works again
+            assert app.screen.query_one("#number", Digits).value == "A001"
+
+    asyncio.run(main())
+    assert app.return_code is None
+    assert [str(e) for e in app.crashes] == ["a bug in a screen"]
+
+
+# -- rating ----------------------------------------------------------------------------------------
+
+
+def test_the_code_can_be_keyed_in_on_the_keypad(office: LocalOffice, printer: PngPrinter) -> None:
+    code = served_code(office, printer)
+    app = make_kiosk_app(office, printer)
+    digits = code.replace("-", "")
+
+    async def visit(pilot: Pilot[None]) -> None:
+        await pilot.click("#rate")
+        await until(pilot, lambda: isinstance(app.screen, CodeEntryScreen))
+        for digit in digits[:6]:
+            await pilot.click(f"#key-{digit}")
+            await pilot.pause(DEBOUNCE)
+        assert app.screen.query_one("#code", Digits).value == group_code(digits[:6])
+        await pilot.click("#key-ok")  # not all 13 yet: nothing is sent
+        assert "ยังกดไม่ครบ 13 หลัก" in screen_text(app)
+        await pilot.click("#key-erase")
+        for digit in digits[5:]:
+            await pilot.click(f"#key-{digit}")
+            await pilot.pause(DEBOUNCE)
+        assert app.screen.query_one("#code", Digits).value == code
+        await pilot.click("#key-ok")
+        await rate(pilot)
+
+    run(app, visit)
+    assert kinds(office).count("rating.given") == 1
+    assert refusals(office) == []
+
+
+def test_a_forged_code_is_refused_kindly_and_logged(office: LocalOffice, printer: PngPrinter) -> None:
+    code = served_code(office, printer)
+    app = make_kiosk_app(office, printer)
+
+    async def visit(pilot: Pilot[None]) -> None:
+        await scan(pilot, forged(code))
+        await until(pilot, lambda: isinstance(app.screen, NoticeScreen))
+        assert "ไม่พบบัตรคิวนี้ กรุณาติดต่อเจ้าหน้าที่" in screen_text(app)
+
+    run(app, visit)
+    assert refusals(office) == ["unknown_code"]
+
+
+def test_a_ticket_is_rated_once(office: LocalOffice, printer: PngPrinter) -> None:
+    code = served_code(office, printer)
+    app = make_kiosk_app(office, printer)
+
+    async def visit(pilot: Pilot[None]) -> None:
+        await scan(pilot, code)
+        await rate(pilot)
+        await pilot.pause(TAP_GUARD)
+        await pilot.click("#notice-message")
+        await until(pilot, lambda: at_home(app))
+        await scan(pilot, code)
+        await until(pilot, lambda: isinstance(app.screen, NoticeScreen))
+        assert "บัตรคิวนี้ประเมินแล้ว" in screen_text(app)
+
+    run(app, visit)
+    assert kinds(office).count("rating.given") == 1
+    assert refusals(office) == ["already_rated"]
+
+
+def test_a_rating_faster_than_reading_is_refused(
+    office_factory: Callable[..., LocalOffice], printer: PngPrinter
+) -> None:
+    office = office_factory(min_answer_ms=10_000)
+    code = served_code(office, printer)
+    app = make_kiosk_app(office, printer)
+
+    async def visit(pilot: Pilot[None]) -> None:
+        await scan(pilot, code)
+        await rate(pilot)
+        assert "กรุณาอ่านคำถามก่อนเลือกคำตอบ" in screen_text(app)
+
+    run(app, visit)
+    assert refusals(office) == ["too_fast"]
+    assert "rating.given" not in kinds(office)
+
+
+def test_a_tap_as_the_question_appears_is_not_an_answer(office: LocalOffice, printer: PngPrinter) -> None:
+    code = served_code(office, printer)
+    now = [1000.0]
+    app = KioskApp(office, printer, clock=lambda: now[0])
+
+    async def visit(pilot: Pilot[None]) -> None:
+        await scan(pilot, code)
+        await until(pilot, lambda: isinstance(app.screen, QuestionScreen))
+        first = app.screen
+        await pilot.click("#level-3")  # no time has passed: too soon to have read the question
+        await pilot.pause(0.1)
+        assert app.screen is first
+        now[0] += 0.5
+        await pilot.pause(DEBOUNCE)
+        await pilot.click("#level-3")
+        await until(pilot, lambda: app.screen is not first)
+        assert "ข้อ 2 จาก 6" in screen_text(app)
+
+    run(app, visit)
+
+
+def test_english_is_one_tap_away_and_the_next_visit_is_thai(office: LocalOffice, printer: PngPrinter) -> None:
+    app = make_kiosk_app(office, printer)
+
+    async def visit(pilot: Pilot[None]) -> None:
+        await pilot.click("#language")
+        await until(pilot, lambda: "Take a queue ticket" in screen_text(app))
+        assert "Civil registration" in screen_text(app)
+        await take_ticket(pilot)
+        assert "Please take your ticket from the slot below" in screen_text(app)
+        await pilot.pause(TAP_GUARD)
+        await pilot.click("#take-ticket")
+        await until(pilot, lambda: at_home(app) and "รับบัตรคิว" in screen_text(app))
+
+    run(app, visit)
+
+
+# -- locked down -----------------------------------------------------------------------------------
+
+
+def test_the_quit_keys_do_not_quit(office: LocalOffice, printer: PngPrinter) -> None:
+    app = make_kiosk_app(office, printer)
+
+    async def visit(pilot: Pilot[None]) -> None:
+        await pilot.press("ctrl+q", "ctrl+c", "escape")
+        await pilot.pause(0.2)
+        assert app.is_running and app.return_code is None
+        assert at_home(app)
+
+    run(app, visit)
+
+
+def test_staff_close_the_kiosk_with_the_pin(office: LocalOffice, printer: PngPrinter) -> None:
+    app = make_kiosk_app(office, printer)
+
+    async def visit(pilot: Pilot[None]) -> None:
+        await pilot.press("f10")
+        await until(pilot, lambda: isinstance(app.screen, PinDialog))
+        for digit in "1111":
+            await pilot.click(f"#key-{digit}")
+            await pilot.pause(DEBOUNCE)
+        assert "●" in screen_text(app) and "1111" not in screen_text(app)
+        await pilot.click("#key-ok")
+        await until(pilot, lambda: "PIN ไม่ถูกต้อง" in screen_text(app))
+        assert app.return_code is None
+        await pilot.click("#pin-cancel")
+        await until(pilot, lambda: at_home(app))
+
+        await pilot.press("ctrl+x")
+        await until(pilot, lambda: isinstance(app.screen, PinDialog))
+        await pilot.press("2", "5", "6", "8", "enter")
+        await until(pilot, lambda: app.return_code is not None)
+
+    run(app, visit)
+    assert app.return_code == 0
+
+
+def test_an_idle_kiosk_goes_home(office_factory: Callable[..., LocalOffice], printer: PngPrinter) -> None:
+    office = office_factory(idle_seconds=1)
+    app = make_kiosk_app(office, printer)
+
+    async def visit(pilot: Pilot[None]) -> None:
+        await pilot.click("#language")
+        await pilot.click("#service-permits")
+        await until(pilot, lambda: isinstance(app.screen, QueueTypeScreen))
+        await until(pilot, lambda: at_home(app), timeout=5)
+        await until(pilot, lambda: "รับบัตรคิว" in screen_text(app))  # and back in Thai
+
+    run(app, visit)
+
+
+# -- snapshots -------------------------------------------------------------------------------------
+
+
+def test_snapshot_home(snap_compare: Any, office: LocalOffice, printer: PngPrinter) -> None:
+    assert snap_compare(make_kiosk_app(office, printer), terminal_size=SIZE)
+
+
+def test_snapshot_ticket_taken(snap_compare: Any, office: LocalOffice, printer: PngPrinter) -> None:
+    async def before(pilot: Pilot[None]) -> None:
+        await take_ticket(pilot)
+
+    assert snap_compare(make_kiosk_app(office, printer), terminal_size=SIZE, run_before=before)
+
+
+def test_snapshot_rating_overall(snap_compare: Any, office: LocalOffice, printer: PngPrinter) -> None:
+    code = served_code(office, printer)
+
+    async def before(pilot: Pilot[None]) -> None:
+        await scan(pilot, code)
+        await until(pilot, lambda: isinstance(pilot.app.screen, QuestionScreen))
+
+    assert snap_compare(make_kiosk_app(office, printer), terminal_size=SIZE, run_before=before)
+
+
+def test_snapshot_refusal(snap_compare: Any, office: LocalOffice, printer: PngPrinter) -> None:
+    code = served_code(office, printer)
+
+    async def before(pilot: Pilot[None]) -> None:
+        await scan(pilot, forged(code))
+        await until(pilot, lambda: isinstance(pilot.app.screen, NoticeScreen))
+
+    assert snap_compare(make_kiosk_app(office, printer), terminal_size=SIZE, run_before=before)
