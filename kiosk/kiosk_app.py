@@ -242,7 +242,7 @@ class KioskApp(App[None]):
     def action_staff_exit(self) -> None:
         if isinstance(self.screen, PinDialog):
             return
-        self.push_screen(PinDialog(self.office.settings.pin_ok, self.home.lang), callback=self._pin_checked)
+        self.push_screen(PinDialog(self.office.check_pin, self.home.lang), callback=self._pin_checked)
 
     def _pin_checked(self, ok: bool | None) -> None:
         if ok:

@@ -115,6 +115,7 @@ class Office(Protocol):
     def submit_rating(
         self, session: RatingSession, answers: Mapping[str, JsonValue], elapsed_ms: int
     ) -> None: ...
+    def check_pin(self, pin: str) -> bool: ...
     def close(self) -> None: ...
 
 
@@ -174,6 +175,10 @@ class LocalOffice:
     def close(self) -> None:
         with self._lock:
             self._log.close()
+
+    def check_pin(self, pin: str) -> bool:
+        """Is ``pin`` the staff PIN? (Terminals ask the office: the PIN's hash never leaves it.)"""
+        return self.settings.pin_ok(pin)
 
     @property
     def log(self) -> DeviceLog:

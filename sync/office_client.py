@@ -251,6 +251,9 @@ class RemoteOffice:
         body = {"session": wire.encode_flat(session), "answers": dict(answers), "elapsed_ms": elapsed_ms}
         self._post("/rating/submit", body)
 
+    def check_pin(self, pin: str) -> bool:
+        return bool(self._post("/pin", {"pin": pin}, appends=False)["ok"])
+
 
 def _conforms(office: RemoteOffice) -> Office:
     return office  # mypy checks here that RemoteOffice has every method of the Office protocol

@@ -205,6 +205,7 @@ class _Api:
             "/transfer": self.transfer,
             "/rating/open": self.open_rating,
             "/rating/submit": self.submit_rating,
+            "/pin": lambda b: {"ok": self.office.check_pin(get_str(b, "pin"))},
         }
         gets: dict[str, Callable[[Body], Any]] = {"/snapshot": self.snapshot, "/settings": self.settings}
         return [

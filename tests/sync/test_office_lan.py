@@ -234,7 +234,7 @@ def test_only_a_rating_session_the_server_opened_can_be_submitted(
     assert [e.body["reason"] for e in office.log.read() if e.kind == "rating.refused"] == ["already_rated"]
 
 
-def test_terminals_get_the_settings_but_never_the_staff_pin_hash(tmp_path: Path) -> None:
+def test_terminals_never_get_the_staff_pin_hash_and_ask_the_office_instead(tmp_path: Path) -> None:
     settings = default_settings().model_copy(update={"staff_pin": hash_pin("4321")})
     office = LocalOffice(tmp_path, settings)
     try:
@@ -244,6 +244,8 @@ def test_terminals_get_the_settings_but_never_the_staff_pin_hash(tmp_path: Path)
             assert remote.settings.staff_pin != settings.staff_pin
             assert not remote.settings.pin_ok("4321") and not remote.settings.pin_ok("2568")
             assert remote.settings.model_copy(update={"staff_pin": settings.staff_pin}) == settings
+            # A terminal (the kiosk's PIN exit) asks the office instead:
+            assert remote.check_pin("4321") and not remote.check_pin("2568")
             remote.close()
     finally:
         office.close()
