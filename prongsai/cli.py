@@ -50,6 +50,7 @@ cli.add_command(screens.serve)
 cli.add_command(screens.kiosk)
 cli.add_command(screens.counter)
 cli.add_command(screens.board)
+cli.add_command(screens.all_in_one)
 
 
 def main() -> None:

@@ -163,3 +163,22 @@ def board(ctx: click.Context, office_url: str | None, office_key: str | None) ->
 
     cli = get(ctx)
     _run(cli, office_url, office_key, lambda office: make_board_app(office, cli.lang))
+
+
+@click.command("all-in-one")
+@click.option(
+    "--printer", "spec", default=None, help="Printer spec (default from settings: png into the home)."
+)
+@click.pass_context
+def all_in_one(ctx: click.Context, spec: str | None) -> None:
+    """One PC for everything: the kiosk for the public; F2–F5 counter consoles, F9 the board, F1 back
+    (staff keys ask for the PIN)."""
+    from kiosk.allinone_app import make_allinone_app
+    from kiosk.printers import PrintError, printer_from_spec
+
+    cli = get(ctx)
+    try:
+        printer = printer_from_spec(spec or settings_of(cli).printer, default_folder=cli.home / "tickets")
+    except PrintError as exc:
+        raise click.ClickException(str(exc)) from None
+    _run(cli, None, None, lambda office: make_allinone_app(office, printer, cli.lang))

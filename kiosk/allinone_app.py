@@ -1,0 +1,77 @@
+"""All-in-one: the kiosk, the counter consoles and the board as screens of one app, for the smallest
+office with one PC. The kiosk is what the public sees; staff switch with function keys after the PIN:
+
+    F2–F5  the console of counter 1–4        F9  the board        F1  back to the kiosk
+
+The office runs in the same process (the only writer of the log), so nothing else is needed.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from kiosk.dialogs.pin import PinDialog
+from kiosk.kiosk_app import KioskApp
+from kiosk.printers import Printer
+from kiosk.screens.board import BoardScreen
+from kiosk.screens.counter_console import CounterConsoleScreen
+from surveys.office import Office
+
+STAFF_SCREENS = (CounterConsoleScreen, BoardScreen)
+
+
+class AllInOneApp(KioskApp):
+    CSS_PATH = ["kiosk.tcss", "counter.tcss", "board.tcss"]  # type: ignore[assignment]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *KioskApp.BINDINGS,
+        *(
+            Binding(f"f{n + 1}", f"staff_screen('counter', {n})", show=False, priority=True, system=True)
+            for n in range(1, 5)
+        ),
+        Binding("f9", "staff_screen('board', 0)", show=False, priority=True, system=True),
+        Binding("f1", "kiosk_screen", show=False, priority=True, system=True),
+    ]
+
+    def _staff_screen_open(self) -> bool:
+        return any(isinstance(screen, STAFF_SCREENS) for screen in self.screen_stack)
+
+    def _check_idle(self) -> None:
+        if not self._staff_screen_open():  # a clerk at work is never sent back to the kiosk
+            super()._check_idle()
+
+    def action_staff_screen(self, kind: str, number: int) -> None:
+        if isinstance(self.screen, PinDialog):
+            return
+        counters = [c.number for c in self.office.settings.counters]
+        if kind == "counter" and number not in counters:
+            self.notify(f"ไม่มีช่องบริการที่ {number} / there is no counter {number}", severity="warning")
+            return
+        screen: Screen[None] = (
+            CounterConsoleScreen(self.office, number, lang=self.kiosk_lang)
+            if kind == "counter"
+            else BoardScreen(self.office, lang=self.kiosk_lang)
+        )
+        if self._staff_screen_open():  # already past the PIN: switch at once
+            self._show_staff(screen)
+            return
+
+        def checked(ok: bool | None) -> None:
+            if ok:
+                self._show_staff(screen)
+
+        self.push_screen(PinDialog(self.office.check_pin, self.kiosk_lang), callback=checked)
+
+    def _show_staff(self, screen: Screen[None]) -> None:
+        self._back_home()
+        self.push_screen(screen)
+
+    def action_kiosk_screen(self) -> None:
+        self._back_home()
+
+
+def make_allinone_app(office: Office, printer: Printer, lang: str = "th") -> AllInOneApp:
+    """One app for a one-PC office: the kiosk for the public, counters and board for staff."""
+    return AllInOneApp(office, printer, lang)
