@@ -260,6 +260,12 @@ def _pydantic_message(kind: str, error: Any, lang: str) -> tuple[str, str]:
         if key in ctx:
             detail = (th_text if th else en_text).format(ctx[key])
         return "field.range", _msg("field.range", lang, detail=detail, got=_short(got))
+    if kind == "string_pattern_mismatch":
+        pattern = ctx.get("pattern", "")
+        detail = f"รูปแบบไม่ถูกต้อง (ต้องเป็นไปตาม {pattern})" if th else f"does not match the form {pattern}"
+        return "field.invalid", _msg(
+            "field.invalid", lang, detail=f"{detail}, got {got!r}" if not th else f"{detail} ได้ {got!r}"
+        )
     return "field.invalid", _msg("field.invalid", lang, detail=detail)
 
 

@@ -9,13 +9,16 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import io
 import os
 from functools import cached_property
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from ruamel.yaml import YAML
 
-from surveys.datafile import DataFileError, RuleError, read_yaml, validate
+from surveys.atomic import write_atomic
+from surveys.datafile import DataFileError, RuleError, read_yaml, to_plain, validate
 
 SETTINGS_FILE = "settings.yaml"
 
@@ -226,6 +229,8 @@ def load_settings(home: Path, lang: str = "th") -> Settings:
     if not path.exists():
         return default_settings()
     data, positions = read_yaml(path, lang)
+    if isinstance(data, dict):  # what the file leaves out keeps its default
+        data = {**default_settings().model_dump(exclude_unset=False), **to_plain(data)}
     return validate(Settings, data, positions, str(path), lang)
 
 
@@ -242,3 +247,18 @@ __all__ = [
     "hash_pin",
     "load_settings",
 ]
+
+
+def set_staff_pin(home: Path, pin: str) -> Path:
+    """Store the hash of ``pin`` in the home's ``settings.yaml`` (made if missing; comments kept)."""
+    path = home / SETTINGS_FILE
+    yaml = YAML(typ="rt")
+    data = yaml.load(path.read_text(encoding="utf-8")) if path.exists() else None
+    if data is None:
+        data = yaml.load("# prongsai settings: see README, 'At the counter'\n{}\n")
+    data["staff_pin"] = hash_pin(pin)
+    buffer = io.StringIO()
+    yaml.dump(data, buffer)
+    home.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, buffer.getvalue().encode("utf-8"))
+    return path

@@ -115,3 +115,23 @@ def simulate(ctx: click.Context, days: int, seed: int, per_day: int, as_json: bo
             f"failed prints {report.print_failures} · events {report.events}",
         )
     )
+
+
+@click.command("staff-pin")
+@click.option(
+    "--pin", prompt=True, hide_input=True, confirmation_prompt=True, help="The new staff PIN (4–12 digits)."
+)
+@click.pass_context
+def staff_pin(ctx: click.Context, pin: str) -> None:
+    """Set the staff PIN (kiosk exit, staff screens, second PIN for out-of-order calls).
+
+    Only its scrypt hash is stored, in settings.yaml of the home folder (comments there are kept).
+    """
+    from surveys.settings import set_staff_pin
+
+    cli = get(ctx)
+    if not pin.isdigit() or not 4 <= len(pin) <= 12:
+        raise click.ClickException(cli.t("PIN ต้องเป็นตัวเลข 4–12 หลัก", "the PIN must be 4–12 digits"))
+    path = set_staff_pin(cli.home, pin)
+    settings_of(cli)  # the file still loads
+    click.echo(cli.t(f"ตั้ง PIN ใหม่แล้ว ({path})", f"staff PIN set ({path})"))
