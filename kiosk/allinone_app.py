@@ -24,7 +24,7 @@ STAFF_SCREENS = (CounterConsoleScreen, BoardScreen)
 
 
 class AllInOneApp(KioskApp):
-    CSS_PATH = ["kiosk.tcss", "counter.tcss", "board.tcss"]  # type: ignore[assignment]
+    CSS_PATH = ["kiosk.tcss", "counter.tcss", "board.tcss"]  # type: ignore[assignment]  # noqa: RUF012
     BINDINGS: ClassVar[list[BindingType]] = [
         *KioskApp.BINDINGS,
         *(
