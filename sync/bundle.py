@@ -1,0 +1,216 @@
+"""Bundles: a device's events from seq a to b, signed, in one file for a USB stick or the LAN.
+
+A bundle file (``.psb``) is text, one JSON object per line::
+
+    line 1   the manifest: {"format", "device", "public_key", "first_seq", "last_seq", "count",
+             "prev" (the prev of the first event), "head" (the hash of the last), "payload_sha256",
+             "created_at"}, canonical JSON
+    line 2   {"signature": base64 Ed25519 signature of line 1 by the device key}
+    line 3…  the events, canonical JSON lines, seq ascending without gaps
+
+A file cut short, a changed byte, a line moved, or a manifest re-signed by another key no longer
+matches: :func:`read_bundle` refuses it with :class:`BundleError` saying which and why.
+
+Events are checked fast on import: the hash of an event is SHA-256 over its canonical line without the
+``"hash"`` member, so :func:`line_hash_ok` removes that member from the line's bytes and hashes the rest.
+A mistaken removal can only make the check fail, never pass (that would need a SHA-256 preimage).
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import hashlib
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from surveys.atomic import fsync_dir
+from surveys.device import Device, verify_signature
+from surveys.event import BANGKOK, canonical
+from surveys.log import read_events
+
+FORMAT = "prongsai-bundle/1"
+SUFFIX = ".psb"
+
+
+class BundleError(Exception):
+    """A bundle that can't be trusted; ``code`` says why (for reports), the message in words."""
+
+    def __init__(self, code: str, message: str, path: Path | None = None) -> None:
+        super().__init__(f"{path}: {message}" if path else message)
+        self.code = code
+        self.path = path
+
+
+@dataclass(frozen=True)
+class Manifest:
+    device: str
+    public_key: str  # base64, 32 bytes
+    first_seq: int
+    last_seq: int
+    count: int
+    prev: str
+    head: str
+    payload_sha256: str
+    created_at: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"format": FORMAT, **self.__dict__}
+
+    def encode(self) -> bytes:
+        return canonical(self.to_dict())
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """A bundle whose signature and payload have been checked (not yet its events' chain)."""
+
+    path: Path
+    manifest: Manifest
+    file_sha256: str  # identifies the bundle file
+
+    def lines(self) -> Iterator[bytes]:
+        """The payload's event lines (without newlines), streamed from the file."""
+        with self.path.open("rb") as handle:
+            handle.readline()
+            handle.readline()
+            for line in handle:
+                yield line.rstrip(b"\n")
+
+
+def line_hash_ok(line: bytes, claimed: str) -> bool:
+    """Does ``line`` (a canonical event line) hash to ``claimed`` once its hash member is removed?"""
+    member = b',"hash":"' + claimed.encode("ascii") + b'"'
+    stripped = line.replace(member, b"", 1)
+    return stripped != line and hashlib.sha256(stripped).hexdigest() == claimed
+
+
+def write_bundle(device: Device, log_folder: Path, out: Path, from_seq: int = 1) -> Manifest | None:
+    """Write the events of ``log_folder`` from ``from_seq`` as a bundle at ``out`` (None: nothing to send).
+
+    The file is written under a temporary name, fsynced, renamed, and read back and checked, so a
+    USB stick pulled out early leaves no file that looks complete.
+    """
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    digest = hashlib.sha256()
+    first = last = count = 0
+    prev = head = ""
+    try:
+        with tmp.open("wb") as handle:
+            handle.write(b" " * 4096 + b"\n")  # room for the manifest and signature, rewritten below
+            for event in read_events(log_folder, from_seq):
+                if event.device != device.id:
+                    raise BundleError("foreign", f"event seq {event.seq} belongs to {event.device}")
+                line = event.encode() + b"\n"
+                handle.write(line)
+                digest.update(line)
+                if count == 0:
+                    first, prev = event.seq, event.prev
+                elif event.seq != last + 1:
+                    raise BundleError(
+                        "gap", f"the log jumps from seq {last} to {event.seq}; run prongsai verify"
+                    )
+                last, head, count = event.seq, event.hash, count + 1
+            if count == 0:
+                tmp.unlink()
+                return None
+            manifest = Manifest(
+                device=device.id,
+                public_key=device.public_key_b64,
+                first_seq=first,
+                last_seq=last,
+                count=count,
+                prev=prev,
+                head=head,
+                payload_sha256=digest.hexdigest(),
+                created_at=datetime.now(BANGKOK).isoformat(timespec="seconds"),
+            )
+            header = _header(manifest, device.sign(manifest.encode()))
+            if len(header) > 4097:
+                raise BundleError("manifest", "the manifest is too long")
+            handle.seek(0)
+            handle.write(header[:-1].ljust(4096, b" ") + b"\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, out)
+        fsync_dir(out.parent)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    read_bundle(out)  # read back: what is on the stick is what we meant
+    return manifest
+
+
+def _header(manifest: Manifest, signature: bytes) -> bytes:
+    return (
+        manifest.encode()
+        + b"\n"
+        + json.dumps({"signature": base64.b64encode(signature).decode("ascii")}).encode()
+        + b"\n"
+    )
+
+
+def read_bundle(path: Path) -> Bundle:
+    """Check a bundle's manifest, signature and payload hash; raise :class:`BundleError` if any fails.
+
+    The signature is checked against the key in the manifest; whether that key is the one enrolled
+    for the device is the central store's question.
+    """
+    path = Path(path)
+    file_digest = hashlib.sha256()
+    payload = hashlib.sha256()
+    count = 0
+    try:
+        with path.open("rb") as handle:
+            first_line = handle.readline()
+            second_line = handle.readline()
+            file_digest.update(first_line + second_line)
+            manifest = _manifest(first_line, path)
+            _check_signature(manifest, first_line, second_line, path)
+            while chunk := handle.read(1 << 20):
+                payload.update(chunk)
+                file_digest.update(chunk)
+                count += chunk.count(b"\n")
+    except FileNotFoundError:
+        raise BundleError("missing", "no such file", path) from None
+    except OSError as exc:
+        raise BundleError("unreadable", f"the file can't be read ({exc.strerror})", path) from None
+    if payload.hexdigest() != manifest.payload_sha256:
+        raise BundleError(
+            "payload",
+            f"the events do not match the signed manifest ({count} lines for {manifest.count} events): "
+            "the file is cut short, damaged or altered",
+            path,
+        )
+    return Bundle(path, manifest, file_digest.hexdigest())
+
+
+def _manifest(line: bytes, path: Path) -> Manifest:
+    try:
+        data = json.loads(line)
+        if data.pop("format") != FORMAT:
+            raise BundleError("format", f"not a {FORMAT} file", path)
+        manifest = Manifest(**data)
+    except BundleError:
+        raise
+    except (ValueError, TypeError, KeyError, AttributeError):
+        raise BundleError("format", "not a prongsai bundle (its first line is no manifest)", path) from None
+    if manifest.count != manifest.last_seq - manifest.first_seq + 1 or manifest.first_seq < 1:
+        raise BundleError("manifest", "the manifest's seq range and count disagree", path)
+    return manifest
+
+
+def _check_signature(manifest: Manifest, first_line: bytes, second_line: bytes, path: Path) -> None:
+    try:
+        signature = base64.b64decode(json.loads(second_line)["signature"], validate=True)
+        public_key = base64.b64decode(manifest.public_key, validate=True)
+    except (ValueError, TypeError, KeyError):
+        raise BundleError("signature", "the signature line is missing or damaged", path) from None
+    if not verify_signature(public_key, signature, first_line.rstrip(b" \n")):
+        raise BundleError("signature", "the signature does not match the manifest", path)
