@@ -56,3 +56,7 @@ cli.add_command(screens.all_in_one)
 
 def main() -> None:
     cli(prog_name="prongsai")
+
+
+if __name__ == "__main__":
+    main()
