@@ -10,7 +10,8 @@ import click
 os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
 os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
 
-from prongsai.commands import counter, device, instruments, log, plan, queue, screens
+from prongsai.commands import counter, device, instruments, log, plan, queue, screens, sync_lan
+from prongsai.commands import sync as sync_commands
 from prongsai.context import CliContext
 from surveys.home import resolve_home
 
@@ -52,6 +53,9 @@ cli.add_command(screens.kiosk)
 cli.add_command(screens.counter)
 cli.add_command(screens.board)
 cli.add_command(screens.all_in_one)
+sync_commands.sync.add_command(sync_lan.serve)
+sync_commands.sync.add_command(sync_lan.push)
+cli.add_command(sync_commands.sync)
 
 
 def main() -> None:

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from surveys.atomic import fsync_dir
-from surveys.device import Device, verify_signature
+from surveys.device import Device, device_id_for, verify_signature
 from surveys.event import BANGKOK, canonical
 from surveys.log import read_events
 
@@ -212,5 +212,7 @@ def _check_signature(manifest: Manifest, first_line: bytes, second_line: bytes, 
         public_key = base64.b64decode(manifest.public_key, validate=True)
     except (ValueError, TypeError, KeyError):
         raise BundleError("signature", "the signature line is missing or damaged", path) from None
+    if device_id_for(public_key) != manifest.device:
+        raise BundleError("key", f"the manifest's key is not the key of device {manifest.device}", path)
     if not verify_signature(public_key, signature, first_line.rstrip(b" \n")):
         raise BundleError("signature", "the signature does not match the manifest", path)

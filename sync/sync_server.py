@@ -295,6 +295,13 @@ def _now() -> str:
 
 
 def _bad_bundle(exc: BundleError) -> JSONResponse:
+    if exc.code == "key":  # signed by a key that is not the device's own: a forgery, not damage
+        return _error(
+            403,
+            "wrong_key",
+            f"ชุดข้อมูลลงนามด้วยกุญแจที่ไม่ใช่ของอุปกรณ์ ไม่ได้นำเข้า ({exc})",
+            f"the bundle is signed with a key that is not the device's own and was not imported: {exc}",
+        )
     return _error(
         422,
         exc.code,
