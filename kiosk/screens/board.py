@@ -8,7 +8,6 @@ while the board runs is highlighted for :data:`FRESH_SECONDS`.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from datetime import datetime
 from typing import ClassVar
@@ -21,17 +20,15 @@ from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Digits, Label, Static
-from textual.worker import Worker, get_current_worker
+from textual.worker import get_current_worker
 
-from surveys.log import LogError
-from surveys.office import Office, OfficeError, OfficeView
+from kiosk.watch import office_views
+from surveys.office import Office, OfficeView
 from surveys.queue import Call
 from surveys.thaidate import format_date, format_time, now_bangkok
 
 FRESH_SECONDS = 8.0  # how long a newly called number stays highlighted
 RECENT_CALLS = 6
-WATCH_TIMEOUT = 1.0
-RETRY_SECONDS = 2.0
 DIGITS_CHARS = set(" 0123456789+-^x:ABCDEF$£€()")  # what Textual's Digits can draw
 
 _TEXT: dict[str, tuple[str, str]] = {
@@ -123,23 +120,11 @@ class BoardScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="watch")
     def _watch(self) -> None:
-        worker = get_current_worker()
-        version: int | None = None
-        while not worker.is_cancelled:
-            try:
-                if version is None:
-                    view = self.office.snapshot()
-                else:
-                    view = self.office.wait_for_change(version, timeout=WATCH_TIMEOUT)
-            except (OfficeError, LogError, OSError):
-                self.post_message(self.OfficeUnreachable())
-                _sleep(worker, RETRY_SECONDS)
-                continue
-            if version is not None and view.version == version:
-                continue
-            version = view.version
-            if not worker.is_cancelled:
-                self.post_message(self.OfficeChanged(view))
+        def unreachable(_error: Exception) -> None:
+            self.post_message(self.OfficeUnreachable())
+
+        for view in office_views(self.office, get_current_worker(), unreachable):
+            self.post_message(self.OfficeChanged(view))
 
     @on(OfficeChanged)
     def _office_changed(self, message: OfficeChanged) -> None:
@@ -234,10 +219,3 @@ class BoardScreen(Screen[None]):
         if call.recall:
             line = line + Content(f"  ({_t('recall', lang)})")
         return line
-
-
-def _sleep(worker: Worker[None], seconds: float) -> None:
-    """Sleep ``seconds`` in short steps, returning early once ``worker`` is cancelled."""
-    end = time.monotonic() + seconds
-    while time.monotonic() < end and not worker.is_cancelled:
-        time.sleep(0.1)

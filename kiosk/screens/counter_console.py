@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import string
-import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -24,17 +23,15 @@ from textual.containers import Grid, Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Digits, Input, Label, Static
-from textual.worker import Worker, get_current_worker
+from textual.worker import get_current_worker
 
 from kiosk.dialogs.out_of_order import OutOfOrderChoice, OutOfOrderDialog
 from kiosk.dialogs.transfer import TransferDialog
+from kiosk.watch import office_views
 from surveys.log import LogError
 from surveys.office import CounterView, Office, OfficeError, OfficeView
 from surveys.queue import CALLED, SERVING, QueueState, Ticket
 from surveys.thaidate import format_time, from_thai_digits, now_bangkok
-
-WATCH_TIMEOUT = 1.0  # seconds one wait_for_change may block (how soon the worker notices it must stop)
-RETRY_SECONDS = 2.0  # pause before asking an unreachable office again
 
 _TEXT: dict[str, tuple[str, str]] = {
     "current": ("คิวปัจจุบัน", "Current ticket"),
@@ -301,28 +298,17 @@ class CounterConsoleScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="watch")
     def _watch(self) -> None:
-        worker = get_current_worker()
-        version: int | None = None
-        while not worker.is_cancelled:
+        def unreachable(error: Exception) -> None:
+            office_error = error if isinstance(error, OfficeError) else _storage_error(error)
+            self.post_message(self.OfficeUnreachable(office_error))
+
+        for view in office_views(self.office, get_current_worker(), unreachable):
             try:
-                if version is None:
-                    view = self.office.snapshot()
-                else:
-                    view = self.office.wait_for_change(version, timeout=WATCH_TIMEOUT)
-                if version is not None and view.version == version:
-                    continue
                 timing = read_timing(self.office, view, self.counter)
-            except OfficeError as exc:  # e.g. the LAN office's server is down
-                self.post_message(self.OfficeUnreachable(exc))
-                _sleep(worker, RETRY_SECONDS)
+            except (OfficeError, LogError, OSError) as exc:
+                unreachable(exc)
                 continue
-            except (LogError, OSError) as exc:
-                self.post_message(self.OfficeUnreachable(_storage_error(exc)))
-                _sleep(worker, RETRY_SECONDS)
-                continue
-            version = view.version
-            if not worker.is_cancelled:
-                self.post_message(self.OfficeChanged(view, timing))
+            self.post_message(self.OfficeChanged(view, timing))
 
     @on(OfficeChanged)
     def _office_changed(self, message: OfficeChanged) -> None:
@@ -593,10 +579,3 @@ class CounterConsoleScreen(Screen[None]):
 
 def _storage_error(exc: Exception) -> OfficeError:
     return OfficeError("storage", _t("storage", "th", error=exc), _t("storage", "en", error=exc))
-
-
-def _sleep(worker: Worker[None], seconds: float) -> None:
-    """Sleep ``seconds`` in short steps, returning early once ``worker`` is cancelled."""
-    end = time.monotonic() + seconds
-    while time.monotonic() < end and not worker.is_cancelled:
-        time.sleep(0.1)
