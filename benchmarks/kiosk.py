@@ -354,6 +354,10 @@ def kiosk_ui(desk: Desk, n: int) -> list[Row]:
         await pilot.pause()
         if not (isinstance(app.screen, KioskHomeScreen) and len(app.screen_stack) == 2):
             raise RuntimeError(f"the kiosk is not at home: {app.screen!r}")
+        # Untimed: let the last tap's 0.2 s press animation end (Textual ignores a button pressed
+        # again while it shows; no person taps that fast, the ticket screen alone takes 0.8 s).
+        while any(b.has_class("-active") for b in app.screen.query(Button)):
+            await asyncio.sleep(PRESS_POLL)
         if click:
             pause: Callable[[], Awaitable[None]] = lambda: pilot.pause(UI_POLL)  # noqa: E731
 

@@ -4,6 +4,12 @@ Thai stacks marks: a tone mark over an upper vowel (``ที่``, ``น้ำ``
 that only with its raqm layout engine, which needs libraqm and libfribidi on the machine; without them it
 falls back to BASIC layout and draws the tone mark on top of the vowel. The kiosk calls
 :func:`check_thai_shaping` at start and shows its message to the IT officer when raqm is missing.
+
+Laying text out measures it again and again with FreeType and raqm (fitting a size, then finding balanced
+line breaks: a few hundred measurements for a long Thai line), and most of a ticket's text is the same on
+every ticket (the office, the services, the priority rule). So the layout functions remember their
+answers: :func:`text_width` by font and text, :func:`wrap_text` and :func:`fit_font` by text, width, font
+size and weight (and layout engine). They are pure, so a remembered answer is the very one computed.
 """
 
 from __future__ import annotations
@@ -11,7 +17,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import fontpkg_sarabun
@@ -56,6 +62,16 @@ def _load(size: int, bold: bool, engine: ImageFont.Layout) -> ImageFont.FreeType
     return ImageFont.truetype(str(BOLD if bold else REGULAR), size, layout_engine=engine)
 
 
+def clear_layout_caches() -> None:
+    """Forget every remembered measurement and layout (for tests and benchmarks of a cold start)."""
+    text_width.cache_clear()
+    _wrap.cache_clear()
+    _fit.cache_clear()
+
+
+# Fonts are few and live as long as the process (``_load`` keeps them), so a font is a fine cache key: it
+# is hashed by identity, and each (size, weight, engine) is one object.
+@lru_cache(maxsize=8192)
 def text_width(font: ImageFont.FreeTypeFont, text: str) -> int:
     """The inked width of one line of ``text`` in ``font`` (its text bounding box, as drawn)."""
     left, _, right, _ = font.getbbox(text, anchor="ls")
@@ -69,6 +85,15 @@ def wrap_text(text: str, font: ImageFont.FreeTypeFont, max_width: int, balance: 
     Breaks go at spaces first (Thai uses them between phrases); a phrase wider than a line is broken
     between the words PyThaiNLP finds (Thai writes no spaces between words); a word wider than a line,
     between letters, never between a letter and its marks. A line that fits comes back as it is."""
+    return list(_wrap(text, font, max_width, balance))
+
+
+@lru_cache(maxsize=512)
+def _wrap(text: str, font: ImageFont.FreeTypeFont, max_width: int, balance: bool) -> tuple[str, ...]:
+    return tuple(_wrap_uncached(text, font, max_width, balance))
+
+
+def _wrap_uncached(text: str, font: ImageFont.FreeTypeFont, max_width: int, balance: bool) -> list[str]:
     text = " ".join(text.split())
     if text_width(font, text) <= max_width:
         return [text]
@@ -120,12 +145,20 @@ def fit_font(
 ) -> tuple[ImageFont.FreeTypeFont, list[str]]:
     """The largest font from ``size`` down to ``min_size`` that holds ``text`` on one line, with that
     line; if even ``min_size`` is too wide, ``min_size`` and the text wrapped to ``max_width``."""
+    font, lines = _fit(text, max_width, size, min_size, bold, layout_engine())
+    return font, list(lines)
+
+
+@lru_cache(maxsize=512)
+def _fit(
+    text: str, max_width: int, size: int, min_size: int, bold: bool, engine: ImageFont.Layout
+) -> tuple[ImageFont.FreeTypeFont, tuple[str, ...]]:
     for candidate in range(size, min_size - 1, -1):
-        font = load_font(candidate, bold)
+        font = _load(candidate, bold, engine)
         if text_width(font, text) <= max_width:
-            return font, [text]
-    font = load_font(min_size, bold)
-    return font, wrap_text(text, font, max_width)
+            return font, (text,)
+    font = _load(min_size, bold, engine)
+    return font, _wrap(text, font, max_width, True)
 
 
 def _words(text: str) -> list[str]:

@@ -7,12 +7,15 @@ person is told what to do; its number is never given out again.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from kiosk.printers import Printer, PrintError
-from kiosk.ticket import TicketView
+from kiosk.ticket import TicketView, render_ticket
+from surveys.event import BANGKOK
 from surveys.office import Office, Reservation
+from surveys.settings import Settings
 from surveys.token import parse_code
 
 
@@ -65,3 +68,27 @@ def issue_ticket(
         raise PrintFailed(reservation, exc) from exc
     office.confirm_ticket(reservation.ticket, printer.name)
     return Issued(reservation, view, where)
+
+
+def warm_up(settings: Settings, width_px: int, langs: Sequence[str] = ("th",)) -> None:
+    """Draw and throw away a sample ticket in each of ``langs``; nothing is printed or recorded. Importing
+    this module has loaded Pillow, segno and PyThaiNLP; this loads the fonts and lays out the lines that
+    are the same on every ticket (the office, the priority rule: a long line costs some 40 ms to wrap),
+    which :mod:`kiosk.fonts` remembers, so that the first real ticket is as quick as the next."""
+    service = settings.services[0]
+    for lang in langs:
+        view = TicketView(
+            municipality_th=settings.municipality_th,
+            municipality_en=settings.municipality_en,
+            service_th=service.name_th,
+            service_en=service.name_en,
+            number=f"{service.prefix}000",
+            issued_at=datetime.now(BANGKOK),
+            ahead=0,
+            priority=None,
+            rule_th=settings.priority.text("th"),
+            rule_en=settings.priority.text("en"),
+            code="0000-0000-0000-0",
+            qr_payload="0" * 14,
+        )
+        render_ticket(view, width_px, lang)

@@ -10,17 +10,24 @@ The app only moves between screens. Every call to the office or the printer runs
 that reports back with a message (:class:`TicketIssued`, :class:`RatingOpened`, :class:`RatingGiven` …),
 and nothing a citizen does shows a traceback: failures become a friendly Thai screen and the traceback
 goes to ``crash_log``.
+
+The home screen comes up before anything else is loaded: the other screens are imported where they are
+first shown, the rating screens and the survey instruments by the worker that opens a rating, and what a
+ticket needs (Pillow, segno, PyThaiNLP, the fonts) by the worker that issues it. Once the kiosk has sat
+at home for a moment, a worker imports those and draws sample tickets (:func:`kiosk.issuing.warm_up`),
+so that the first ticket is not slower than the next.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import events, on, work
@@ -31,31 +38,25 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.worker import WorkerFailed
 
-from kiosk.dialogs.pin import PinDialog
-from kiosk.issuing import Issued, PrintFailed, issue_ticket
 from kiosk.printers import Printer
-from kiosk.screens.code_entry import CodeEntryScreen
 from kiosk.screens.kiosk_home import KioskHomeScreen, LanguageToggled, RatingRequested, ServiceChosen
-from kiosk.screens.notice import BusyScreen, NoticeScreen
 from kiosk.screens.queue_type import QueueTypeChosen, QueueTypeScreen
-from kiosk.screens.rating import (
-    READ_GUARD_SECONDS,
-    Answer,
-    AnswerGiven,
-    QuestionScreen,
-    SuggestionScreen,
-    kiosk_items,
-)
-from kiosk.screens.ticket_taken import TicketTakenScreen
 from kiosk.widgets.scanner import CodeEntered
-from surveys.instruments import Item, builtin_instruments
 from surveys.office import LocalOffice, Office, OfficeError, RatingRefused, RatingSession
+
+if TYPE_CHECKING:
+    from kiosk.issuing import Issued, PrintFailed
+    from kiosk.screens.rating import Answer, AnswerGiven
+    from surveys.instruments import Item
+
+log = logging.getLogger(__name__)
 
 CRASH_TH = "ขออภัย ระบบขัดข้องชั่วคราว"
 CRASH_BODY_TH = "กรุณาลองใหม่อีกครั้ง หรือแจ้งเจ้าหน้าที่"
 CRASH_EN = "Sorry, something went wrong"
 CRASH_BODY_EN = "Please try again, or ask a member of staff."
 CRASH_LOG_NAME = "kiosk-errors.log"
+WARM_UP_DELAY = 0.5  # s at home and untouched before what a ticket needs is warmed up (_warm_up_at_home)
 
 
 # -- what the workers report --------------------------------------------------------------------------
@@ -153,7 +154,7 @@ class KioskApp(App[None]):
         clock: Callable[[], float] = time.monotonic,
         ticket_seconds: float = 10.0,
         notice_seconds: float = 6.0,
-        read_guard_seconds: float = READ_GUARD_SECONDS,
+        read_guard_seconds: float | None = None,  # None: the rating screens' READ_GUARD_SECONDS
         crash_log: Path | None = None,
     ) -> None:
         super().__init__()
@@ -182,6 +183,7 @@ class KioskApp(App[None]):
         self._start_home(self.kiosk_lang)
         idle = self.office.settings.idle_seconds
         self.set_interval(max(0.05, min(1.0, idle / 4)), self._check_idle)
+        self.set_timer(WARM_UP_DELAY, self._warm_up_at_home)
 
     def _start_home(self, lang: str) -> None:
         self._home = KioskHomeScreen(self.office.settings, lang, clock=self.clock)
@@ -202,6 +204,8 @@ class KioskApp(App[None]):
         self.call_later(self.home.set_lang, self.kiosk_lang)
 
     def _notice(self, title: str, message: str, *, tone: str, lang: str, visit_over: bool) -> None:
+        from kiosk.screens.notice import NoticeScreen  # the other screens are imported when first shown
+
         footer = "แตะหน้าจอเพื่อกลับหน้าหลัก" if lang == "th" else "Tap the screen to go back"
         screen = NoticeScreen(
             title, message, tone=tone, footer=footer, seconds=self.notice_seconds, clock=self.clock
@@ -209,6 +213,8 @@ class KioskApp(App[None]):
         self._push_over_home(screen, visit_over=visit_over)
 
     def _busy_with(self, text: str) -> None:
+        from kiosk.screens.notice import BusyScreen
+
         self._busy = True
         self.push_screen(BusyScreen(text))
 
@@ -240,6 +246,8 @@ class KioskApp(App[None]):
         """No "press ctrl+q to quit" hint on a public screen."""
 
     def action_staff_exit(self) -> None:
+        from kiosk.dialogs.pin import PinDialog
+
         if isinstance(self.screen, PinDialog):
             return
         self.push_screen(PinDialog(self.office.check_pin, self.home.lang), callback=self._pin_checked)
@@ -273,8 +281,34 @@ class KioskApp(App[None]):
         self._busy_with("กำลังพิมพ์บัตรคิว…" if lang == "th" else "Printing your ticket…")
         self._issue(event.service, event.priority, lang)
 
+    def _warm_up_at_home(self) -> None:
+        """Warm up while nobody uses the kiosk: the first paint comes first, and a person tapping through
+        the screens never shares the CPU with it (the ticket's worker imports what it needs anyway)."""
+        if self._busy or len(self.screen_stack) > 2 or self.clock() - self._last_input < WARM_UP_DELAY:
+            self.set_timer(WARM_UP_DELAY, self._warm_up_at_home)
+        else:
+            self._warm_up()
+
+    @work(thread=True, group="warm-up", exit_on_error=False)
+    def _warm_up(self) -> None:
+        """Import what a ticket needs and lay out the lines every ticket shares (see the module's
+        docstring). Only a head start: a failure here is logged, and the ticket's worker does it all again."""
+        try:
+            from kiosk.issuing import warm_up  # Pillow, segno, PyThaiNLP; and the screens of a ticket:
+            from kiosk.screens import notice, ticket_taken  # noqa: F401
+
+            other = "en" if self.kiosk_lang == "th" else "th"
+            warm_up(self.office.settings, self.printer.width_px, (self.kiosk_lang, other))
+        except Exception:
+            log.warning("warming up the ticket printing failed", exc_info=True)
+
     @work(thread=True, group="office", exit_on_error=False)
     def _issue(self, service: str, priority: str | None, lang: str) -> None:
+        try:  # Pillow, segno and PyThaiNLP come with it: not needed to start the kiosk
+            from kiosk.issuing import PrintFailed, issue_ticket
+        except Exception as exc:  # a broken installation: a friendly screen, the traceback in the crash log
+            self.post_message(KioskFailed(exc, lang))
+            return
         try:
             issued = issue_ticket(self.office, service, priority, self.printer, lang)
         except PrintFailed as failure:
@@ -288,6 +322,8 @@ class KioskApp(App[None]):
 
     @on(TicketIssued)
     def _ticket_issued(self, event: TicketIssued) -> None:
+        from kiosk.screens.ticket_taken import TicketTakenScreen
+
         self._busy = False
         reservation = event.issued.reservation
         settings = self.office.settings
@@ -329,6 +365,8 @@ class KioskApp(App[None]):
 
     @on(RatingRequested)
     def _rating_requested(self) -> None:
+        from kiosk.screens.code_entry import CodeEntryScreen
+
         if not self._busy:
             self._push_over_home(CodeEntryScreen(self.home.lang))
 
@@ -343,6 +381,9 @@ class KioskApp(App[None]):
     @work(thread=True, group="office", exit_on_error=False)
     def _open_rating(self, typed: str, lang: str) -> None:
         try:
+            from kiosk.screens.rating import kiosk_items  # with the instruments: not needed at start
+            from surveys.instruments import builtin_instruments
+
             session = self.office.open_rating(typed)
             items = kiosk_items(builtin_instruments()[session.instrument])
         except OfficeError as exc:
@@ -360,6 +401,9 @@ class KioskApp(App[None]):
         self._ask_next()
 
     def _ask_next(self) -> None:
+        # Imported by _open_rating already (with the instruments, which the kiosk starts without).
+        from kiosk.screens.rating import READ_GUARD_SECONDS, QuestionScreen, SuggestionScreen
+
         visit = self._visit
         assert visit is not None
         if visit.step >= len(visit.items):
@@ -373,7 +417,7 @@ class KioskApp(App[None]):
             visit.lang,
             visit.step,
             len(visit.items),
-            guard_seconds=self.read_guard_seconds,
+            guard_seconds=READ_GUARD_SECONDS if self.read_guard_seconds is None else self.read_guard_seconds,
             clock=self.clock,
         )
         if visit.started is None:
@@ -382,8 +426,8 @@ class KioskApp(App[None]):
         else:
             self.switch_screen(screen)
 
-    @on(AnswerGiven)
-    def _answer_given(self, event: AnswerGiven) -> None:
+    def on_answer_given(self, event: AnswerGiven) -> None:
+        """(A handler by its name, not ``@on``: AnswerGiven's module is imported at the first rating.)"""
         visit = self._visit
         if visit is None or visit.step == 0 or visit.items[visit.step - 1].id != event.item_id:
             return  # a late tap on a question already answered

@@ -13,20 +13,22 @@ import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cached_property
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import uuid6
 
-from surveys.answers import validate_answers
 from surveys.device import load_or_create_device
 from surveys.event import BANGKOK, Event, EventError, JsonValue, check_value
 from surveys.home import log_dir
-from surveys.instruments import builtin_instruments
 from surveys.log import DeviceLog, Draft
 from surveys.queue import CALLED, DONE, SERVING, Call, QueueState, Ticket, expected_next, fold
 from surveys.settings import Settings
 from surveys.token import CodeError, code_matches, make_code, parse_code, token_key
+
+if TYPE_CHECKING:
+    from surveys.instruments import Instrument
 
 MAX_FAILED_CODES = 5  # wrong codes for one ticket number in a day before it is locked
 
@@ -146,7 +148,6 @@ class LocalOffice:
         self.state: QueueState = fold(self._log.read_days(since.isoformat()))
         self._state_day = self._day()
         self._failed_codes: dict[tuple[str, int, int], int] = {}
-        self._instruments = builtin_instruments()
 
     # -- plumbing -----------------------------------------------------------------------------
 
@@ -183,6 +184,13 @@ class LocalOffice:
     @property
     def log(self) -> DeviceLog:
         return self._log
+
+    @cached_property
+    def instruments(self) -> dict[str, Instrument]:
+        """The built-in instruments by id, read (six YAML files) at the first rating, not at start."""
+        from surveys.instruments import builtin_instruments  # with pydantic models to build: not at start
+
+        return builtin_instruments()
 
     # -- screens ------------------------------------------------------------------------------
 
@@ -528,8 +536,10 @@ class LocalOffice:
                     "กรุณาอ่านคำถามก่อนเลือกคำตอบ",
                     "Please read the question before choosing an answer.",
                 )
+            from surveys.answers import validate_answers  # imported with the instruments, at the first rating
+
             instrument_id = self.settings.service(ticket.service).instrument
-            problems = validate_answers(self._instruments[instrument_id], answers)
+            problems = validate_answers(self.instruments[instrument_id], answers)
             if problems:
                 first = problems[0]
                 raise OfficeError("bad_answers", first.message_th, first.message_en)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
@@ -14,9 +16,10 @@ from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Button, Digits, Static
 
+from kiosk import fonts
 from kiosk.dialogs.pin import PinDialog
 from kiosk.issuing import issue_ticket
-from kiosk.kiosk_app import KioskApp, make_kiosk_app
+from kiosk.kiosk_app import WARM_UP_DELAY, KioskApp, make_kiosk_app
 from kiosk.printers import PngPrinter, PrintError
 from kiosk.screens.code_entry import CodeEntryScreen, group_code
 from kiosk.screens.kiosk_home import KioskHomeScreen
@@ -28,6 +31,7 @@ from kiosk.ticket import TicketView
 from surveys.office import LocalOffice
 from surveys.settings import default_settings
 
+ROOT = Path(__file__).resolve().parents[2]
 SIZE = (100, 34)
 THAI_LAYOUT = {
     "1": "ๅ",
@@ -331,6 +335,47 @@ def test_a_screen_that_breaks_is_replaced_by_a_fresh_home(
     asyncio.run(main())
     assert app.return_code is None
     assert [str(e) for e in app.crashes] == ["a bug in a screen"]
+
+
+# -- start-up --------------------------------------------------------------------------------------
+
+STARTUP_CHILD = """
+import sys
+from pathlib import Path
+import kiosk.kiosk_app, kiosk.printers
+from surveys.office import LocalOffice
+from surveys.settings import default_settings
+LocalOffice(Path(sys.argv[1]), default_settings()).close()
+print([m for m in sys.argv[2:] if m in sys.modules])
+"""
+ONLY_FOR_A_TICKET = ["escpos", "PIL", "segno", "pythainlp", "kiosk.ticket"]
+ONLY_FOR_A_RATING = ["surveys.instruments", "surveys.answers", "kiosk.screens.rating"]
+
+
+def test_the_kiosk_starts_without_what_only_a_ticket_or_a_rating_needs(tmp_path: Path) -> None:
+    """python-escpos, Pillow, segno, PyThaiNLP and the survey instruments: most of a second at start."""
+    done = subprocess.run(
+        [sys.executable, "-c", STARTUP_CHILD, str(tmp_path / "home"), *ONLY_FOR_A_TICKET, *ONLY_FOR_A_RATING],
+        capture_output=True, text=True, cwd=ROOT, check=True,
+    )  # fmt: skip
+    assert done.stdout.strip() == "[]"
+
+
+def test_the_ticket_layout_is_warmed_up_after_start(office: LocalOffice, printer: PngPrinter) -> None:
+    app = make_kiosk_app(office, printer)
+    fonts.clear_layout_caches()
+
+    async def visit(pilot: Pilot[None]) -> None:
+        await pilot.pause(WARM_UP_DELAY + 0.1)
+        await until(pilot, lambda: not any(worker.group == "warm-up" for worker in app.workers))
+        warmed = fonts._wrap.cache_info()
+        assert warmed.currsize > 0  # the priority rule, in Thai and in English
+        await take_ticket(pilot)
+        issue_ticket(office, "tax", None, printer)
+        issue_ticket(office, "registration", None, printer, "en")
+        assert fonts._wrap.cache_info().misses == warmed.misses  # nothing to lay out again
+
+    run(app, visit)
 
 
 # -- rating ----------------------------------------------------------------------------------------

@@ -3,25 +3,36 @@
 from __future__ import annotations
 
 import errno
+import os
+import platform
+import subprocess
+import sys
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from escpos.exceptions import DeviceNotFoundError, USBNotFoundError
-from escpos.printer import Dummy, File, Network, Serial, Usb
 from PIL import Image
 
+# First: importing it points python-escpos at its cache folder before python-escpos itself is imported.
+from kiosk.escpos_printer import EscposPrinter
+
+# isort: split
+from escpos.exceptions import DeviceNotFoundError, USBNotFoundError
+from escpos.printer import Dummy, File, Network, Serial, Usb
+
 from kiosk.printers import (
-    EscposPrinter,
+    PAPER_WIDTH_PX,
     PngPrinter,
     PrintError,
     PrinterSpec,
     parse_printer_spec,
     printer_from_spec,
 )
-from kiosk.ticket import TicketView
+from kiosk.ticket import WIDTH_58MM, WIDTH_80MM, TicketView, render_ticket
 from surveys.thaidate import BANGKOK
+
+ROOT = Path(__file__).resolve().parents[2]
 
 GS_V_0 = b"\x1dv0"  # raster bit image
 CUT = b"\x1dV"
@@ -56,6 +67,16 @@ def test_png_printer_writes_a_readable_ticket_and_no_temp_file(tmp_path: Path) -
     with Image.open(path) as image:
         assert image.format == "PNG" and image.width == 576
     assert [p.name for p in path.parent.iterdir()] == [path.name]
+
+
+def test_the_png_holds_the_rendered_ticket_pixel_for_pixel(tmp_path: Path) -> None:
+    where = PngPrinter(tmp_path).print_ticket(make_view(), "en")
+    with Image.open(where) as image:
+        assert image.tobytes() == render_ticket(make_view(), 576, "en").tobytes()
+
+
+def test_paper_widths_are_the_tickets() -> None:
+    assert PAPER_WIDTH_PX == {58: WIDTH_58MM, 80: WIDTH_80MM}
 
 
 def test_a_reprint_is_a_new_file_beside_the_original(tmp_path: Path) -> None:
@@ -204,6 +225,36 @@ def test_a_device_file_printer_gets_the_whole_ticket(tmp_path: Path) -> None:
     printer.print_ticket(make_view())
     data = lp0.read_bytes()
     assert GS_V_0 in data and b"A001" in data and CUT in data[-8:]
+
+
+ESCPOS_CHILD = """
+import sys
+from pathlib import Path
+from kiosk.printers import printer_from_spec
+assert "escpos" not in sys.modules
+printer_from_spec("escpos-file:" + sys.argv[1])
+from kiosk.escpos_printer import escpos_cache_dir
+print(escpos_cache_dir())
+"""
+
+
+def test_python_escpos_keeps_its_database_in_our_cache_and_nothing_in_the_temp_dir(tmp_path: Path) -> None:
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    env = {k: v for k, v in os.environ.items() if k != "ESCPOS_CAPABILITIES_PICKLE_DIR"}
+    env.update(TMPDIR=str(temp), XDG_CACHE_HOME=str(tmp_path / "cache"))
+    mtimes = []
+    for _ in range(2):
+        done = subprocess.run(
+            [sys.executable, "-c", ESCPOS_CHILD, str(tmp_path / "lp0")],
+            capture_output=True, text=True, cwd=ROOT, env=env, check=True,
+        )  # fmt: skip
+        cache = Path(done.stdout.strip().splitlines()[-1])
+        pickle = cache / f"{platform.python_version()}.capabilities.pickle"
+        mtimes.append(pickle.stat().st_mtime_ns)
+        assert [p for p in cache.iterdir() if p.is_dir()] == []  # the scratch folder is gone
+    assert mtimes[0] == mtimes[1]  # written once, then read
+    assert list(temp.iterdir()) == []
 
 
 # -- specs --------------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import time
 import unicodedata
 from dataclasses import replace
 from datetime import datetime
@@ -11,7 +12,7 @@ import pytest
 import zxingcpp
 from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageFont, features
 
-from kiosk.fonts import REGULAR, check_thai_shaping, load_font, text_width, wrap_text
+from kiosk.fonts import REGULAR, check_thai_shaping, clear_layout_caches, load_font, text_width, wrap_text
 from kiosk.ticket import TicketView, render_ticket, render_ticket_text, ticket_lines
 from surveys.thaidate import BANGKOK
 
@@ -73,6 +74,33 @@ def test_qr_decodes_to_exactly_the_payload(width: int) -> None:
 def test_qr_still_decodes_from_a_phone_photo(width: int, degrees: float) -> None:
     photo = phone_photo(render_ticket(make_view(), width, "en"), degrees)
     assert decode(photo) == [PAYLOAD]
+
+
+def timed_render(view: TicketView, width: int, lang: str) -> tuple[Image.Image, float]:
+    start = time.perf_counter()
+    image = render_ticket(view, width, lang)
+    return image, time.perf_counter() - start
+
+
+@pytest.mark.parametrize(("width", "lang"), [(576, "th"), (384, "en")])
+def test_a_second_render_is_the_same_pixels_and_quicker(width: int, lang: str) -> None:
+    view = make_view(priority=("ผู้สูงอายุ", "elderly"))
+    clear_layout_caches()
+    first, cold = timed_render(view, width, lang)
+    second, warm = timed_render(view, width, lang)
+    assert second.size == first.size and second.tobytes() == first.tobytes()
+    assert warm < cold  # the long priority rule is laid out once (~40 ms), then remembered
+    other = make_view(number="A002", ahead=4, code="1002-7715-0342-9")  # same lines but a few
+    remembered = render_ticket(other, width, lang)
+    clear_layout_caches()
+    assert render_ticket(other, width, lang).tobytes() == remembered.tobytes()
+
+
+def test_remembered_layouts_are_copies() -> None:
+    font = load_font(24)
+    lines = wrap_text(RULE_TH, font, 200)
+    lines.append("scribbled on")
+    assert wrap_text(RULE_TH, font, 200) == lines[:-1]
 
 
 def test_a_payload_too_long_for_the_paper_is_refused() -> None:
