@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError
+
+# ruamel.yaml is imported where a file is read, not at start-up: a kiosk without settings.yaml
+# never needs it.
 
 Path_ = tuple[str | int, ...]
 M = TypeVar("M", bound=BaseModel)
@@ -62,6 +62,8 @@ class Positions:
         self._walk(root, (), 1)
 
     def _walk(self, node: Any, path: Path_, line: int) -> None:
+        from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
         self._lines[path] = line
         if isinstance(node, CommentedMap):
             for key in node:
@@ -96,6 +98,9 @@ def read_yaml(path: Path, lang: str = "th") -> tuple[Any, Positions]:
 
 
 def parse_yaml(text: str, name: str, lang: str = "th") -> tuple[Any, Positions]:
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError
+
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = False
     try:

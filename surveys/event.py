@@ -19,8 +19,6 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import uuid6
-
 BANGKOK = ZoneInfo("Asia/Bangkok")
 GENESIS = "0" * 64  # the ``prev`` of a device's first event
 MAX_INT = 2**53 - 1
@@ -163,6 +161,8 @@ def make_event(
         if at.tzinfo is None:
             raise EventError("at must be an aware datetime")
         when = at.astimezone(BANGKOK).isoformat(timespec="microseconds")
+    import uuid6  # here, not at start-up: uuid6 loads importlib.metadata
+
     fields: dict[str, JsonValue] = {
         "id": str(uuid6.uuid7()),
         "device": device,

@@ -17,8 +17,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-import uuid6
-
 from surveys.device import load_or_create_device
 from surveys.event import BANGKOK, Event, EventError, JsonValue, check_value
 from surveys.home import log_dir
@@ -253,6 +251,8 @@ class LocalOffice:
                     "this service has issued all 999 numbers today",
                 )
             spec = self.settings.service(service)
+            import uuid6  # not at start-up (it loads importlib.metadata)
+
             ticket_id = str(uuid6.uuid7())
             number = f"{spec.prefix}{serial:03d}"
             ahead = len(self.state.waiting([service], day))

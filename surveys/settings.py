@@ -15,7 +15,6 @@ from functools import cached_property
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
-from ruamel.yaml import YAML
 
 from surveys.atomic import write_atomic
 from surveys.datafile import DataFileError, RuleError, read_yaml, to_plain, validate
@@ -251,6 +250,8 @@ __all__ = [
 
 def set_staff_pin(home: Path, pin: str) -> Path:
     """Store the hash of ``pin`` in the home's ``settings.yaml`` (made if missing; comments kept)."""
+    from ruamel.yaml import YAML
+
     path = home / SETTINGS_FILE
     yaml = YAML(typ="rt")
     data = yaml.load(path.read_text(encoding="utf-8")) if path.exists() else None
