@@ -25,6 +25,7 @@ from surveys.office import Office, OfficeError, OfficeView, RatingSession, Reser
 from surveys.queue import Ticket
 from surveys.settings import Settings
 from sync import office_wire as wire
+from sync.http import send
 from sync.office_wire import WireError
 
 T = TypeVar("T")
@@ -112,20 +113,15 @@ class RemoteOffice:
 
     def _send(self, method: str, path: str, *, appends: bool, **kwargs: Any) -> Any:
         """One request; read-only ones (``appends=False``) are tried twice on a broken connection."""
-        attempts = 1 if appends else 2
-        for attempt in range(1, attempts + 1):
-            try:
-                response = self._client.request(method, path, **kwargs)
-            except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
-                if attempt < attempts and not isinstance(exc, httpx.TimeoutException):
-                    continue
-                raise _unreachable(self.url, maybe_done=False) from None
-            except httpx.TransportError as exc:  # sent, but the reply was lost or never came
-                if attempt < attempts and not isinstance(exc, httpx.TimeoutException):
-                    continue
-                raise _unreachable(self.url, maybe_done=appends) from None
-            return self._reply(response)
-        raise AssertionError("unreachable")  # pragma: no cover
+        response = send(
+            self._client,
+            method,
+            path,
+            appends=appends,
+            unreachable=lambda maybe_done: _unreachable(self.url, maybe_done=maybe_done),
+            **kwargs,
+        )
+        return self._reply(response)
 
     def _reply(self, response: httpx.Response) -> Any:
         try:

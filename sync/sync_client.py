@@ -34,6 +34,7 @@ from surveys.lockfile import try_exclusive
 from surveys.log import read_events
 from sync.ack import ACKED, Ack, accept_ack, acked
 from sync.bundle import SUFFIX, write_bundle
+from sync.http import send
 from sync.sync_server import DEFAULT_PORT, MAX_BUNDLE
 
 OUTBOX = "outbox"
@@ -281,20 +282,15 @@ class _Server:
             )
 
     def _request(self, method: str, path: str, *, sends_bundle: bool, **kwargs: Any) -> Any:
-        attempts = 1 if sends_bundle else 2  # a read is tried again once on a broken connection
-        for attempt in range(1, attempts + 1):
-            try:
-                response = self._client.request(method, path, **kwargs)
-            except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
-                if attempt < attempts and not isinstance(exc, httpx.TimeoutException):
-                    continue
-                raise _unreachable(self.url, maybe_done=False) from None
-            except httpx.TransportError as exc:  # sent, but the reply was lost or never came
-                if attempt < attempts and not isinstance(exc, httpx.TimeoutException):
-                    continue
-                raise _unreachable(self.url, maybe_done=sends_bundle) from None
-            return self._reply(response)
-        raise AssertionError("unreachable")  # pragma: no cover
+        response = send(
+            self._client,
+            method,
+            path,
+            appends=sends_bundle,
+            unreachable=lambda maybe_done: _unreachable(self.url, maybe_done=maybe_done),
+            **kwargs,
+        )
+        return self._reply(response)
 
     def _reply(self, response: httpx.Response) -> Any:
         try:
