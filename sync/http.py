@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Callable
+from types import FrameType
 from typing import Any
 
 import httpx
+import uvicorn
 
 
 def send(
@@ -33,3 +36,33 @@ def send(
                 continue
             raise unreachable(appends) from None
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+class Server(uvicorn.Server):
+    """uvicorn's server, telling ``on_started(host, port)`` where it listens (port 0 picks one), and
+    returning after SIGINT/SIGTERM instead of raising the signal again, so that its caller can close
+    its log or store. ``on_exit`` runs when the shutdown begins (e.g. to answer waiting long polls)."""
+
+    def __init__(
+        self,
+        config: uvicorn.Config,
+        on_started: Callable[[str, int], None] | None = None,
+        on_exit: Callable[[], None] | None = None,
+    ) -> None:
+        super().__init__(config)
+        self._on_started = on_started
+        self._on_exit = on_exit
+
+    async def startup(self, sockets: Any = None) -> None:
+        await super().startup(sockets=sockets)
+        if self.started and self._on_started is not None:
+            host, port = self.servers[0].sockets[0].getsockname()[:2]
+            self._on_started(str(host), int(port))
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        if self.should_exit and sig == signal.SIGINT:
+            self.force_exit = True
+        else:
+            self.should_exit = True
+        if self._on_exit is not None:
+            self._on_exit()

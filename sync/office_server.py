@@ -39,12 +39,10 @@ import json
 import logging
 import os
 import secrets
-import signal
 import threading
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
 import uvicorn
@@ -60,6 +58,7 @@ from surveys.log import LogError
 from surveys.office import LocalOffice, OfficeError, OfficeView, RatingRefused, RatingSession
 from surveys.queue import Ticket
 from sync import office_wire as wire
+from sync.http import Server
 from sync.office_wire import WireError, get_int, get_object, get_opt_str, get_str
 
 KEY_FILE = "office.key"
@@ -369,30 +368,6 @@ def make_office_app(office: LocalOffice, key: str) -> Starlette:
     return app
 
 
-class _OfficeServer(uvicorn.Server):
-    def __init__(
-        self, config: uvicorn.Config, feed: ChangeFeed, on_started: Callable[[str, int], None] | None
-    ) -> None:
-        super().__init__(config)
-        self._feed = feed
-        self._on_started = on_started
-
-    async def startup(self, sockets: Any = None) -> None:
-        await super().startup(sockets=sockets)
-        if self.started and self._on_started is not None:
-            host, port = self.servers[0].sockets[0].getsockname()[:2]
-            self._on_started(str(host), int(port))
-
-    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
-        # As uvicorn's, but the signal is not raised again after the shutdown: serve_office must
-        # return so that it closes the log. Waiting long polls are answered at once.
-        if self.should_exit and sig == signal.SIGINT:
-            self.force_exit = True
-        else:
-            self.should_exit = True
-        self._feed.close()
-
-
 def serve_office(
     office: LocalOffice,
     host: str,
@@ -415,7 +390,7 @@ def serve_office(
         timeout_keep_alive=KEEP_ALIVE,
         timeout_graceful_shutdown=5,
     )
-    server = _OfficeServer(config, app.state.feed, on_started)
+    server = Server(config, on_started, app.state.feed.close)
     try:
         server.run()
     except SystemExit:

@@ -43,7 +43,6 @@ import asyncio
 import contextlib
 import logging
 import os
-import signal
 import tempfile
 import threading
 import time
@@ -52,7 +51,6 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
-from types import FrameType
 from typing import Any, Protocol
 
 import uvicorn
@@ -65,6 +63,7 @@ from starlette.routing import Route
 from surveys.event import BANGKOK
 from sync.bundle import SUFFIX, BundleError, Manifest, read_bundle
 from sync.central import REFUSAL_TH, CentralStore
+from sync.http import Server
 
 DEFAULT_PORT = 8569
 MAX_BUNDLE = 512 * 1024 * 1024  # bytes
@@ -342,26 +341,6 @@ def remove_stale_uploads(folder: Path, older_than: float = STALE_UPLOAD) -> None
                 path.unlink()
 
 
-class _SyncServer(uvicorn.Server):
-    def __init__(self, config: uvicorn.Config, on_started: Callable[[str, int], None] | None) -> None:
-        super().__init__(config)
-        self._on_started = on_started
-
-    async def startup(self, sockets: Any = None) -> None:
-        await super().startup(sockets=sockets)
-        if self.started and self._on_started is not None:
-            host, port = self.servers[0].sockets[0].getsockname()[:2]
-            self._on_started(str(host), int(port))
-
-    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
-        # As uvicorn's, but the signal is not raised again after the shutdown: serve_sync must
-        # return so that it closes the store.
-        if self.should_exit and sig == signal.SIGINT:
-            self.force_exit = True
-        else:
-            self.should_exit = True
-
-
 def serve_sync(
     home: Path,
     host: str,
@@ -394,7 +373,7 @@ def serve_sync(
         timeout_keep_alive=KEEP_ALIVE,
         timeout_graceful_shutdown=10,
     )
-    server = _SyncServer(config, on_started)
+    server = Server(config, on_started)
     try:
         server.run()
     except SystemExit:
