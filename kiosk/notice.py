@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import re
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -192,9 +193,11 @@ def _layout(view: NoticeView, lang: str, scale: float) -> tuple[list[_Draw], int
     return ops, y + size(14) + footer_height
 
 
-class _Draw:
-    def __call__(self, draw: ImageDraw.ImageDraw) -> None:
-        raise NotImplementedError
+class _Draw(ABC):
+    """One thing drawn on the page."""
+
+    @abstractmethod
+    def __call__(self, draw: ImageDraw.ImageDraw) -> None: ...
 
 
 class _Text(_Draw):
