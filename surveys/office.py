@@ -9,8 +9,9 @@ appends the events that record it, and returns a plain value; a request that can
 
 from __future__ import annotations
 
+import contextlib
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property
@@ -137,6 +138,7 @@ class LocalOffice:
         self.home = home
         self.settings = settings
         self._clock = clock or (lambda: datetime.now(BANGKOK))
+        self._moments = threading.local()
         self.device = load_or_create_device(home)
         self._key = token_key(self.device)
         self._log = DeviceLog(log_dir(home), self.device.id, fold_every=fold_every)
@@ -150,7 +152,21 @@ class LocalOffice:
     # -- plumbing -----------------------------------------------------------------------------
 
     def _now(self) -> datetime:
-        return self._clock().astimezone(BANGKOK)
+        moment: datetime | None = getattr(self._moments, "now", None)
+        return moment or self._clock().astimezone(BANGKOK)
+
+    @contextlib.contextmanager
+    def _moment(self) -> Iterator[None]:
+        """One reading of the clock for a whole request: the day it is decided for is the day it is
+        stamped with (a call at midnight is not decided on one day and recorded on the next)."""
+        if getattr(self._moments, "now", None) is not None:  # nested: the outer request's moment stands
+            yield
+            return
+        self._moments.now = self._clock().astimezone(BANGKOK)  # per thread: a waiting board keeps none
+        try:
+            yield
+        finally:
+            self._moments.now = None
 
     def _day(self) -> str:
         return self._now().date().isoformat()
@@ -172,7 +188,7 @@ class LocalOffice:
         return Draft(kind, body, self._now())
 
     def close(self) -> None:
-        with self._lock:
+        with self._lock, self._moment():
             self._log.close()
 
     def check_pin(self, pin: str) -> bool:
@@ -193,7 +209,7 @@ class LocalOffice:
     # -- screens ------------------------------------------------------------------------------
 
     def snapshot(self) -> OfficeView:
-        with self._lock:
+        with self._lock, self._moment():
             day = self._day()
             state = self.state
             waiting = {
@@ -241,7 +257,7 @@ class LocalOffice:
             raise _msg("unknown_service", f"ไม่มีบริการ {service}", f"there is no service {service!r}")
         if priority is not None and priority not in {g.id for g in self.settings.priority.groups}:
             raise _msg("unknown_priority", f"ไม่มีกลุ่ม {priority}", f"unknown priority group {priority!r}")
-        with self._lock:
+        with self._lock, self._moment():
             day = self._day()
             serial = self.state.next_serial(service, day)
             if serial > 999:
@@ -273,7 +289,7 @@ class LocalOffice:
 
     def confirm_ticket(self, ticket_id: str, printer: str) -> Ticket:
         """The ticket was printed: from now on it counts and waits in the queue."""
-        with self._lock:
+        with self._lock, self._moment():
             ticket = self._ticket(ticket_id)
             if ticket.issued:
                 raise _msg("already_issued", "บัตรนี้ออกแล้ว", "this ticket was already issued")
@@ -291,7 +307,7 @@ class LocalOffice:
             return self.state.tickets[ticket_id]
 
     def ticket_print_failed(self, ticket_id: str, error: str, printer: str) -> None:
-        with self._lock:
+        with self._lock, self._moment():
             ticket = self._ticket(ticket_id)
             self._append(
                 self._draft(
@@ -307,12 +323,12 @@ class LocalOffice:
             )
 
     def ticket_reprinted(self, ticket_id: str, printer: str) -> None:
-        with self._lock:
+        with self._lock, self._moment():
             self._ticket(ticket_id)
             self._append(self._draft("ticket.reprinted", {"ticket": ticket_id, "printer": printer}))
 
     def ticket_code(self, ticket_id: str) -> str:
-        with self._lock:
+        with self._lock, self._moment():
             ticket = self._ticket(ticket_id)
             return str(make_code(self._key, ticket.id, self._digit_of(ticket), ticket.serial))
 
@@ -345,7 +361,7 @@ class LocalOffice:
 
     def call_next(self, counter: int) -> Ticket | None:
         """Call the ticket the policy puts next for this counter (None when nobody waits)."""
-        with self._lock:
+        with self._lock, self._moment():
             self._check_counter(counter)
             self._free(counter)
             nxt = expected_next(self.state, self.settings, counter, self._day())
@@ -369,7 +385,7 @@ class LocalOffice:
 
     def call_ticket(self, counter: int, number: str, reason: str | None, pin: str | None = None) -> Ticket:
         """Call a given ticket. If it is not the policy's next, a reason (and maybe a PIN) is required."""
-        with self._lock:
+        with self._lock, self._moment():
             self._check_counter(counter)
             self._free(counter)
             day = self._day()
@@ -418,7 +434,7 @@ class LocalOffice:
             return self.state.tickets[ticket.id]
 
     def _step(self, counter: int, kind: str, allowed: tuple[str, ...], extra: dict[str, JsonValue]) -> Ticket:
-        with self._lock:
+        with self._lock, self._moment():
             self._check_counter(counter)
             ticket = self._current(counter)
             if ticket.status not in allowed:
@@ -456,7 +472,7 @@ class LocalOffice:
 
     def open_rating(self, typed: str) -> RatingSession:
         """Check a scanned or typed code: only a served, unrated ticket within the window opens."""
-        with self._lock:
+        with self._lock, self._moment():
             try:
                 code = parse_code(typed)
             except CodeError as exc:
@@ -524,7 +540,7 @@ class LocalOffice:
         self, session: RatingSession, answers: Mapping[str, JsonValue], elapsed_ms: int
     ) -> None:
         """Record a rating for a session opened by :meth:`open_rating`."""
-        with self._lock:
+        with self._lock, self._moment():
             ticket = self._ticket(session.ticket)
             # The session is only the caller's word: check the ticket again (a few minutes' grace
             # for someone still answering when the window closes).

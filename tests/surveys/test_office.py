@@ -201,3 +201,31 @@ def test_a_restarted_office_picks_up_where_it_was(tmp_path: Path, clock: Clock) 
     assert again.open_rating(first.code).number == "A001"
     again.close()
     assert verify_log(log_dir(tmp_path), again.device.id).ok
+
+
+def test_a_request_reads_the_clock_once_even_at_midnight(tmp_path: Path) -> None:
+    """A call decided just before midnight must be stamped with that day, however long it takes."""
+    from surveys.audit import audit_calls
+
+    before = datetime(2025, 1, 15, 23, 59, 59, 999000, tzinfo=BANGKOK)
+    reads: list[datetime] = []
+    crossing = False
+
+    def clock() -> datetime:
+        # While "crossing", the first reading is before midnight and every later one after it.
+        now = before if not crossing or not reads else before + timedelta(milliseconds=2)
+        if crossing:
+            reads.append(now)
+        return now
+
+    office = LocalOffice(tmp_path, default_settings(), clock=clock)
+    try:
+        issue(office)
+        crossing = True
+        called = office.call_next(1)
+        assert called is not None and called.number == "A001"
+        events = list(office.log.read())
+        assert events[-1].kind == "ticket.called" and events[-1].at.startswith("2025-01-15")
+        assert audit_calls(events, office.settings) == []
+    finally:
+        office.close()
