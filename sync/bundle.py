@@ -109,11 +109,21 @@ def write_bundle(device: Device, log_folder: Path, out: Path, from_seq: int = 1)
                 line = event.encode() + b"\n"
                 handle.write(line)
                 digest.update(line)
+                if not line_hash_ok(line[:-1], event.hash):
+                    raise BundleError(
+                        "edited", f"event seq {event.seq} no longer matches its hash; run prongsai verify"
+                    )
                 if count == 0:
                     first, prev = event.seq, event.prev
                 elif event.seq != last + 1:
                     raise BundleError(
                         "gap", f"the log jumps from seq {last} to {event.seq}; run prongsai verify"
+                    )
+                elif event.prev != head:
+                    raise BundleError(
+                        "broken",
+                        f"event seq {event.seq} does not follow seq {last} (an event was rewritten); "
+                        "run prongsai verify — a broken log is not signed",
                     )
                 last, head, count = event.seq, event.hash, count + 1
             if count == 0:
@@ -197,6 +207,10 @@ def _manifest(line: bytes, path: Path) -> Manifest:
         if data.pop("format") != FORMAT:
             raise BundleError("format", f"not a {FORMAT} file", path)
         manifest = Manifest(**data)
+        numbers = (manifest.first_seq, manifest.last_seq, manifest.count)
+        texts = (manifest.device, manifest.public_key, manifest.prev, manifest.head, manifest.payload_sha256)
+        if not all(type(n) is int for n in numbers) or not all(isinstance(t, str) for t in texts):
+            raise BundleError("format", "the manifest's fields have the wrong types", path)
     except BundleError:
         raise
     except (ValueError, TypeError, KeyError, AttributeError):

@@ -29,9 +29,12 @@ from sync import central_schema as sql
 from sync.bundle import Bundle, BundleError, line_hash_ok, read_bundle
 from sync.enrolment import Enrolment
 from sync.importer import (
+    CONFLICT,
     DUPLICATE,
     FIELD_SET,
     MAX_NOTES,
+    REJECTED,
+    BrokenChain,
     BundleImport,
     ImportResult,
     Progress,
@@ -191,36 +194,44 @@ class CentralStore:
         except BundleError as exc:
             return _refused(path, exc.code, str(exc).removeprefix(f"{path}: "))
         manifest = bundle.manifest
-        with self._transaction():
-            known = self.device(manifest.device)
-            why: tuple[str, str] | None = None
-            if known is None:
-                why = "unknown-device", f"device {manifest.device} is not enrolled in this central store"
-            elif known.revoked:
-                why = (
-                    "revoked",
-                    f"device {manifest.device} was revoked on {known.revoked_at}: {known.revoked_reason}",
-                )
-            elif known.public_key != manifest.public_key:
-                why = (
-                    "key",
-                    (
-                        f"signed with a key that is not the one enrolled for {manifest.device}: "
-                        "the bundle was re-signed by someone else"
-                    ),
-                )
-            if why is not None:
-                return _refused(path, *why, bundle=bundle)
-            before = self._conn.execute(sql.SELECT_BUNDLE, (bundle.file_sha256,)).fetchone()
-            if before is not None:
-                return self._already_imported(bundle, str(before[0]))
-            return BundleImport(self._conn, bundle, _now(), progress).run()
+        try:
+            with self._transaction():
+                known = self.device(manifest.device)
+                why: tuple[str, str] | None = None
+                if known is None:
+                    why = "unknown-device", f"device {manifest.device} is not enrolled in this central store"
+                elif known.revoked:
+                    why = (
+                        "revoked",
+                        f"device {manifest.device} was revoked on {known.revoked_at}: {known.revoked_reason}",
+                    )
+                elif known.public_key != manifest.public_key:
+                    why = (
+                        "key",
+                        (
+                            f"signed with a key that is not the one enrolled for {manifest.device}: "
+                            "the bundle was re-signed by someone else"
+                        ),
+                    )
+                if why is not None:
+                    return _refused(path, *why, bundle=bundle)
+                before = self._conn.execute(sql.SELECT_BUNDLE, (bundle.file_sha256,)).fetchone()
+                if before is not None:
+                    return self._already_imported(bundle, str(before[0]), before[1])
+                return BundleImport(self._conn, bundle, _now(), progress).run()
+        except BrokenChain as exc:  # undone by the transaction: nothing of it is kept
+            return _refused(path, "broken-chain", str(exc), bundle=bundle)
 
-    def _already_imported(self, bundle: Bundle, when: str) -> ImportResult:
+    def _already_imported(self, bundle: Bundle, when: str, counts_json: str | None = None) -> ImportResult:
         manifest = bundle.manifest
         device = manifest.device
+        # Each record keeps the status it got the first time, except that what was new then is a
+        # duplicate now: nothing changes.
+        first = json.loads(counts_json) if counts_json else {}
         counts = zero_counts()
-        counts[DUPLICATE] = manifest.count
+        for status in (CONFLICT, REJECTED):
+            counts[status] = int(first.get(status, 0))
+        counts[DUPLICATE] = manifest.count - counts[CONFLICT] - counts[REJECTED]
         notes = tuple(
             RecordNote(
                 seq,

@@ -141,6 +141,18 @@ class _Line:
     problem: tuple[str, str, str] | None = None  # (code, reason, reason_th)
 
 
+class BrokenChain(Exception):
+    """A signed bundle whose own lines do not chain: the device's log was edited and re-hashed before
+    export. Nothing of such a bundle is trusted; the import is undone and the bundle refused."""
+
+    def __init__(self, seq: int, before: int) -> None:
+        super().__init__(
+            f"seq {seq} does not follow seq {before} in the bundle itself (its prev is not that event's "
+            "hash): an event was rewritten on the device; nothing of this bundle was imported"
+        )
+        self.seq = seq
+
+
 @dataclass
 class BundleImport:
     """One bundle's lines into the store, inside the caller's transaction; :meth:`run` then the result."""
@@ -155,6 +167,7 @@ class BundleImport:
     _last: tuple[int | None, str, str | None] = (None, NEW, None)  # previous line: seq, status, hash
     _fork_from: int | None = None  # where the run of conflicts the previous line belongs to began
     _tip: tuple[int, str] = (0, GENESIS)  # the checkpoint, moved on as the lines chain to it
+    _in_bundle: tuple[int, str] | None = None  # the previous line of this bundle: seq, claimed hash
 
     def run(self) -> ImportResult:
         manifest = self.bundle.manifest
@@ -214,6 +227,7 @@ class BundleImport:
         conflict) makes the INSERT fail, and then the batch is undone and classified again with them."""
         first = self.bundle.manifest.first_seq + start
         lines = [self._parse(raw, first + i) for i, raw in enumerate(raws)]
+        self._check_links(lines)
         seqs = [line.seq for line in lines if line.problem is None and line.seq is not None]
         stored: dict[int, _Stored] = {}
         if seqs:
@@ -230,6 +244,17 @@ class BundleImport:
             self._restore(state)
             self._write(lines, stored, self._stored_ids(lines))
         self.conn.execute(sql.RELEASE_SAVEPOINT)
+
+    def _check_links(self, lines: list[_Line]) -> None:
+        """Every line of a signed bundle must name the line before it as its prev."""
+        for line in lines:
+            if line.problem is not None or line.seq is None or line.hash is None:
+                self._in_bundle = None  # a line rejected on its own: the next one is judged by the store
+                continue
+            before = self._in_bundle
+            if before is not None and line.seq == before[0] + 1 and line.prev != before[1]:
+                raise BrokenChain(line.seq, before[0])
+            self._in_bundle = (line.seq, line.hash)
 
     def _stored_ids(self, lines: list[_Line]) -> dict[str, tuple[str, str, int]]:
         ids = [line.id for line in lines if line.problem is None and line.id is not None]

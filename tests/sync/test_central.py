@@ -23,8 +23,8 @@ from hypothesis import strategies as st
 from surveys.device import Device, load_or_create_device
 from surveys.event import BANGKOK, GENESIS, canonical, hash_fields
 from surveys.home import log_dir
-from surveys.log import DeviceLog, Draft
-from sync.bundle import Manifest, write_bundle
+from surveys.log import DeviceLog, Draft, read_events
+from sync.bundle import BundleError, Manifest, write_bundle
 from sync.central import CentralError, CentralStore
 from sync.enrolment import Enrolment
 from sync.importer import MAX_NOTES
@@ -293,12 +293,33 @@ def tamper_day(home: Path, seq: int, rehash: bool) -> None:
     day.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
 
 
+def signed_as_is(home: Path, device: Device, out: Path) -> Path:
+    """What a tampering device could send: its log exactly as stored, signed with its own key
+    (``write_bundle`` itself refuses to sign a log that does not verify)."""
+    return craft(device, [event.encode() for event in read_events(log_dir(home))], out, 1)
+
+
+def test_a_log_that_does_not_verify_is_not_signed(kiosk: tuple[Path, Device], tmp_path: Path) -> None:
+    home, _ = kiosk
+    out = tmp_path / "stick"
+    out.mkdir()
+    tamper_day(home, 5, rehash=False)
+    with pytest.raises(BundleError) as edited:
+        export(home, out / "a.psb")
+    assert edited.value.code == "edited" and "seq 5" in str(edited.value)
+    tamper_day(home, 5, rehash=True)
+    with pytest.raises(BundleError) as broken:
+        export(home, out / "b.psb")
+    assert broken.value.code == "broken" and "seq 6" in str(broken.value)
+    assert not list(out.iterdir()), "a refused export leaves no file behind"
+
+
 def test_an_edited_event_is_rejected_and_the_checkpoint_stops_before_it(
     store: CentralStore, kiosk: tuple[Path, Device], tmp_path: Path
 ) -> None:
-    home, _ = kiosk
+    home, device = kiosk
     tamper_day(home, 5, rehash=False)
-    result = store.import_bundle(export(home, tmp_path / "b.psb"))  # the signature covers the edit
+    result = store.import_bundle(signed_as_is(home, device, tmp_path / "b.psb"))  # the signature covers it
     assert result.counts == {"new": 29, "duplicate": 0, "conflict": 0, "rejected": 1}
     [note] = result.reasons
     assert (note.seq, note.status, note.code) == (5, "rejected", "edited")
@@ -312,16 +333,19 @@ def test_an_edited_event_is_rejected_and_the_checkpoint_stops_before_it(
     assert store.verify(full=True) == [report]
 
 
-def test_an_edited_and_rehashed_event_breaks_the_link_after_it(
+def test_a_signed_bundle_whose_own_lines_do_not_chain_is_refused_whole(
     store: CentralStore, kiosk: tuple[Path, Device], tmp_path: Path
 ) -> None:
-    home, _ = kiosk
+    """An event edited and re-hashed on the device must not be stored as new (nor its honest successor
+    quarantined in its place): nothing of the bundle is kept."""
+    home, device = kiosk
     tamper_day(home, 5, rehash=True)
-    result = store.import_bundle(export(home, tmp_path / "b.psb"))
-    [note] = result.reasons
-    assert (note.seq, note.status, note.code) == (6, "rejected", "unlinked")
-    assert "does not match the hash of the stored seq 5" in note.reason
-    assert result.checkpoint == 5
+    before = dump(store.path)
+    result = store.import_bundle(signed_as_is(home, device, tmp_path / "b.psb"))
+    assert result.refused_code == "broken-chain" and "seq 6 does not follow seq 5" in (result.refused or "")
+    assert result.counts == {"new": 0, "duplicate": 0, "conflict": 0, "rejected": 0}
+    assert dump(store.path) == before
+    assert store.checkpoint(device.id)[0] == 0
 
 
 def test_a_gap_is_reported_then_filled(
@@ -429,14 +453,16 @@ def test_an_id_stored_for_another_event_is_a_conflict(
     lines = event_lines(export(other_home, tmp_path / "other.psb"))
     lines[2] = rewritten(lines[2], id=taken)  # another device's stored id: found when the INSERT fails
     lines[4] = rewritten(lines[4], id=json.loads(lines[1])["id"])  # an id twice in this bundle
+    for i in range(3, len(lines)):  # keep the bundle's own chain whole, as a signing device would
+        lines[i] = rewritten(lines[i], prev=json.loads(lines[i - 1])["hash"])
     result = store.import_bundle(craft(other, lines, tmp_path / "crafted.psb", 1))
-    assert result.counts == {"new": 4, "duplicate": 0, "conflict": 2, "rejected": 0}
+    assert result.counts["new"] == 2 and result.counts["conflict"] == 4
     notes = {n.seq: n for n in result.reasons}
     assert (notes[3].code, notes[5].code) == ("same-id", "same-id")
     assert f"stored for device {kiosk[1].id} seq 10 with another hash" in notes[3].reason
     assert f"stored for device {other.id} seq 2 with another hash" in notes[5].reason
     assert result.checkpoint == 2
-    assert len(dump(store.path)["quarantine"]) == 2
+    assert len(dump(store.path)["quarantine"]) == 4  # the two collisions and the fork that follows them
 
 
 def test_lines_outside_the_signed_range_are_rejected(
