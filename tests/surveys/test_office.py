@@ -229,3 +229,15 @@ def test_a_request_reads_the_clock_once_even_at_midnight(tmp_path: Path) -> None
         assert audit_calls(events, office.settings) == []
     finally:
         office.close()
+
+
+def test_a_ticket_still_open_at_midnight_can_be_finished_next_day(office: LocalOffice, clock: Clock) -> None:
+    issue(office)
+    office.call_next(1)
+    office.start(1)
+    clock.advance(hours=16)  # past midnight, the clerk still serving
+    assert office.snapshot().counters[0].number == "A001"
+    with pytest.raises(OfficeError) as busy:
+        office.call_next(1)
+    assert busy.value.code == "counter_busy"
+    assert office.finish(1).status == "done"

@@ -174,3 +174,14 @@ def test_a_missing_file_is_refused(tmp_path: Path) -> None:
     with pytest.raises(BundleError) as caught:
         read_bundle(tmp_path / "nothing.psb")
     assert caught.value.code == "missing"
+
+
+@pytest.mark.parametrize("value", ["1", None, True, 1.5])
+def test_a_manifest_with_fields_of_the_wrong_type_is_refused_not_a_crash(bundle: Path, value: object) -> None:
+    manifest_line, signature, events = split(bundle)
+    record = json.loads(manifest_line)
+    record["first_seq"] = value
+    bundle.write_bytes(join(json.dumps(record).encode(), signature, events))
+    with pytest.raises(BundleError) as caught:
+        read_bundle(bundle)
+    assert caught.value.code in ("format", "manifest")
