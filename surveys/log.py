@@ -133,7 +133,11 @@ class DeviceLog:
         return self.append_many([Draft(kind, body or {}, at)])[0]
 
     def append_many(self, drafts: Iterable[Draft]) -> list[Event]:
-        """Append events as one batch made durable by one fsync: all of them, or none."""
+        """Append events as one batch made durable by one fsync; returns once all are durable.
+
+        A crash before it returns may leave a whole, chained prefix of the batch in the log (none of
+        it had been acknowledged); a batch is not a transaction.
+        """
         with self._mutex:
             self._check_open()
             seq, prev = self._seq, self._head
