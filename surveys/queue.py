@@ -156,8 +156,9 @@ class QueueState:
 
     def at_counter(self, counter: int, day: str) -> Ticket | None:
         """The ticket a counter has called or is serving, if any."""
+        # Not only today's: a ticket still open at midnight stays the counter's until it is closed.
         for ticket in self.open.values():
-            if ticket.counter == counter and ticket.day == day and ticket.status in (CALLED, SERVING):
+            if ticket.counter == counter and ticket.status in (CALLED, SERVING):
                 return ticket
         return None
 
