@@ -22,7 +22,7 @@ from surveys.device import load_or_create_device
 from surveys.event import BANGKOK, Event, EventError, JsonValue, check_value
 from surveys.home import log_dir
 from surveys.log import DeviceLog, Draft
-from surveys.queue import CALLED, DONE, SERVING, Call, QueueState, Ticket, expected_next, fold
+from surveys.queue import CALLED, DONE, SERVING, WAITING, Call, QueueState, Ticket, expected_next, fold
 from surveys.settings import Settings
 from surveys.token import CodeError, code_matches, make_code, parse_code, token_key
 
@@ -120,10 +120,6 @@ class Office(Protocol):
     def close(self) -> None: ...
 
 
-def _msg(code: str, th: str, en: str) -> OfficeError:
-    return OfficeError(code, th, en)
-
-
 class LocalOffice:
     """Owns the device log of ``home`` (the only writer) and keeps the queue state in memory."""
 
@@ -144,8 +140,7 @@ class LocalOffice:
         self._log = DeviceLog(log_dir(home), self.device.id, fold_every=fold_every)
         self._lock = threading.RLock()
         self._changed = threading.Condition(self._lock)
-        since = (self._now() - timedelta(minutes=settings.rating_window_minutes) - timedelta(days=1)).date()
-        self.state: QueueState = fold(self._log.read_days(since.isoformat()))
+        self.state: QueueState = fold(self._log.read_days(self._horizon()))
         self._state_day = self._day()
         self._failed_codes: dict[tuple[str, int, int], int] = {}
 
@@ -171,11 +166,15 @@ class LocalOffice:
     def _day(self) -> str:
         return self._now().date().isoformat()
 
+    def _horizon(self) -> str:
+        """The first day whose tickets can still change (be served, rated): older ones are not kept."""
+        window = timedelta(minutes=self.settings.rating_window_minutes) + timedelta(days=1)
+        return (self._now() - window).date().isoformat()
+
     def _append(self, *drafts: Draft) -> list[Event]:
         day = self._day()
         if day != self._state_day:  # a new day: drop tickets past any rating window
-            keep = self._now() - timedelta(minutes=self.settings.rating_window_minutes) - timedelta(days=1)
-            self.state.prune(keep.date().isoformat())
+            self.state.prune(self._horizon())
             self._failed_codes = {k: v for k, v in self._failed_codes.items() if k[0] == day}
             self._state_day = day
         events = self._log.append_many(drafts)
@@ -219,7 +218,7 @@ class LocalOffice:
             counters = []
             nexts: dict[int, str | None] = {}
             for counter in self.settings.counters:
-                at = state.at_counter(counter.number, day)
+                at = state.at_counter(counter.number)
                 counters.append(
                     CounterView(
                         counter.number,
@@ -254,14 +253,16 @@ class LocalOffice:
     def reserve_ticket(self, service: str, priority: str | None = None) -> Reservation:
         """Take the next number of the day for ``service`` (durably) before the ticket is printed."""
         if service not in self.settings.by_id:
-            raise _msg("unknown_service", f"ไม่มีบริการ {service}", f"there is no service {service!r}")
+            raise OfficeError("unknown_service", f"ไม่มีบริการ {service}", f"there is no service {service!r}")
         if priority is not None and priority not in {g.id for g in self.settings.priority.groups}:
-            raise _msg("unknown_priority", f"ไม่มีกลุ่ม {priority}", f"unknown priority group {priority!r}")
+            raise OfficeError(
+                "unknown_priority", f"ไม่มีกลุ่ม {priority}", f"unknown priority group {priority!r}"
+            )
         with self._lock, self._moment():
             day = self._day()
             serial = self.state.next_serial(service, day)
             if serial > 999:
-                raise _msg(
+                raise OfficeError(
                     "numbers_exhausted",
                     "บัตรคิวของบริการนี้หมดแล้วสำหรับวันนี้ (999 ใบ)",
                     "this service has issued all 999 numbers today",
@@ -292,7 +293,7 @@ class LocalOffice:
         with self._lock, self._moment():
             ticket = self._ticket(ticket_id)
             if ticket.issued:
-                raise _msg("already_issued", "บัตรนี้ออกแล้ว", "this ticket was already issued")
+                raise OfficeError("already_issued", "บัตรนี้ออกแล้ว", "this ticket was already issued")
             self._append(
                 self._draft(
                     "ticket.issued",
@@ -335,25 +336,25 @@ class LocalOffice:
     def _ticket(self, ticket_id: str) -> Ticket:
         ticket = self.state.tickets.get(ticket_id)
         if ticket is None:
-            raise _msg("unknown_ticket", "ไม่พบบัตรคิวนี้", f"no ticket {ticket_id}")
+            raise OfficeError("unknown_ticket", "ไม่พบบัตรคิวนี้", f"no ticket {ticket_id}")
         return ticket
 
     # -- the counters -------------------------------------------------------------------------
 
     def _check_counter(self, counter: int) -> None:
         if counter not in {c.number for c in self.settings.counters}:
-            raise _msg("unknown_counter", f"ไม่มีช่องบริการที่ {counter}", f"there is no counter {counter}")
+            raise OfficeError("unknown_counter", f"ไม่มีช่องบริการที่ {counter}", f"there is no counter {counter}")
 
     def _current(self, counter: int) -> Ticket:
-        ticket = self.state.at_counter(counter, self._day())
+        ticket = self.state.at_counter(counter)
         if ticket is None:
-            raise _msg("no_ticket", "ยังไม่ได้เรียกคิว", "no ticket has been called at this counter")
+            raise OfficeError("no_ticket", "ยังไม่ได้เรียกคิว", "no ticket has been called at this counter")
         return ticket
 
     def _free(self, counter: int) -> None:
-        current = self.state.at_counter(counter, self._day())
+        current = self.state.at_counter(counter)
         if current is not None:
-            raise _msg(
+            raise OfficeError(
                 "counter_busy",
                 f"คิว {current.number} ยังค้างอยู่ กด เสร็จสิ้น / ไม่มาตามเรียก / โอน ก่อนเรียกคิวใหม่",
                 f"ticket {current.number} is still open: finish it, mark it no-show or transfer it first",
@@ -367,21 +368,7 @@ class LocalOffice:
             nxt = expected_next(self.state, self.settings, counter, self._day())
             if nxt is None:
                 return None
-            self._append(
-                self._draft(
-                    "ticket.called",
-                    {
-                        "ticket": nxt.id,
-                        "number": nxt.number,
-                        "counter": counter,
-                        "expected": nxt.id,
-                        "in_order": True,
-                        "reason": None,
-                        "approved": None,
-                    },
-                )
-            )
-            return self.state.tickets[nxt.id]
+            return self._called(nxt, counter, nxt, None, None)
 
     def call_ticket(self, counter: int, number: str, reason: str | None, pin: str | None = None) -> Ticket:
         """Call a given ticket. If it is not the policy's next, a reason (and maybe a PIN) is required."""
@@ -390,10 +377,10 @@ class LocalOffice:
             self._free(counter)
             day = self._day()
             ticket = self.state.find_number(number, day)
-            if ticket is None or ticket.status != "waiting":
-                raise _msg("not_waiting", f"คิว {number} ไม่ได้รออยู่", f"ticket {number} is not waiting")
+            if ticket is None or ticket.status != WAITING:
+                raise OfficeError("not_waiting", f"คิว {number} ไม่ได้รออยู่", f"ticket {number} is not waiting")
             if ticket.service not in self.settings.services_of_counter(counter):
-                raise _msg(
+                raise OfficeError(
                     "wrong_counter",
                     f"ช่องบริการ {counter} ไม่ได้ให้บริการ {ticket.number}",
                     f"counter {counter} does not serve ticket {ticket.number}'s service",
@@ -403,7 +390,7 @@ class LocalOffice:
             approved = None
             if not in_order:
                 if reason is None or self.settings.reason(reason) is None:
-                    raise _msg(
+                    raise OfficeError(
                         "reason_required",
                         f"คิวถัดไปตามลำดับคือ {nxt.number if nxt else '-'}: การเรียกข้ามคิวต้องเลือกเหตุผล",
                         f"the next ticket in order is {nxt.number if nxt else '-'}: calling out of order "
@@ -411,34 +398,40 @@ class LocalOffice:
                     )
                 if self.settings.second_pin_for_out_of_order:
                     if not pin or not self.settings.pin_ok(pin):
-                        raise _msg(
+                        raise OfficeError(
                             "pin_required",
                             "การเรียกข้ามคิวต้องใช้ PIN ของเจ้าหน้าที่อีกคน",
                             "calling out of order needs a second staff member's PIN",
                         )
                     approved = "pin"
-            self._append(
-                self._draft(
-                    "ticket.called",
-                    {
-                        "ticket": ticket.id,
-                        "number": ticket.number,
-                        "counter": counter,
-                        "expected": nxt.id if nxt else None,
-                        "in_order": in_order,
-                        "reason": None if in_order else reason,
-                        "approved": approved,
-                    },
-                )
+            return self._called(ticket, counter, nxt, None if in_order else reason, approved)
+
+    def _called(
+        self, ticket: Ticket, counter: int, expected: Ticket | None, reason: str | None, approved: str | None
+    ) -> Ticket:
+        """Record the call of ``ticket``; it is in order when it is the policy's ``expected`` one."""
+        self._append(
+            self._draft(
+                "ticket.called",
+                {
+                    "ticket": ticket.id,
+                    "number": ticket.number,
+                    "counter": counter,
+                    "expected": expected.id if expected else None,
+                    "in_order": expected is not None and expected.id == ticket.id,
+                    "reason": reason,
+                    "approved": approved,
+                },
             )
-            return self.state.tickets[ticket.id]
+        )
+        return self.state.tickets[ticket.id]
 
     def _step(self, counter: int, kind: str, allowed: tuple[str, ...], extra: dict[str, JsonValue]) -> Ticket:
         with self._lock, self._moment():
             self._check_counter(counter)
             ticket = self._current(counter)
             if ticket.status not in allowed:
-                raise _msg(
+                raise OfficeError(
                     "wrong_step",
                     f"คิว {ticket.number} อยู่ในสถานะ {ticket.status}",
                     f"ticket {ticket.number} is {ticket.status}",
@@ -461,7 +454,9 @@ class LocalOffice:
 
     def transfer(self, counter: int, to_service: str) -> Ticket:
         if to_service not in self.settings.by_id:
-            raise _msg("unknown_service", f"ไม่มีบริการ {to_service}", f"there is no service {to_service!r}")
+            raise OfficeError(
+                "unknown_service", f"ไม่มีบริการ {to_service}", f"there is no service {to_service!r}"
+            )
         return self._step(counter, "ticket.transferred", (CALLED, SERVING), {"to_service": to_service})
 
     # -- ratings ------------------------------------------------------------------------------

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import datetime
 
 from surveys.event import BANGKOK, Event
 from surveys.settings import Settings
@@ -76,7 +75,6 @@ class QueueState:
     calls_day: str = ""
     calls: list[Call] = field(default_factory=list)  # newest last
     version: int = 0  # seq of the last event folded in
-    refused_ratings: int = 0
 
     def apply(self, event: Event) -> None:
         body = event.body
@@ -98,8 +96,7 @@ class QueueState:
                 reserved_at=event.at,
             )
             return
-        if kind == "rating.refused":
-            self.refused_ratings += 1
+        if kind == "rating.refused":  # a refusal changes no ticket
             return
         ticket = self.tickets.get(str(body.get("ticket")))
         if ticket is None:
@@ -154,7 +151,7 @@ class QueueState:
         ]  # fmt: skip
         return sorted(found, key=lambda t: t.queued_seq)
 
-    def at_counter(self, counter: int, day: str) -> Ticket | None:
+    def at_counter(self, counter: int) -> Ticket | None:
         """The ticket a counter has called or is serving, if any."""
         # Not only today's: a ticket still open at midnight stays the counter's until it is closed.
         for ticket in self.open.values():
@@ -194,12 +191,3 @@ def expected_next(state: QueueState, settings: Settings, counter: int, day: str)
     if priority and (not normal or since >= settings.priority.every_normal):
         return priority[0]
     return normal[0] if normal else None
-
-
-def people_ahead(state: QueueState, settings: Settings, service: str, day: str) -> int:
-    """How many issued tickets wait for the same service (what a new ticket shows)."""
-    return len(state.waiting([service], day))
-
-
-def today(now: datetime | None = None) -> str:
-    return (now or datetime.now(BANGKOK)).astimezone(BANGKOK).date().isoformat()
