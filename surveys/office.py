@@ -143,6 +143,7 @@ class LocalOffice:
         self.state: QueueState = fold(self._log.read_days(self._horizon()))
         self._state_day = self._day()
         self._failed_codes: dict[tuple[str, int, int], int] = {}
+        self._view: OfficeView | None = None
 
     # -- plumbing -----------------------------------------------------------------------------
 
@@ -210,37 +211,44 @@ class LocalOffice:
     def snapshot(self) -> OfficeView:
         with self._lock, self._moment():
             day = self._day()
-            state = self.state
-            waiting = {
-                s.id: tuple((t.number, t.priority) for t in state.waiting([s.id], day))
-                for s in self.settings.services
-            }
-            counters = []
-            nexts: dict[int, str | None] = {}
-            for counter in self.settings.counters:
-                at = state.at_counter(counter.number)
-                counters.append(
-                    CounterView(
-                        counter.number,
-                        at.id if at else None,
-                        at.number if at else None,
-                        at.service if at else None,
-                        at.status if at else None,
-                    )
+            # Unchanged state, same day: the last view stands (a board woken by its timeout costs nothing).
+            if self._view is None or (self._view.version, self._view.day) != (self.state.version, day):
+                self._view = self._build_view(day)
+            return self._view
+
+    def _build_view(self, day: str) -> OfficeView:
+        """The view of ``day`` from the folded state (the caller holds the lock)."""
+        state = self.state
+        waiting = {
+            s.id: tuple((t.number, t.priority) for t in state.waiting([s.id], day))
+            for s in self.settings.services
+        }
+        counters = []
+        nexts: dict[int, str | None] = {}
+        for counter in self.settings.counters:
+            at = state.at_counter(counter.number)
+            counters.append(
+                CounterView(
+                    counter.number,
+                    at.id if at else None,
+                    at.number if at else None,
+                    at.service if at else None,
+                    at.status if at else None,
                 )
-                nxt = expected_next(state, self.settings, counter.number, day)
-                nexts[counter.number] = nxt.number if nxt else None
-            todays = [t for t in state.tickets.values() if t.day == day and t.issued]
-            return OfficeView(
-                version=state.version,
-                day=day,
-                waiting=waiting,
-                counters=tuple(counters),
-                last_calls=tuple(c for c in state.calls[-10:] if c.at[:10] == day),
-                issued_today=len(todays),
-                served_today=sum(1 for t in todays if t.status == DONE),
-                next_by_counter=nexts,
             )
+            nxt = expected_next(state, self.settings, counter.number, day)
+            nexts[counter.number] = nxt.number if nxt else None
+        todays = [t for t in state.tickets.values() if t.day == day and t.issued]
+        return OfficeView(
+            version=state.version,
+            day=day,
+            waiting=waiting,
+            counters=tuple(counters),
+            last_calls=tuple(c for c in state.calls[-10:] if c.at[:10] == day),
+            issued_today=len(todays),
+            served_today=sum(1 for t in todays if t.status == DONE),
+            next_by_counter=nexts,
+        )
 
     def wait_for_change(self, version: int, timeout: float) -> OfficeView:
         """Block until the state moves past ``version`` (or ``timeout`` seconds), then snapshot."""
