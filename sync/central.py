@@ -186,13 +186,17 @@ class CentralStore:
 
     # -- import ----------------------------------------------------------------------------------
 
-    def import_bundle(self, path: Path, progress: Progress | None = None) -> ImportResult:
-        """Import one bundle file; see :mod:`sync.importer` for what each line's status means."""
-        path = Path(path)
-        try:
-            bundle = read_bundle(path)
-        except BundleError as exc:
-            return _refused(path, exc.code, str(exc).removeprefix(f"{path}: "))
+    def import_bundle(self, source: Path | Bundle, progress: Progress | None = None) -> ImportResult:
+        """Import one bundle file (or one :func:`read_bundle` has already checked, not to hash a large
+        file twice); see :mod:`sync.importer` for what each line's status means."""
+        if isinstance(source, Bundle):
+            bundle, path = source, source.path
+        else:
+            path = Path(source)
+            try:
+                bundle = read_bundle(path)
+            except BundleError as exc:
+                return _refused(path, exc.code, str(exc).removeprefix(f"{path}: "))
         manifest = bundle.manifest
         try:
             with self._transaction():

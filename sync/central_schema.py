@@ -134,7 +134,6 @@ UPSERT_CHECKPOINT = (
     "INSERT INTO checkpoints (device, last_seq, head) VALUES (?, ?, ?) "
     "ON CONFLICT (device) DO UPDATE SET last_seq = excluded.last_seq, head = excluded.head"
 )
-SELECT_CHECKPOINTS = "SELECT device, last_seq, head FROM checkpoints ORDER BY device"
 # Stored events after the checkpoint, to move it on across a gap just filled.
 SELECT_AFTER = "SELECT seq, hash, prev FROM events WHERE device = ? AND seq > ? ORDER BY seq"
 SELECT_TOP = "SELECT MAX(seq) FROM events WHERE device = ?"

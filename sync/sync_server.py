@@ -41,13 +41,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import os
 import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
@@ -61,7 +62,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from surveys.event import BANGKOK
-from sync.bundle import SUFFIX, BundleError, Manifest, read_bundle
+from sync.bundle import SUFFIX, Bundle, BundleError, read_bundle
 from sync.central import REFUSAL_TH, CentralStore
 from sync.http import Server
 
@@ -92,8 +93,8 @@ class ImportOutcome(Protocol):
 class SyncStore(Protocol):
     """What the server needs of ``sync.central.CentralStore``."""
 
-    def devices(self) -> Sequence[DeviceRecord]: ...
-    def import_bundle(self, path: Path) -> ImportOutcome: ...
+    def device(self, device_id: str) -> DeviceRecord | None: ...
+    def import_bundle(self, source: Bundle) -> ImportOutcome: ...
     def checkpoint(self, device: str) -> tuple[int, str]: ...
     def close(self) -> None: ...
 
@@ -153,8 +154,8 @@ class _Api:
             checked = await run_in_threadpool(self._check_bundle, upload)  # hashing: off the store thread
             if isinstance(checked, Response):
                 return checked
-            manifest, path = checked
-            return await self._on_store(self._import, (manifest, path))
+            path = checked.path
+            return await self._on_store(self._import, checked)
         except ClientDisconnect:
             logger.warning("an upload was cut off by the device")
             return _error(400, "cut_off", "การส่งข้อมูลขาดตอน", "the upload was cut off")
@@ -192,25 +193,23 @@ class _Api:
                 refused=False,
             )
 
-    def _check_bundle(self, upload: Path) -> tuple[Manifest, Path] | Response:
+    def _check_bundle(self, upload: Path) -> Bundle | Response:
         """Check signature and payload, and name the file after what it holds (the store records it)."""
         try:
-            manifest = read_bundle(upload).manifest
+            bundle = read_bundle(upload)
         except BundleError as exc:
             return _bad_bundle(exc)
+        manifest = bundle.manifest
         path = upload.with_name(
             f"{manifest.device}-{manifest.first_seq}-{manifest.last_seq}-{upload.stem[-8:]}{SUFFIX}"
         )
         os.replace(upload, path)
-        return manifest, path
+        return dataclasses.replace(bundle, path=path)  # checked once: the store does not hash it again
 
-    def _import(self, checked: tuple[Manifest, Path]) -> Response:
-        manifest, path = checked
+    def _import(self, bundle: Bundle) -> Response:
+        manifest = bundle.manifest
         self._check_enrolled(manifest.device, manifest.public_key)  # before anything is imported
-        try:
-            result = self.store.import_bundle(path)
-        except BundleError as exc:
-            return _bad_bundle(exc)
+        result = self.store.import_bundle(bundle)
         data = result.to_dict()
         if result.refused:
             code = str(data.get("refused_code") or "refused")
@@ -221,13 +220,12 @@ class _Api:
                 f"the central store refused the bundle of {manifest.device}: {result.refused}",
                 result=data,
             )
-        last_seq, head = self.store.checkpoint(manifest.device)
         reply = {
             "device": manifest.device,
             "first_seq": manifest.first_seq,
             "last_seq": manifest.last_seq,
             "result": data,
-            "checkpoint": {"last_seq": last_seq, "head": head, "at": _now()},
+            "checkpoint": {**data["checkpoint"], "at": _now()},
         }
         if self.on_import is not None:
             with contextlib.suppress(Exception):
@@ -241,7 +239,7 @@ class _Api:
 
     def _check_enrolled(self, device: str, public_key: str | None) -> None:
         """Raise :class:`_Refused` (403) unless ``device`` is enrolled with ``public_key`` and not revoked."""
-        record = next((r for r in self.store.devices() if r.id == device), None)
+        record = self.store.device(device)
         if record is None:
             raise _Refused(
                 _error(
