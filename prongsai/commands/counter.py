@@ -35,11 +35,9 @@ def ticket() -> None:
 @click.pass_context
 def issue(ctx: click.Context, service_id: str | None, priority: str | None, spec: str | None) -> None:
     """Issue one ticket (test a printer, or a ticket for a phone caller)."""
-    from kiosk.fonts import check_thai_shaping
     from kiosk.issuing import PrintFailed, issue_ticket
-    from kiosk.printers import PrintError, printer_from_spec
-    from surveys.log import LogError
-    from surveys.office import LocalOffice, OfficeError
+    from prongsai.commands.screens import open_office, printer_of
+    from surveys.office import OfficeError
 
     cli = get(ctx)
     settings = settings_of(cli)
@@ -49,17 +47,8 @@ def issue(ctx: click.Context, service_id: str | None, priority: str | None, spec
         raise click.ClickException(
             cli.t(f"ไม่มีบริการ {service} (มี: {known})", f"no service {service} ({known})")
         )
-    warning = check_thai_shaping()
-    if warning:
-        click.echo(warning, err=True)
-    try:
-        printer = printer_from_spec(spec or settings.printer, default_folder=cli.home / "tickets")
-    except PrintError as exc:
-        raise click.ClickException(str(exc)) from None
-    try:
-        office = LocalOffice(cli.home, settings)
-    except LogError as exc:
-        raise click.ClickException(str(exc)) from None
+    printer = printer_of(cli, spec)
+    office = open_office(cli, None, None)
     try:
         issued = issue_ticket(office, service, priority, printer, cli.lang)
     except PrintFailed as exc:

@@ -8,9 +8,8 @@ import sys
 
 import click
 
-from prongsai.context import CliContext, get
+from prongsai.context import CliContext, get, require_device
 from surveys.chain import verify_log
-from surveys.device import IDENTITY_FILE, DeviceError, load_device
 from surveys.home import log_dir
 
 
@@ -29,17 +28,7 @@ def verify(ctx: click.Context, as_json: bool, central: bool) -> None:
     if central:
         verify_central(cli, as_json)
         return
-    if not (cli.home / IDENTITY_FILE).exists():
-        raise click.ClickException(
-            cli.t(
-                f"ไม่มีอุปกรณ์ในโฟลเดอร์ {cli.home} (ใช้ --home เพื่อระบุโฟลเดอร์ที่ถูกต้อง)",
-                f"no device in {cli.home} (use --home to point at the right folder)",
-            )
-        )
-    try:
-        device_id = load_device(cli.home).id
-    except DeviceError as exc:
-        raise click.ClickException(str(exc)) from None
+    device_id = require_device(cli).id
     report = verify_log(log_dir(cli.home), device_id)
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))

@@ -26,7 +26,6 @@ from surveys.plan import (
     SatisfactionTarget,
     Target,
     builtin_plan_path,
-    check_plan,
     home_plan_path,
     load_plan,
     plan_to_dict,
@@ -79,12 +78,12 @@ def check(ctx: click.Context, file: Path) -> None:
     Exits with status 1 if there is any problem.
     """
     cli = get(ctx)
-    problems = check_plan(file, known_instruments=_known_instruments(), lang=cli.lang)
-    if problems:
-        _echo_problems(problems)
-        click.echo(cli.t(f"พบปัญหา {len(problems)} ข้อ", f"{len(problems)} problem(s) found"))
+    try:
+        found = load_plan(file, known_instruments=_known_instruments(), lang=cli.lang)
+    except DataFileError as exc:
+        _echo_problems(list(exc.problems))
+        click.echo(cli.t(f"พบปัญหา {len(exc.problems)} ข้อ", f"{len(exc.problems)} problem(s) found"))
         ctx.exit(1)
-    found = load_plan(file, known_instruments=_known_instruments(), lang=cli.lang)
     projects, targets = len(found.projects), sum(1 for _ in found.targets())
     click.echo(
         cli.t(

@@ -8,12 +8,16 @@ process, on this PC or another one of the office LAN.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import click
 
 from prongsai.commands.queue import settings_of
 from prongsai.context import CliContext, get
 from surveys.office import Office
+
+if TYPE_CHECKING:
+    from kiosk.printers import Printer
 
 DEFAULT_PORT = 8568
 KEY_ENV = "PRONGSAI_OFFICE_KEY"
@@ -44,9 +48,10 @@ def open_office(cli: CliContext, url: str | None, key: str | None) -> Office:
 
     if url:
         from sync.office_client import RemoteOffice
+        from sync.office_server import KEY_FILE
 
-        if key is None and (cli.home / "office.key").exists():
-            key = (cli.home / "office.key").read_text(encoding="utf-8").strip()
+        if key is None and (cli.home / KEY_FILE).exists():
+            key = (cli.home / KEY_FILE).read_text(encoding="utf-8").strip()
         if not key:
             raise click.ClickException(
                 cli.t(
@@ -73,6 +78,20 @@ def open_office(cli: CliContext, url: str | None, key: str | None) -> Office:
         raise click.ClickException(str(exc)) from None
 
 
+def printer_of(cli: CliContext, spec: str | None) -> Printer:
+    """The printer ``spec`` names (default: the settings'), warning first if Thai can't be shaped."""
+    from kiosk.fonts import check_thai_shaping
+    from kiosk.printers import PrintError, printer_from_spec
+
+    warning = check_thai_shaping()
+    if warning:
+        click.echo(warning, err=True)
+    try:
+        return printer_from_spec(spec or settings_of(cli).printer, default_folder=cli.home / "tickets")
+    except PrintError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
 def _run(cli: CliContext, url: str | None, key: str | None, build: Callable[[Office], object]) -> None:
     office = open_office(cli, url, key)
     try:
@@ -94,10 +113,8 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
     from sync.office_server import office_key, serve_office
 
     cli = get(ctx)
-    try:
-        office = LocalOffice(cli.home, settings_of(cli))
-    except Exception as exc:
-        raise click.ClickException(str(exc)) from None
+    office = open_office(cli, None, None)
+    assert isinstance(office, LocalOffice)
     key = office_key(cli.home)
 
     def started(bound_host: str, bound_port: int) -> None:
@@ -123,18 +140,10 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
 @click.pass_context
 def kiosk(ctx: click.Context, office_url: str | None, office_key: str | None, spec: str | None) -> None:
     """The citizens' touch-screen kiosk: take a ticket, rate the service by scanning it."""
-    from kiosk.fonts import check_thai_shaping
     from kiosk.kiosk_app import make_kiosk_app
-    from kiosk.printers import PrintError, printer_from_spec
 
     cli = get(ctx)
-    warning = check_thai_shaping()
-    if warning:
-        click.echo(warning, err=True)
-    try:
-        printer = printer_from_spec(spec or settings_of(cli).printer, default_folder=cli.home / "tickets")
-    except PrintError as exc:
-        raise click.ClickException(str(exc)) from None
+    printer = printer_of(cli, spec)
     _run(cli, office_url, office_key, lambda office: make_kiosk_app(office, printer, cli.lang))
 
 
@@ -174,11 +183,7 @@ def all_in_one(ctx: click.Context, spec: str | None) -> None:
     """One PC for everything: the kiosk for the public; F2–F5 counter consoles, F9 the board, F1 back
     (staff keys ask for the PIN)."""
     from kiosk.allinone_app import make_allinone_app
-    from kiosk.printers import PrintError, printer_from_spec
 
     cli = get(ctx)
-    try:
-        printer = printer_from_spec(spec or settings_of(cli).printer, default_folder=cli.home / "tickets")
-    except PrintError as exc:
-        raise click.ClickException(str(exc)) from None
+    printer = printer_of(cli, spec)
     _run(cli, None, None, lambda office: make_allinone_app(office, printer, cli.lang))

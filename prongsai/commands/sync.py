@@ -17,9 +17,9 @@ from typing import Any
 
 import click
 
-from prongsai.context import CliContext, get
+from prongsai.context import CliContext, get, require_device
 from surveys.atomic import fsync_dir
-from surveys.device import IDENTITY_FILE, Device, DeviceError, load_device
+from surveys.device import Device
 from surveys.home import log_dir
 from surveys.log import LogError
 from sync.ack import AckError, accept_ack, ack_path, acked, read_ack, write_ack
@@ -56,7 +56,7 @@ def sync() -> None:
 def export(ctx: click.Context, out: Path | None, from_seq: int | None) -> None:
     """Write this device's events as a signed bundle (.psb) for the central store."""
     cli = get(ctx)
-    device = _device(cli)
+    device = require_device(cli)
     target = out if out is not None else Path.cwd()
     if target.suffix == SUFFIX and not target.is_dir():
         folder, file = target.parent, target
@@ -86,20 +86,6 @@ def export(ctx: click.Context, out: Path | None, from_seq: int | None) -> None:
             f"✓ wrote {file}: seq {manifest.first_seq}–{manifest.last_seq} ({manifest.count} events)",
         )
     )
-
-
-def _device(cli: CliContext) -> Device:
-    if not (cli.home / IDENTITY_FILE).exists():
-        raise click.ClickException(
-            cli.t(
-                f"ไม่มีอุปกรณ์ในโฟลเดอร์ {cli.home} (ใช้ --home เพื่อระบุโฟลเดอร์ที่ถูกต้อง)",
-                f"no device in {cli.home} (use --home to point at the right folder)",
-            )
-        )
-    try:
-        return load_device(cli.home)
-    except DeviceError as exc:
-        raise click.ClickException(str(exc)) from None
 
 
 def _after_ack(cli: CliContext, device: Device, folder: Path, log: Path) -> int:

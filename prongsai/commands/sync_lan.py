@@ -12,14 +12,14 @@ from typing import Any
 
 import click
 
-from prongsai.context import CliContext, get
-from surveys.device import IDENTITY_FILE, DeviceError
+from prongsai.context import CliContext, get, require_device
+from surveys.device import DeviceError
 from surveys.log import LogError
 from sync.bundle import BundleError
+from sync.importer import STATUS_TH, STATUSES
 
 DEFAULT_PORT = 8569  # sync.sync_server.DEFAULT_PORT (not imported here: uvicorn loads only for serve)
 EXIT_OFFLINE = 2
-COUNT_TH = {"new": "ใหม่", "duplicate": "ซ้ำ", "conflict": "ขัดแย้ง", "rejected": "ถูกปฏิเสธ"}
 
 
 @click.command("serve")
@@ -76,13 +76,7 @@ def push(ctx: click.Context, url: str, timeout: float, as_json: bool) -> None:
     from sync.sync_client import push as push_bundle
 
     cli = get(ctx)
-    if not (cli.home / IDENTITY_FILE).exists():
-        raise click.ClickException(
-            cli.t(
-                f"ไม่มีอุปกรณ์ในโฟลเดอร์ {cli.home} (ใช้ --home เพื่อระบุโฟลเดอร์ที่ถูกต้อง)",
-                f"no device in {cli.home} (use --home to point at the right folder)",
-            )
-        )
+    require_device(cli)
     try:
         result = push_bundle(cli.home, url, timeout=timeout)
     except ValueError as exc:
@@ -120,7 +114,7 @@ def _report(cli: CliContext, data: dict[str, Any]) -> None:
             )
         )
         counts = data["counts"]
-        click.echo("  " + " · ".join(f"{_count_name(cli, k)} {counts[k]}" for k in COUNT_TH))
+        click.echo("  " + " · ".join(f"{_count_name(cli, k)} {counts[k]}" for k in STATUSES))
         for reason in data["reasons"][:10]:
             click.echo(f"  - {reason if isinstance(reason, str) else json.dumps(reason, ensure_ascii=False)}")
     click.echo(
@@ -151,8 +145,8 @@ def _report(cli: CliContext, data: dict[str, Any]) -> None:
 
 def _counts(result: Any) -> dict[str, int]:
     source = result.get("counts", result) if isinstance(result, dict) else {}
-    return {k: int(source.get(k, 0)) for k in COUNT_TH}
+    return {k: int(source.get(k, 0)) for k in STATUSES}
 
 
 def _count_name(cli: CliContext, key: str) -> str:
-    return cli.t(COUNT_TH.get(key, key), key)
+    return cli.t(STATUS_TH.get(key, key), key)
