@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
+import string
 from dataclasses import dataclass
 
 from cryptography.hazmat.primitives import hashes, serialization
@@ -23,10 +25,15 @@ from surveys.device import Device
 CODE_DIGITS = 13
 QR_PREFIX = ""  # the QR carries the bare code, so scanning and typing are one path
 
-# The digit row of the Thai Kedmanee layout, as a scanner "types" 1234567890 with that layout on.
-_THAI_DIGIT_KEYS = {
-    "ๅ": "1", "/": "2", "-": "3", "ภ": "4", "ถ": "5", "ุ": "6", "ึ": "7", "ค": "8", "ต": "9", "จ": "0",
-}  # fmt: skip
+# What the keys type with the Thai (Kedmanee) layout on: the digit row 1–0, a–z and A–Z (shifted).
+_THAI_DIGIT_ROW = "ๅ/-ภถุึคตจ"
+_THAI_PLAIN = "ฟิแกำดเ้ร่าสทืนยๆพหะีอไปัผ"
+_THAI_SHIFTED = 'ฤฺฉฏฎโฌ็ณ๋ษศ?์ฯญ๐ฑฆธ๊ฮ")ํ('
+_THAI_DIGIT_KEYS = dict(zip(_THAI_DIGIT_ROW, "1234567890", strict=True))
+_KEDMANEE = str.maketrans(
+    _THAI_PLAIN + _THAI_SHIFTED + _THAI_DIGIT_ROW, string.ascii_uppercase * 2 + "1234567890"
+)
+_NUMBER = re.compile(r"^([A-Z])\s*0*(\d{1,3})$")
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 
 
@@ -93,3 +100,15 @@ def parse_code(text: str) -> TicketCode:
     if not damm.is_valid(digits):
         raise CodeError("check")
     return TicketCode(int(digits[0]), int(digits[1:4]), digits[4:12])
+
+
+def parse_ticket_number(typed: str) -> str | None:
+    """What a clerk typed → a ticket number: ``"a5"``, ``"A 005"``, ``"A๐๐๕"`` → ``"A005"``, and the
+    same typed with the Thai layout on (``"ฟจจถ"``); None when it isn't a ticket number."""
+    text = typed.strip()
+    if text and "\u0e01" <= text[0] <= "\u0e5b" and text[0] not in "๐๑๒๓๔๕๖๗๘๙":
+        text = text.translate(_KEDMANEE)  # a Thai letter first: the layout was on
+    match = _NUMBER.match(text.translate(_THAI_DIGITS).upper())
+    if match is None:
+        return None
+    return f"{match.group(1)}{int(match.group(2)):03d}"

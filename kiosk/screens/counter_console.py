@@ -9,8 +9,6 @@ message in the chosen language, never a traceback.
 
 from __future__ import annotations
 
-import re
-import string
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -31,7 +29,8 @@ from kiosk.watch import office_views
 from surveys.log import LogError
 from surveys.office import CounterView, Office, OfficeError, OfficeView
 from surveys.queue import CALLED, SERVING, QueueState, Ticket
-from surveys.thaidate import format_time, from_thai_digits, now_bangkok
+from surveys.thaidate import format_time, now_bangkok
+from surveys.token import parse_ticket_number
 
 _TEXT: dict[str, tuple[str, str]] = {
     "current": ("คิวปัจจุบัน", "Current ticket"),
@@ -92,28 +91,6 @@ def _t(key: str, lang: str, **values: object) -> str:
 # the buttons at the bottom, in order: action → its key (the screen's BINDINGS say the same)
 _KEYS = {"call_next": "n", "recall": "r", "start": "s", "finish": "f", "no_show": "x",
          "transfer": "t", "call_chosen": "c", "lang": "l"}  # fmt: skip
-
-_NUMBER = re.compile(r"^([A-Z])\s*0*(\d{1,3})$")
-
-# What the keys type with the Thai (Kedmanee) layout on: a–z, A–Z (shifted) and the digit row 1–0.
-_THAI_PLAIN = "ฟิแกำดเ้ร่าสทืนยๆพหะีอไปัผ"
-_THAI_SHIFTED = 'ฤฺฉฏฎโฌ็ณ๋ษศ?์ฯญ๐ฑฆธ๊ฮ")ํ('
-_THAI_DIGIT_ROW = "ๅ/-ภถุึคตจ"
-_KEDMANEE = str.maketrans(
-    _THAI_PLAIN + _THAI_SHIFTED + _THAI_DIGIT_ROW, string.ascii_uppercase * 2 + "1234567890"
-)
-
-
-def parse_ticket_number(typed: str) -> str | None:
-    """``"a5"``, ``"A 005"``, ``"A๐๐๕"`` → ``"A005"``, and the same typed with the Thai layout on
-    (``"ฟจจถ"``); None when it isn't a ticket number."""
-    text = typed.strip()
-    if text and "\u0e01" <= text[0] <= "\u0e5b" and text[0] not in "๐๑๒๓๔๕๖๗๘๙":
-        text = text.translate(_KEDMANEE)  # a Thai letter first: the layout was on
-    match = _NUMBER.match(from_thai_digits(text).upper())
-    if match is None:
-        return None
-    return f"{match.group(1)}{int(match.group(2)):03d}"
 
 
 @dataclass(frozen=True)
