@@ -138,9 +138,9 @@ class Event:
         )
 
 
-def now_iso() -> str:
-    """The current time in Bangkok, ISO 8601 with microseconds and the offset."""
-    return datetime.now(BANGKOK).isoformat(timespec="microseconds")
+def now_iso(timespec: str = "microseconds") -> str:
+    """The current time in Bangkok, ISO 8601 with the offset (to the microsecond unless told)."""
+    return datetime.now(BANGKOK).isoformat(timespec=timespec)
 
 
 def make_event(

@@ -19,11 +19,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
-from datetime import datetime
 from pathlib import Path
 
 from surveys.atomic import write_atomic
-from surveys.event import BANGKOK, GENESIS
+from surveys.event import GENESIS, now_iso
 from surveys.log import LogError, read_events
 
 FORMAT = "prongsai-ack/1"
@@ -52,7 +51,7 @@ def ack_path(folder: Path, device: str) -> Path:
 
 def write_ack(folder: Path, device: str, last_seq: int, head: str) -> Path:
     """Write (atomically) the ack of ``device`` into ``folder``; returns its path."""
-    ack = Ack(device, last_seq, head, datetime.now(BANGKOK).isoformat(timespec="seconds"))
+    ack = Ack(device, last_seq, head, now_iso("seconds"))
     path = ack_path(folder, device)
     write_atomic(path, (json.dumps(ack.to_dict(), ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
     return path

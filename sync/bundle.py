@@ -25,13 +25,12 @@ import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from surveys.atomic import fsync_dir
 from surveys.device import Device, device_id_for, verify_signature
-from surveys.event import BANGKOK, canonical
+from surveys.event import canonical, now_iso
 from surveys.log import read_events
 
 FORMAT = "prongsai-bundle/1"
@@ -138,7 +137,7 @@ def write_bundle(device: Device, log_folder: Path, out: Path, from_seq: int = 1)
                 prev=prev,
                 head=head,
                 payload_sha256=digest.hexdigest(),
-                created_at=datetime.now(BANGKOK).isoformat(timespec="seconds"),
+                created_at=now_iso("seconds"),
             )
             header = _header(manifest, device.sign(manifest.encode()))
             if len(header) > 4097:

@@ -17,13 +17,12 @@ import binascii
 import json
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 
 from surveys.chain import ChainProblem, ChainReport, check_chain
 from surveys.device import device_id_for
-from surveys.event import BANGKOK, GENESIS
+from surveys.event import GENESIS, now_iso
 from surveys.log import StoredRecord
 from sync import central_schema as sql
 from sync.bundle import Bundle, BundleError, line_hash_ok, read_bundle
@@ -39,6 +38,7 @@ from sync.importer import (
     ImportResult,
     Progress,
     RecordNote,
+    find_gaps,
     zero_counts,
 )
 
@@ -77,10 +77,6 @@ class EnrolledDevice:
     @property
     def revoked(self) -> bool:
         return self.revoked_at is not None
-
-
-def _now() -> str:
-    return datetime.now(BANGKOK).isoformat(timespec="microseconds")
 
 
 class CentralStore:
@@ -160,7 +156,7 @@ class CentralStore:
                     enrolment.name,
                     enrolment.role,
                     enrolment.place,
-                    _now(),
+                    now_iso(),
                 ),
             )
         enrolled = self.device(enrolment.device)
@@ -172,7 +168,7 @@ class CentralStore:
         with self._transaction():
             if self.device(device_id) is None:
                 raise CentralError(f"{device_id} is not enrolled")
-            self._conn.execute(sql.REVOKE_DEVICE, (_now(), reason, device_id))
+            self._conn.execute(sql.REVOKE_DEVICE, (now_iso(), reason, device_id))
         revoked = self.device(device_id)
         assert revoked is not None
         return revoked
@@ -222,7 +218,7 @@ class CentralStore:
                 before = self._conn.execute(sql.SELECT_BUNDLE, (bundle.file_sha256,)).fetchone()
                 if before is not None:
                     return self._already_imported(bundle, str(before[0]), before[1])
-                return BundleImport(self._conn, bundle, _now(), progress).run()
+                return BundleImport(self._conn, bundle, now_iso(), progress).run()
         except BrokenChain as exc:  # undone by the transaction: nothing of it is kept
             return _refused(path, "broken-chain", str(exc), bundle=bundle)
 
@@ -255,7 +251,7 @@ class CentralStore:
             counts=counts,
             reasons=notes,
             more_reasons=manifest.count - len(notes),
-            gaps=self._gaps(device, last_seq),
+            gaps=find_gaps(self._conn, device, last_seq),
             checkpoint=last_seq,
             head=head,
             already_imported=True,
@@ -266,10 +262,6 @@ class CentralStore:
         """``(last_seq, head)``: the device's chain is whole and verified from seq 1 up to ``last_seq``."""
         row = self._conn.execute(sql.SELECT_CHECKPOINT, (device,)).fetchone()
         return (int(row[0]), str(row[1])) if row else (0, GENESIS)
-
-    def _gaps(self, device: str, last_seq: int) -> tuple[tuple[int, int], ...]:
-        rows = self._conn.execute(sql.SELECT_GAPS, (last_seq, device, last_seq)).fetchall()
-        return tuple((int(a), int(b)) for a, b in rows)
 
     # -- verification ----------------------------------------------------------------------------
 

@@ -136,7 +136,6 @@ UPSERT_CHECKPOINT = (
 )
 # Stored events after the checkpoint, to move it on across a gap just filled.
 SELECT_AFTER = "SELECT seq, hash, prev FROM events WHERE device = ? AND seq > ? ORDER BY seq"
-SELECT_TOP = "SELECT MAX(seq) FROM events WHERE device = ?"
 # Missing ranges after the checkpoint (window functions: SQLite ≥ 3.25, PostgreSQL).
 SELECT_GAPS = """
     SELECT before + 1, seq - 1 FROM (

@@ -24,7 +24,6 @@ import io
 import json
 import unicodedata
 from dataclasses import asdict, dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +31,7 @@ import segno
 
 from surveys.atomic import write_atomic
 from surveys.device import Device, device_id_for, verify_signature
-from surveys.event import BANGKOK, canonical
+from surveys.event import canonical, now_iso
 
 FORMAT = "prongsai-enrolment/1"
 ROLES = ("kiosk", "laptop", "office")
@@ -108,7 +107,7 @@ def sign_enrolment(enrolment: Enrolment, device: Device) -> SignedEnrolment:
     if enrolment.device != device.id or enrolment.public_key != device.public_key_b64:
         raise ValueError(f"the enrolment of {enrolment.device} can't be signed by {device.id}")
     _check_fields(enrolment, "")
-    created_at = datetime.now(BANGKOK).isoformat(timespec="seconds")
+    created_at = now_iso("seconds")
     unsigned = SignedEnrolment(enrolment, created_at, "").to_dict()
     del unsigned["signature"]
     signature = base64.b64encode(device.sign(canonical(unsigned))).decode("ascii")

@@ -190,7 +190,7 @@ class BundleImport:
         if self.progress is not None:
             self.progress(done, manifest.count)
         last_seq, head = self._advance_checkpoint(device)
-        gaps = self._gaps(device, last_seq)
+        gaps = find_gaps(self.conn, device, last_seq)
         self.conn.execute(sql.UPSERT_CHECKPOINT, (device, last_seq, head))
         self.conn.execute(
             sql.INSERT_BUNDLE,
@@ -478,12 +478,11 @@ class BundleImport:
             cursor.close()
         return last_seq, head
 
-    def _gaps(self, device: str, last_seq: int) -> tuple[tuple[int, int], ...]:
-        top = self.conn.execute(sql.SELECT_TOP, (device,)).fetchone()[0]
-        if top is None or top <= last_seq:
-            return ()
-        rows = self.conn.execute(sql.SELECT_GAPS, (last_seq, device, last_seq)).fetchall()
-        return tuple((int(a), int(b)) for a, b in rows)
+
+def find_gaps(conn: sqlite3.Connection, device: str, last_seq: int) -> tuple[tuple[int, int], ...]:
+    """The missing seq ranges of ``device`` above its checkpoint ``last_seq``."""
+    rows = conn.execute(sql.SELECT_GAPS, (last_seq, device, last_seq)).fetchall()
+    return tuple((int(a), int(b)) for a, b in rows)
 
 
 def _misshapen(raw: bytes, text: str, record: object) -> _Line:

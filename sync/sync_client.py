@@ -20,7 +20,6 @@ import contextlib
 import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -28,7 +27,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from surveys.device import Device, load_device
-from surveys.event import BANGKOK
+from surveys.event import now_iso
 from surveys.home import log_dir
 from surveys.lockfile import try_exclusive
 from surveys.log import read_events
@@ -203,7 +202,11 @@ def _check_own_history(home: Path, device: Device, seq: int, head: str) -> None:
 def _read_reply(url: str, reply: Any, device: str) -> tuple[int, str, str, dict[str, int], list[Any]]:
     try:
         checkpoint = reply["checkpoint"]
-        seq, head, at = checkpoint["last_seq"], checkpoint["head"], str(checkpoint.get("at") or _now())
+        seq, head, at = (
+            checkpoint["last_seq"],
+            checkpoint["head"],
+            str(checkpoint.get("at") or now_iso("seconds")),
+        )
         result = reply["result"]
         source = result.get("counts", result)
         counts = {name: int(source.get(name, 0)) for name in COUNTS}
@@ -224,10 +227,6 @@ def _too_large(count: int, first_seq: int) -> SyncRefused:
         f"the {count} pending events (from seq {first_seq}) make a bundle over the {mib} MiB a LAN push "
         "may carry; carry them on a USB stick (prongsai sync export) and import them centrally",
     )
-
-
-def _now() -> str:
-    return datetime.now(BANGKOK).isoformat(timespec="seconds")
 
 
 def _bad_reply(url: str, detail: str) -> SyncError:
@@ -265,7 +264,7 @@ class _Server:
                 raise TypeError
         except (KeyError, TypeError):
             raise _bad_reply(self.url, "no checkpoint in the reply") from None
-        return seq, head, str(data.get("at") or _now())
+        return seq, head, str(data.get("at") or now_iso("seconds"))
 
     def send(self, bundle: Path) -> Any:
         with bundle.open("rb") as handle:

@@ -50,7 +50,6 @@ import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
-from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -61,7 +60,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from surveys.event import BANGKOK
+from surveys.event import now_iso
 from sync.bundle import SUFFIX, Bundle, BundleError, read_bundle
 from sync.central import REFUSAL_TH, CentralStore
 from sync.http import Server
@@ -225,7 +224,7 @@ class _Api:
             "first_seq": manifest.first_seq,
             "last_seq": manifest.last_seq,
             "result": data,
-            "checkpoint": {**data["checkpoint"], "at": _now()},
+            "checkpoint": {**data["checkpoint"], "at": now_iso("seconds")},
         }
         if self.on_import is not None:
             with contextlib.suppress(Exception):
@@ -235,7 +234,7 @@ class _Api:
     def _checkpoint(self, device: str) -> Response:
         self._check_enrolled(device, None)
         last_seq, head = self.store.checkpoint(device)
-        return JSONResponse({"device": device, "last_seq": last_seq, "head": head, "at": _now()})
+        return JSONResponse({"device": device, "last_seq": last_seq, "head": head, "at": now_iso("seconds")})
 
     def _check_enrolled(self, device: str, public_key: str | None) -> None:
         """Raise :class:`_Refused` (403) unless ``device`` is enrolled with ``public_key`` and not revoked."""
@@ -284,11 +283,6 @@ class _Api:
             f"the bundle is larger than {mib} MiB; carry it on a USB stick (prongsai sync export), "
             "or push more often",
         )
-
-
-def _now() -> str:
-    """The central machine's time: acknowledgements are ordered by it (``sync.ack``)."""
-    return datetime.now(BANGKOK).isoformat(timespec="seconds")
 
 
 def _bad_bundle(exc: BundleError) -> JSONResponse:
