@@ -19,7 +19,7 @@ from surveys.office import LocalOffice
 from surveys.settings import default_settings
 
 
-async def until(pilot: Pilot[None], condition: Callable[[], bool], timeout: float = 10.0) -> None:
+async def until(pilot: Pilot[None], condition: Callable[[], bool], timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         assert time.monotonic() < deadline, f"timed out on {pilot.app.screen!r}"

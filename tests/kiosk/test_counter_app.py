@@ -71,7 +71,7 @@ def calls(office: LocalOffice) -> list[Event]:
     return [e for e in office.log.read() if e.kind == "ticket.called"]
 
 
-async def until(pilot: Pilot[Any], check: Callable[[], bool], timeout: float = 2.0) -> None:
+async def until(pilot: Pilot[Any], check: Callable[[], bool], timeout: float = 30.0) -> None:
     """Let the app run until ``check()`` holds (workers report back by message)."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
@@ -353,7 +353,7 @@ def test_the_view_follows_tickets_issued_by_another_terminal(office: LocalOffice
         rows = console(pilot).query_one(WaitingList)
         assert rows.row_count == 0
         issue(office)  # the kiosk, directly on the office
-        await until(pilot, lambda: rows.row_count == 1, timeout=1.5)
+        await until(pilot, lambda: rows.row_count == 1)
         assert rows.get_row_at(0)[1] == "A001"
         next_line = console(pilot).query_one("#next-in-order", Static)
         assert str(next_line.content) == "คิวถัดไปตามลำดับ: A001"

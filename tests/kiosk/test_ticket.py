@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import time
 import unicodedata
 from dataclasses import replace
 from datetime import datetime
@@ -76,20 +75,13 @@ def test_qr_still_decodes_from_a_phone_photo(width: int, degrees: float) -> None
     assert decode(photo) == [PAYLOAD]
 
 
-def timed_render(view: TicketView, width: int, lang: str) -> tuple[Image.Image, float]:
-    start = time.perf_counter()
-    image = render_ticket(view, width, lang)
-    return image, time.perf_counter() - start
-
-
 @pytest.mark.parametrize(("width", "lang"), [(576, "th"), (384, "en")])
-def test_a_second_render_is_the_same_pixels_and_quicker(width: int, lang: str) -> None:
+def test_a_second_render_from_remembered_layout_is_the_same_pixels(width: int, lang: str) -> None:
     view = make_view(priority=("ผู้สูงอายุ", "elderly"))
     clear_layout_caches()
-    first, cold = timed_render(view, width, lang)
-    second, warm = timed_render(view, width, lang)
+    first = render_ticket(view, width, lang)
+    second = render_ticket(view, width, lang)  # from the remembered layout (its speed: benchmarks/kiosk.py)
     assert second.size == first.size and second.tobytes() == first.tobytes()
-    assert warm < cold  # the long priority rule is laid out once (~40 ms), then remembered
     other = make_view(number="A002", ahead=4, code="1002-7715-0342-9")  # same lines but a few
     remembered = render_ticket(other, width, lang)
     clear_layout_caches()
