@@ -57,7 +57,9 @@ def test_a_home_with_a_real_device_is_refused_and_left_alone(tmp_path: Path, lan
 def test_a_second_run_continues_then_refuses_days_it_holds(tmp_path: Path) -> None:
     home = tmp_path / "demo"
     assert run(home, "simulate", "--from", "2025-01-06", "--to", "2025-01-10", "--per-day", "20")[0] == 0
-    code, out = run(home, "simulate", "--from", "2025-01-06", "--to", "2025-01-17", "--per-day", "20", "--json")
+    code, out = run(
+        home, "simulate", "--from", "2025-01-06", "--to", "2025-01-17", "--per-day", "20", "--json"
+    )
     assert code == 0, out
     report = summary(out)
     assert (report["continued_after"], report["first_day"], report["days"]) == ("2025-01-10", "2025-01-11", 5)

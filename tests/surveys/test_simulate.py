@@ -8,7 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from surveys.device import DEMO_EVENT_KIND, IDENTITY_FILE, SIMULATED_PRINTER, load_device, load_or_create_device
+from surveys.device import (
+    DEMO_EVENT_KIND,
+    IDENTITY_FILE,
+    SIMULATED_PRINTER,
+    load_device,
+    load_or_create_device,
+)
 from surveys.event import BANGKOK, Event
 from surveys.home import log_dir
 from surveys.log import read_events
@@ -113,7 +119,10 @@ def test_a_second_run_continues_after_the_last_simulated_day(tmp_path: Path) -> 
     assert (report["first_day"], report["last_day"]) == ("2025-03-10", "2025-03-16")
     times = [e.time for e in events(home)]
     assert times == sorted(times)  # never back in time
-    assert [e.body["first_day"] for e in events(home) if e.kind == DEMO_EVENT_KIND] == ["2025-03-03", "2025-03-10"]
+    assert [e.body["first_day"] for e in events(home) if e.kind == DEMO_EVENT_KIND] == [
+        "2025-03-03",
+        "2025-03-10",
+    ]
 
 
 def test_a_period_within_or_before_the_simulated_days_is_refused(tmp_path: Path) -> None:
