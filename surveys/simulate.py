@@ -129,7 +129,7 @@ class SimulationReport:
     events: int = 0
     first_day: str = ""
     last_day: str = ""
-    continued_after: str = ""  # the last day the log held before this run ("" for an empty log)
+    continued_after: str = ""  # the period was cut to start after this day, the last the log held
     clipped: bool = False  # the period was brought back to end yesterday
     new_demo_home: bool = False  # this run made the home's demo device
 
@@ -294,7 +294,7 @@ def simulate(
     report = SimulationReport(
         first_day=first.isoformat(),
         last_day=last.isoformat(),
-        continued_after=found.last_day.isoformat() if found.last_day else "",
+        continued_after=found.last_day.isoformat() if found.last_day and first > period.first else "",
         clipped=planned.clipped,
         new_demo_home=found.new,
     )

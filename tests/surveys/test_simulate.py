@@ -125,6 +125,14 @@ def test_a_second_run_continues_after_the_last_simulated_day(tmp_path: Path) -> 
     ]
 
 
+def test_a_later_period_after_a_gap_is_not_said_to_continue(tmp_path: Path) -> None:
+    home = tmp_path / "demo"
+    run(home, Period.last_days(7, MONDAY))  # 3–9 March
+    later = MONDAY + timedelta(days=28)
+    report = run(home, Period.last_days(7, later), later)
+    assert (report["first_day"], report["continued_after"]) == ("2025-03-31", "")
+
+
 def test_a_period_within_or_before_the_simulated_days_is_refused(tmp_path: Path) -> None:
     home = tmp_path / "demo"
     run(home, Period.last_days(7, MONDAY))
