@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import sqlite3
 import sys
 from collections.abc import Iterator
@@ -252,7 +253,10 @@ def _demo_note(cli: CliContext) -> str:
 def _demo_reason(cli: CliContext, reason: str) -> str:
     if reason == DEMO_BY_ENROLMENT:
         return cli.t("ลงทะเบียนเป็นอุปกรณ์สาธิต", reason)
-    return cli.t(f"พบข้อมูลจำลองในชุดข้อมูลที่นำเข้า ({reason})", reason)
+    found = re.fullmatch(r"simulated events in bundle (\w+) \(seq (\d+)\)", reason)
+    if found:
+        return cli.t(f"พบข้อมูลจำลองในชุดข้อมูล {found[1]} (ลำดับที่ {found[2]})", reason)
+    return reason
 
 
 def _describe(cli: CliContext, enrolment: Enrolment) -> None:

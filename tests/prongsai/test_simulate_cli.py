@@ -108,3 +108,18 @@ def test_a_buddhist_era_day_gets_the_common_era_day_to_use(tmp_path: Path) -> No
 def test_a_period_reaching_the_future_is_refused(tmp_path: Path) -> None:
     code, out = run(tmp_path / "demo", "simulate", "--from", "2025-01-06", "--to", "2030-01-10")
     assert code == 1 and "ends yesterday" in out
+
+
+def test_the_central_store_lists_a_demo_device_as_demo(tmp_path: Path) -> None:
+    home, central = tmp_path / "demo", tmp_path / "central"
+    assert run(home, "simulate", "--from", "2025-01-06", "--to", "2025-01-10", "--per-day", "5")[0] == 0
+    enrol_file = tmp_path / "demo.enrol.json"
+    code, out = run(home, "device", "export", "--out", str(enrol_file), "--no-qr")
+    assert code == 0 and "demo device: simulated data only" in out
+    assert run(central, "device", "enrol", str(enrol_file))[0] == 0
+    code, out = run(central, "device", "list")
+    assert code == 0 and "demo (not counted in reports)" in out and "1 demo" in out
+    code, out = run(central, "device", "list", lang="th")
+    assert "สาธิต (ไม่นับในรายงาน)" in out and "ลงทะเบียนเป็นอุปกรณ์สาธิต" in out
+    code, out = run(central, "device", "list", "--json")
+    assert json.loads(out)[0]["demo"] is True
