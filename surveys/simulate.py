@@ -39,7 +39,7 @@ from surveys.device import (
     load_or_create_device,
 )
 from surveys.event import BANGKOK, Event, JsonValue, now_iso
-from surveys.home import log_dir
+from surveys.home import default_home, log_dir
 from surveys.log import DAYS, JOURNAL, read_events
 from surveys.office import LocalOffice, OfficeError
 from surveys.settings import Settings
@@ -59,7 +59,8 @@ OVERALL_WEIGHTS = (0.44, 0.36, 0.14, 0.04, 0.02)
 class SimulationRefused(OfficeError):
     """This home or this period can't take a simulation; nothing was written. ``code``:
 
-    ``real_device`` (the home's device is not a demo device), ``real_events`` (the log holds events
+    ``real_device`` (the home's device is not a demo device), ``default_home`` (a new home that is the
+    platform's default one), ``real_events`` (the log holds events
     no simulation wrote), ``orphan_log`` (a log but no device), ``already_simulated`` (the period lies
     within or before the days the log holds), ``future`` (the period reaches today or later),
     ``no_working_day``, ``bad_period``, ``changed`` (the log grew while it was being checked).
@@ -170,6 +171,7 @@ def inspect_home(home: Path) -> DemoHome:
     Every event of a demo home's log must belong to a simulation run: the log begins with a
     ``demo.simulation`` event, every event falls within the days of the run it follows, and every
     ticket was printed on the ``simulated`` printer. Anything else was recorded by a real kiosk.
+    The platform's default home is never made a demo home: it is where a real installation lives.
     """
     if not (home / IDENTITY_FILE).exists():
         folder = log_dir(home)
@@ -182,6 +184,15 @@ def inspect_home(home: Path) -> DemoHome:
                 "ให้ใช้โฟลเดอร์ใหม่สำหรับข้อมูลจำลอง (--home)",
                 f"{home} holds an event log but no device (device.json), so nothing is simulated into it; "
                 "use a new folder for simulated data (--home)",
+            )
+        if home.absolute() == default_home().absolute():
+            raise SimulationRefused(
+                "default_home",
+                f"โฟลเดอร์ข้อมูลปกติ ({home}) มีไว้สำหรับข้อมูลจริงของเครื่องนี้ จึงไม่จำลองข้อมูลลงไป "
+                "ให้จำลองในโฟลเดอร์ของมันเอง เช่น prongsai --home ~/prongsai-demo simulate --days 30",
+                f"the default home ({home}) is for this installation's real data, so nothing is "
+                "simulated into it; simulate in a folder of its own, "
+                "e.g. prongsai --home ~/prongsai-demo simulate --days 30",
             )
         return DemoHome(new=True, events=0, last_day=None)
     device = load_device(home)

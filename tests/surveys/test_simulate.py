@@ -199,3 +199,11 @@ def test_a_no_show_is_recalled_first_and_marked_at_least_two_and_a_half_minutes_
             assert event.time - called[ticket] >= timedelta(minutes=2, seconds=30)
             checked += 1
     assert checked == report["no_shows"]
+
+
+def test_the_default_home_is_never_made_a_demo_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    home = tmp_path / "default"
+    monkeypatch.setattr("platformdirs.user_data_dir", lambda *args, **kwargs: str(home))
+    error = refused(home, Period.last_days(7, MONDAY), "default_home")
+    assert "--home" in error.en and "--home" in error.th
+    assert not home.exists()
