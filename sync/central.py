@@ -286,9 +286,10 @@ class CentralStore:
                 if before is not None:
                     return self._already_imported(bundle, str(before[0]), before[1])
                 result = BundleImport(self._conn, bundle, now_iso(), progress).run()
-                self._mark_simulated(
-                    manifest.device, manifest.first_seq, manifest.last_seq, bundle.file_sha256
-                )
+                if not known.demo:  # demo is for good: nothing to look for
+                    self._mark_simulated(
+                        manifest.device, manifest.first_seq, manifest.last_seq, bundle.file_sha256
+                    )
                 return result
         except BrokenChain as exc:  # undone by the transaction: nothing of it is kept
             return _refused(path, "broken-chain", str(exc), bundle=bundle)
