@@ -286,7 +286,7 @@ class CentralStore:
                 if before is not None:
                     return self._already_imported(bundle, str(before[0]), before[1])
                 result = BundleImport(self._conn, bundle, now_iso(), progress).run()
-                if not known.demo:  # demo is for good: nothing to look for
+                if known is not None and not known.demo:  # demo is for good: nothing to look for
                     self._mark_simulated(
                         manifest.device, manifest.first_seq, manifest.last_seq, bundle.file_sha256
                     )
