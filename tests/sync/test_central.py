@@ -208,6 +208,17 @@ def test_simulated_events_make_a_device_demo_whatever_its_enrolment_says(
     assert store.enrol(enrolment(disguised)).demo  # enrolling again as real does not clear it
 
 
+def test_a_simulated_ticket_alone_marks_the_device_demo(store: CentralStore, tmp_path: Path) -> None:
+    """A bundle sent from after the run's demo.simulation event still holds the simulator's tickets."""
+    home = tmp_path / "demo"
+    demo = simulated_home(home)
+    store.enrol(enrolment(demo))  # as if it were real
+    result = store.import_bundle(export(home, tmp_path / "late.psb", from_seq=2))
+    assert result.refused is None and result.counts["new"] > 0  # seq 1 missing: a gap, not a refusal
+    marked = store.device(demo.id)
+    assert marked is not None and marked.demo and "simulated events" in (marked.demo_reason or "")
+
+
 def test_a_demo_enrolment_of_a_known_real_device_makes_it_demo(
     store: CentralStore, kiosk: tuple[Path, Device]
 ) -> None:
