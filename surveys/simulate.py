@@ -46,10 +46,10 @@ from surveys.settings import Settings
 
 OPEN, CLOSE = time(8, 30), time(16, 30)
 MARK = time(8, 0)  # when a run's demo.simulation event is stamped, on its first day
-NO_SHOW_RECALL = timedelta(minutes=1)  # after the call: the clerk calls the number again …
-NO_SHOW_AFTER = timedelta(
-    minutes=2, seconds=30
-)  # … and marks it a no-show (at least this long after the call)
+# Nobody comes: the clerk calls the number again a minute after the call, and marks a no-show at
+# least 2.5 minutes after it (the office asks for a recall and a minimum wait before a no-show).
+NO_SHOW_RECALL = timedelta(minutes=1)
+NO_SHOW_AFTER = timedelta(minutes=2, seconds=30)
 SERVICE_WEIGHTS = {"registration": 0.38, "tax": 0.24, "permits": 0.08, "info": 0.18, "complaints": 0.12}
 SERVICE_MINUTES = {"registration": 7.0, "tax": 4.0, "permits": 12.0, "info": 5.0, "complaints": 10.0}
 OVERALL = (5, 4, 3, 2, 1)
@@ -60,8 +60,8 @@ class SimulationRefused(OfficeError):
     """This home or this period can't take a simulation; nothing was written. ``code``:
 
     ``real_device`` (the home's device is not a demo device), ``default_home`` (a new home that is the
-    platform's default one), ``real_events`` (the log holds events
-    no simulation wrote), ``orphan_log`` (a log but no device), ``already_simulated`` (the period lies
+    platform's default one), ``real_events`` (the log holds events no simulation wrote),
+    ``orphan_log`` (a log but no device), ``already_simulated`` (the period lies
     within or before the days the log holds), ``future`` (the period reaches today or later),
     ``no_working_day``, ``bad_period``, ``changed`` (the log grew while it was being checked).
     """
@@ -298,7 +298,13 @@ def simulate(
     found = inspect_home(home)
     planned = plan_run(period, found, today)
     first, last = planned.first, planned.last
-    load_or_create_device(home, demo=True)  # a new home's device is a demo one; an existing one stays
+    if not load_or_create_device(home, demo=True).demo:  # made by another process since the check
+        raise SimulationRefused(
+            "changed",
+            "อุปกรณ์ของโฟลเดอร์ถูกสร้างขึ้นระหว่างการตรวจ (มีโปรแกรมอื่นใช้โฟลเดอร์นี้) ไม่ได้เขียนอะไร",
+            "the home's device was made while it was being checked (another program uses this "
+            "folder); nothing was written",
+        )
     rng = random.Random(seed)
     clock = _Clock(datetime.combine(first, OPEN, BANGKOK))
     office = LocalOffice(home, settings, clock=clock, fold_every=4096)
