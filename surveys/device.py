@@ -2,6 +2,13 @@
 
 The id is derived from the public key (base32 of its SHA-256), so an id cannot be moved to
 another key without it showing.
+
+A *demo* device (``"demo": true`` in ``device.json``) is one made for simulated data
+(``prongsai simulate``). The flag is set when the identity is made and never afterwards: nothing turns
+an existing device into a demo one, nor back. The file alone is not what keeps demo data out of the
+reports (anyone with a shell can edit it): the signed enrolment carries the flag to the central store,
+which keeps it, and the simulation's own events (hash-chained, signed in every bundle) mark the device
+demo there for good; see :mod:`surveys.simulate`.
 """
 
 from __future__ import annotations
@@ -19,6 +26,10 @@ from surveys.atomic import write_atomic
 
 IDENTITY_FILE = "device.json"
 KEY_FILE = "device.key"
+# What marks simulated data in a log: each simulation run begins with an event of this kind, and its
+# tickets are "printed" on this printer. Both sit under the hash chain and the bundle's signature.
+DEMO_EVENT_KIND = "demo.simulation"
+SIMULATED_PRINTER = "simulated"
 
 
 class DeviceError(Exception):
@@ -30,6 +41,7 @@ class Device:
     id: str
     public_key: bytes  # 32 raw bytes
     private_key: Ed25519PrivateKey
+    demo: bool = False  # made for simulated data only
 
     @property
     def public_key_b64(self) -> str:
@@ -55,8 +67,12 @@ def verify_signature(public_key: bytes, signature: bytes, data: bytes) -> bool:
     return True
 
 
-def load_or_create_device(home: Path) -> Device:
-    """The device of ``home``; the first call creates the folder, the id and the key pair."""
+def load_or_create_device(home: Path, *, demo: bool = False) -> Device:
+    """The device of ``home``; the first call creates the folder, the id and the key pair.
+
+    ``demo`` applies only to a device made now: an existing device is returned as it is, demo or not
+    (the caller checks :attr:`Device.demo`).
+    """
     identity = home / IDENTITY_FILE
     if identity.exists():
         return load_device(home)
@@ -69,11 +85,13 @@ def load_or_create_device(home: Path) -> Device:
         serialization.NoEncryption(),
     )
     write_atomic(home / KEY_FILE, pem, mode=0o600)
-    record = {
+    record: dict[str, str | bool] = {
         "device": device_id_for(public),
         "public_key": base64.b64encode(public).decode("ascii"),
         "algorithm": "ed25519",
     }
+    if demo:
+        record["demo"] = True
     write_atomic(identity, (json.dumps(record, indent=2) + "\n").encode("utf-8"))
     return load_device(home)
 
@@ -84,6 +102,9 @@ def load_device(home: Path) -> Device:
         record = json.loads(identity.read_text(encoding="utf-8"))
         public = base64.b64decode(record["public_key"], validate=True)
         device_id = str(record["device"])
+        demo = record.get("demo", False)
+        if not isinstance(demo, bool):
+            raise ValueError(f"demo must be true or false, not {demo!r}")
         pem = (home / KEY_FILE).read_bytes()
     except FileNotFoundError as exc:
         raise DeviceError(
@@ -101,4 +122,4 @@ def load_device(home: Path) -> Device:
             f"{identity} does not match {home / KEY_FILE}: the identity was altered. "
             "Restore both files from the same backup."
         )
-    return Device(device_id, public, private)
+    return Device(device_id, public, private, demo)

@@ -17,6 +17,11 @@ def resolve_home(explicit: Path | str | None) -> Path:
     from_env = os.environ.get(ENV_VAR)
     if from_env:
         return Path(from_env).expanduser().absolute()
+    return default_home()
+
+
+def default_home() -> Path:
+    """The platform's user data folder for prongsai (on Linux ``~/.local/share/prongsai``)."""
     return Path(platformdirs.user_data_dir("prongsai", appauthor=False))
 
 

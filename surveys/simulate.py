@@ -8,10 +8,20 @@ print happens now and then and the person takes another ticket.
 
 The simulation keeps its own clock, so a year takes seconds: it runs inside the log's
 ``deferred_sync`` block (one sync at the end) since a simulation can always be run again.
+
+Simulated data must never pass for real data, so a simulation runs only in a *demo home*: one whose
+device is a demo device (:attr:`surveys.device.Device.demo`), made by the first simulation of a new home.
+A home whose device is real, or whose log holds anything a simulation did not write, is refused before
+anything is written. Each run begins with a ``demo.simulation`` event naming its days, and its tickets
+are printed on the ``simulated`` printer: both sit under the hash chain, so the central store sees
+simulated data for what it is whatever ``device.json`` says (:meth:`sync.central.CentralStore.enrol`).
+A run continues after the last day the log holds: it never writes into a day that holds events, nor
+into today (a log's times never go backwards).
 """
 
 from __future__ import annotations
 
+import contextlib
 import heapq
 import math
 import random
@@ -21,15 +31,89 @@ from datetime import date, datetime, time, timedelta
 from functools import partial
 from pathlib import Path
 
-from surveys.event import BANGKOK, JsonValue
+from surveys.device import (
+    DEMO_EVENT_KIND,
+    IDENTITY_FILE,
+    SIMULATED_PRINTER,
+    load_device,
+    load_or_create_device,
+)
+from surveys.event import BANGKOK, Event, JsonValue, now_iso
+from surveys.home import default_home, log_dir
+from surveys.log import DAYS, JOURNAL, read_events
 from surveys.office import LocalOffice, OfficeError
 from surveys.settings import Settings
 
 OPEN, CLOSE = time(8, 30), time(16, 30)
+MARK = time(8, 0)  # when a run's demo.simulation event is stamped, on its first day
+# Nobody comes: the clerk calls the number again a minute after the call, and marks a no-show at
+# least 2.5 minutes after it (the office asks for a recall and a minimum wait before a no-show).
+NO_SHOW_RECALL = timedelta(minutes=1)
+NO_SHOW_AFTER = timedelta(minutes=2, seconds=30)
 SERVICE_WEIGHTS = {"registration": 0.38, "tax": 0.24, "permits": 0.08, "info": 0.18, "complaints": 0.12}
 SERVICE_MINUTES = {"registration": 7.0, "tax": 4.0, "permits": 12.0, "info": 5.0, "complaints": 10.0}
 OVERALL = (5, 4, 3, 2, 1)
 OVERALL_WEIGHTS = (0.44, 0.36, 0.14, 0.04, 0.02)
+
+
+class SimulationRefused(OfficeError):
+    """This home or this period can't take a simulation; nothing was written. ``code``:
+
+    ``real_device`` (the home's device is not a demo device), ``default_home`` (a new home that is the
+    platform's default one), ``real_events`` (the log holds events no simulation wrote),
+    ``orphan_log`` (a log but no device), ``already_simulated`` (the period lies
+    within or before the days the log holds), ``future`` (the period reaches today or later),
+    ``no_working_day``, ``bad_period``, ``changed`` (the log grew while it was being checked).
+    """
+
+
+@dataclass(frozen=True)
+class Period:
+    """The calendar days asked for, first to last inclusive."""
+
+    first: date
+    last: date
+    clipped: bool = False  # the end was brought back to yesterday (a fiscal year still running)
+
+    @classmethod
+    def last_days(cls, days: int, today: date) -> Period:
+        """The ``days`` calendar days that end yesterday."""
+        if days < 1:
+            raise SimulationRefused(
+                "bad_period", "จำนวนวันต้องมากกว่า 0", "the number of days must be at least 1"
+            )
+        last = today - timedelta(days=1)
+        return cls(last - timedelta(days=days - 1), last)
+
+    @classmethod
+    def fiscal_year(cls, fy_be: int, today: date) -> Period:
+        """A fiscal year (B.E.: 2569 is 1 Oct 2025 – 30 Sep 2026), up to yesterday if it is still running."""
+        from surveys.thaidate import fiscal_year_bounds
+
+        try:
+            first, last = fiscal_year_bounds(fy_be)
+        except ValueError:
+            raise SimulationRefused(
+                "bad_period",
+                f"ปีงบประมาณต้องเป็นปี พ.ศ. เช่น 2569 (ไม่ใช่ {fy_be})",
+                f"the fiscal year is a Buddhist Era year such as 2569 (not {fy_be})",
+            ) from None
+        yesterday = today - timedelta(days=1)
+        if first <= yesterday < last:
+            return cls(first, yesterday, clipped=True)
+        return cls(first, last)
+
+    def working_days(self) -> int:
+        return sum(1 for d in _days(self.first, self.last) if d.weekday() < 5)
+
+
+@dataclass(frozen=True)
+class DemoHome:
+    """What a home holds, as far as a simulation cares."""
+
+    new: bool  # no device yet: the simulation makes a demo one
+    events: int  # in the log
+    last_day: date | None  # the last day holding an event or covered by a simulation run
 
 
 @dataclass
@@ -46,6 +130,9 @@ class SimulationReport:
     events: int = 0
     first_day: str = ""
     last_day: str = ""
+    continued_after: str = ""  # the period was cut to start after this day, the last the log held
+    clipped: bool = False  # the period was brought back to end yesterday
+    new_demo_home: bool = False  # this run made the home's demo device
 
     def to_dict(self) -> dict[str, JsonValue]:
         return dict(self.__dict__)
@@ -74,33 +161,188 @@ def _arrival_rate(minute_of_day: float) -> float:
     return (0.25 + morning + afternoon) * lunch
 
 
+def _days(first: date, last: date) -> list[date]:
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def inspect_home(home: Path) -> DemoHome:
+    """Check that ``home`` is new or a demo home holding only simulated events; writes nothing.
+
+    Every event of a demo home's log must belong to a simulation run: the log begins with a
+    ``demo.simulation`` event, every event falls within the days of the run it follows, and every
+    ticket was printed on the ``simulated`` printer. Anything else was recorded by a real kiosk.
+    The platform's default home is never made a demo home: it is where a real installation lives.
+    """
+    if not (home / IDENTITY_FILE).exists():
+        folder = log_dir(home)
+        days = folder / DAYS
+        journal = folder / JOURNAL
+        if (days.is_dir() and any(days.iterdir())) or (journal.is_file() and journal.stat().st_size):
+            raise SimulationRefused(
+                "orphan_log",
+                f"โฟลเดอร์ {home} มีบันทึกเหตุการณ์แต่ไม่มีอุปกรณ์ (device.json) จึงไม่จำลองข้อมูลลงไป "
+                "ให้ใช้โฟลเดอร์ใหม่สำหรับข้อมูลจำลอง (--home)",
+                f"{home} holds an event log but no device (device.json), so nothing is simulated into it; "
+                "use a new folder for simulated data (--home)",
+            )
+        if home.absolute() == default_home().absolute():
+            raise SimulationRefused(
+                "default_home",
+                f"โฟลเดอร์ข้อมูลปกติ ({home}) มีไว้สำหรับข้อมูลจริงของเครื่องนี้ จึงไม่จำลองข้อมูลลงไป "
+                "ให้จำลองในโฟลเดอร์ของมันเอง เช่น prongsai --home ~/prongsai-demo simulate --days 30",
+                f"the default home ({home}) is for this installation's real data, so nothing is "
+                "simulated into it; simulate in a folder of its own, "
+                "e.g. prongsai --home ~/prongsai-demo simulate --days 30",
+            )
+        return DemoHome(new=True, events=0, last_day=None)
+    device = load_device(home)
+    if not device.demo:
+        raise SimulationRefused(
+            "real_device",
+            f"อุปกรณ์ของโฟลเดอร์ {home} ({device.id}) เป็นอุปกรณ์จริง ไม่ใช่อุปกรณ์สาธิต "
+            "ข้อมูลจำลองต้องไม่ปนกับข้อมูลจริง จึงไม่ได้เขียนอะไรลงไป "
+            "ให้จำลองในโฟลเดอร์ใหม่ เช่น prongsai --home ~/prongsai-demo simulate --days 30",
+            f"the device of {home} ({device.id}) is a real device, not a demo device: simulated data must "
+            "never mix with real data, so nothing was written. Simulate in a new folder, e.g. "
+            "prongsai --home ~/prongsai-demo simulate --days 30",
+        )
+    count, last_day = 0, None
+    run: tuple[str, str] | None = None
+    for event in read_events(log_dir(home)):
+        count += 1
+        day = event.time.astimezone(BANGKOK).date()
+        if event.kind == DEMO_EVENT_KIND:
+            run = (str(event.body.get("first_day", "")), str(event.body.get("last_day", "")))
+            with contextlib.suppress(ValueError):  # a run covers its last day, events or not
+                covered = date.fromisoformat(run[1])
+                last_day = covered if last_day is None or covered > last_day else last_day
+        elif not _simulated(event, day, run):
+            raise SimulationRefused(
+                "real_events",
+                f"บันทึกของโฟลเดอร์ {home} มีเหตุการณ์ที่ไม่ได้มาจากการจำลอง (ลำดับที่ {event.seq}, "
+                f"{event.kind}, {event.at[:16]}) เช่น จากตู้บริการที่ใช้งานจริง จึงไม่จำลองข้อมูลเพิ่ม "
+                "ให้ใช้โฟลเดอร์ใหม่สำหรับข้อมูลจำลอง (--home)",
+                f"the log of {home} holds an event no simulation wrote (seq {event.seq}, {event.kind}, "
+                f"{event.at[:16]}), recorded by a kiosk in use, say; nothing more is simulated into it. "
+                "Use a new folder for simulated data (--home)",
+            )
+        last_day = day if last_day is None or day > last_day else last_day
+    return DemoHome(new=False, events=count, last_day=last_day)
+
+
+def _simulated(event: Event, day: date, run: tuple[str, str] | None) -> bool:
+    if run is None or not run[0] <= day.isoformat() <= run[1]:
+        return False
+    printer = event.body.get("printer")
+    return printer is None or printer == SIMULATED_PRINTER
+
+
+def plan_run(period: Period, home: DemoHome, today: date) -> Period:
+    """The days this run simulates: ``period``, after the days the log holds; refuses what can't be."""
+    if period.first > period.last:
+        raise SimulationRefused(
+            "bad_period",
+            f"วันเริ่ม {period.first} อยู่หลังวันสุดท้าย {period.last}",
+            f"the first day {period.first} is after the last day {period.last}",
+        )
+    yesterday = today - timedelta(days=1)
+    if period.last > yesterday:
+        raise SimulationRefused(
+            "future",
+            f"จำลองได้ถึงเมื่อวาน ({yesterday}) เท่านั้น ช่วงที่ขอสิ้นสุด {period.last}",
+            f"a simulation ends yesterday ({yesterday}) at the latest; "
+            f"the period asked for ends {period.last}",
+        )
+    first = period.first
+    if home.last_day is not None and home.last_day >= first:
+        if home.last_day >= period.last:
+            raise SimulationRefused(
+                "already_simulated",
+                f"บันทึกนี้ครอบคลุมถึงวันที่ {home.last_day} แล้ว ช่วง {period.first} ถึง {period.last} "
+                "อยู่ก่อนหรือทับวันเหล่านั้น การจำลองจะไม่แทรกเหตุการณ์ลงในวันที่มีอยู่แล้ว "
+                f"ให้ขอช่วงที่เริ่มหลัง {home.last_day} หรือใช้โฟลเดอร์ใหม่ (--home)",
+                f"this log already covers the days up to {home.last_day}; "
+                f"{period.first} to {period.last} lies within or before those days, "
+                "and a simulation never puts events into days that hold some. "
+                f"Ask for days after {home.last_day}, or use a new folder (--home)",
+            )
+        first = home.last_day + timedelta(days=1)
+    planned = Period(first, period.last, period.clipped)
+    if planned.working_days() == 0:
+        raise SimulationRefused(
+            "no_working_day",
+            f"ช่วง {planned.first} ถึง {planned.last} ไม่มีวันทำการ (จันทร์–ศุกร์) จึงไม่มีอะไรให้จำลอง "
+            "ให้ขอช่วงที่ยาวขึ้น เช่น --days 7",
+            f"{planned.first} to {planned.last} holds no working day (Monday–Friday), so there is nothing "
+            "to simulate; ask for a longer period, e.g. --days 7",
+        )
+    return planned
+
+
 def simulate(
     home: Path,
     settings: Settings,
-    days: int,
+    period: Period,
     *,
     seed: int = 2568,
-    end: date | None = None,
+    today: date | None = None,
     per_day: int = 200,
     progress: Callable[[int, int], None] | None = None,
 ) -> SimulationReport:
-    """Simulate ``days`` calendar days ending the day before ``end`` (default: today, Bangkok)."""
+    """Simulate the working days of ``period`` in the demo home ``home`` (a new home becomes one).
+
+    Raises :class:`SimulationRefused`, having written nothing, for a home that isn't a demo home or a
+    period that can't be simulated (see :func:`inspect_home` and :func:`plan_run`).
+    """
+    today = today or datetime.now(BANGKOK).date()
+    found = inspect_home(home)
+    planned = plan_run(period, found, today)
+    first, last = planned.first, planned.last
+    if not load_or_create_device(home, demo=True).demo:  # made by another process since the check
+        raise SimulationRefused(
+            "changed",
+            "อุปกรณ์ของโฟลเดอร์ถูกสร้างขึ้นระหว่างการตรวจ (มีโปรแกรมอื่นใช้โฟลเดอร์นี้) ไม่ได้เขียนอะไร",
+            "the home's device was made while it was being checked (another program uses this "
+            "folder); nothing was written",
+        )
     rng = random.Random(seed)
-    last = (end or datetime.now(BANGKOK).date()) - timedelta(days=1)
-    first = last - timedelta(days=days - 1)
     clock = _Clock(datetime.combine(first, OPEN, BANGKOK))
     office = LocalOffice(home, settings, clock=clock, fold_every=4096)
-    report = SimulationReport(first_day=first.isoformat(), last_day=last.isoformat())
+    report = SimulationReport(
+        first_day=first.isoformat(),
+        last_day=last.isoformat(),
+        continued_after=found.last_day.isoformat() if found.last_day and first > period.first else "",
+        clipped=planned.clipped,
+        new_demo_home=found.new,
+    )
     start_seq = office.log.head[0]
     try:
+        if start_seq != found.events:  # another process wrote between the check and now
+            raise SimulationRefused(
+                "changed",
+                "บันทึกเปลี่ยนระหว่างการตรวจ (มีโปรแกรมอื่นเขียนอยู่) ไม่ได้เขียนอะไร ลองใหม่อีกครั้ง",
+                "the log changed while it was being checked (another program writes it); "
+                "nothing was written, try again",
+            )
+        calendar = _days(first, last)
         with office.log.deferred_sync():
-            for index in range(days):
-                day = first + timedelta(days=index)
+            office.log.append(
+                DEMO_EVENT_KIND,
+                {
+                    "first_day": first.isoformat(),
+                    "last_day": last.isoformat(),
+                    "seed": seed,
+                    "per_day": per_day,
+                    "run_at": now_iso("seconds"),
+                },
+                at=datetime.combine(first, MARK, BANGKOK),
+            )
+            for index, day in enumerate(calendar):
                 if day.weekday() < 5:
                     _Day(office, clock, rng, day, per_day, report).run()
                     report.days += 1
                 if progress:
-                    progress(index + 1, days)
+                    progress(index + 1, len(calendar))
     finally:
         report.events = office.log.head[0] - start_seq
         office.close()
@@ -160,11 +402,11 @@ class _Day:
         priority = self.rng.choices([None, *groups], weights=[0.84, 0.1, 0.03, 0.03][: len(groups) + 1])[0]
         reservation = self.office.reserve_ticket(service, priority)
         if self.rng.random() < 0.003:
-            self.office.ticket_print_failed(reservation.ticket, "paper out (simulated)", "simulated")
+            self.office.ticket_print_failed(reservation.ticket, "paper out (simulated)", SIMULATED_PRINTER)
             self.report.print_failures += 1
             self.at(self.clock.now + timedelta(minutes=2), self._arrive)
             return
-        self.office.confirm_ticket(reservation.ticket, "simulated")
+        self.office.confirm_ticket(reservation.ticket, SIMULATED_PRINTER)
         self.codes[reservation.ticket] = reservation.code
         self.report.tickets += 1
 
@@ -210,8 +452,13 @@ class _Day:
         except OfficeError:
             self.at(self.clock.now + timedelta(minutes=1), lambda: self._free(counter))
             return
-        if rng.random() < 0.04:
-            self.at(self.clock.now + timedelta(minutes=2), lambda: self._no_show(counter))
+        if rng.random() < 0.04:  # nobody comes: called again, then marked a no-show
+            called_at = self.clock.now
+            self.at(called_at + NO_SHOW_RECALL, partial(self._recall, counter))
+            self.at(
+                called_at + NO_SHOW_AFTER + timedelta(seconds=rng.uniform(0, 60)),
+                lambda: self._no_show(counter),
+            )
             return
         self.at(
             self.clock.now + timedelta(seconds=rng.uniform(20, 90)),
@@ -222,8 +469,10 @@ class _Day:
         waiting = self.office.state.waiting(self.settings.services_of_counter(counter), self.day.isoformat())
         return waiting[1].number if len(waiting) > 1 else None
 
-    def _no_show(self, counter: int) -> None:
+    def _recall(self, counter: int) -> None:
         self.office.recall(counter)
+
+    def _no_show(self, counter: int) -> None:
         self.office.no_show(counter)
         self.report.no_shows += 1
         self._free(counter)

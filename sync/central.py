@@ -16,12 +16,14 @@ import base64
 import binascii
 import json
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from surveys.chain import ChainProblem, ChainReport, check_chain
-from surveys.device import device_id_for
+from surveys.device import DEMO_EVENT_KIND, SIMULATED_PRINTER, device_id_for
 from surveys.event import GENESIS, now_iso
 from surveys.log import StoredRecord
 from sync import central_schema as sql
@@ -42,7 +44,7 @@ from sync.importer import (
     zero_counts,
 )
 
-__all__ = ["CentralError", "CentralStore", "EnrolledDevice", "ImportResult", "RecordNote"]
+__all__ = ["CentralError", "CentralStore", "EnrolledDevice", "ImportResult", "RecordNote", "ReportEvent"]
 
 FILE_NAME = "central.sqlite"
 
@@ -59,6 +61,20 @@ REFUSAL_TH = {
 }
 
 
+DEMO_BY_ENROLMENT = "enrolled as a demo device"
+
+
+@dataclass(frozen=True)
+class ReportEvent:
+    """One stored event as a report reads it: ``line`` is its canonical JSON."""
+
+    device: str
+    seq: int
+    kind: str
+    at: str
+    line: str
+
+
 class CentralError(Exception):
     """The store can't do what was asked (an enrolment that doesn't hold, an unknown device …)."""
 
@@ -73,10 +89,19 @@ class EnrolledDevice:
     enrolled_at: str
     revoked_at: str | None = None
     revoked_reason: str | None = None
+    demo: bool = False  # simulated data only: never counted in a report unless asked for
+    demo_reason: str | None = None  # what made it demo: its enrolment, or simulated events in a bundle
 
     @property
     def revoked(self) -> bool:
         return self.revoked_at is not None
+
+    @classmethod
+    def from_row(cls, row: tuple[Any, ...]) -> EnrolledDevice:
+        ident, key, name, role, place, enrolled_at, revoked_at, revoked_reason, demo, demo_reason = row
+        return cls(
+            ident, key, name, role, place, enrolled_at, revoked_at, revoked_reason, bool(demo), demo_reason
+        )
 
 
 class CentralStore:
@@ -98,6 +123,9 @@ class CentralStore:
                         self._conn.execute(statement)
                     self._conn.execute(sql.SET_META, ("schema_version", sql.SCHEMA_VERSION))
                 version = self._schema_version()
+            while version in sql.MIGRATIONS:  # an older store: brought up to date in place
+                self._migrate()
+                version = self._schema_version()
             if version != sql.SCHEMA_VERSION:
                 raise CentralError(
                     f"{self.path} has schema version {version}; this prongsai knows {sql.SCHEMA_VERSION}. "
@@ -113,6 +141,17 @@ class CentralStore:
         except sqlite3.OperationalError:  # no meta table yet
             return None
         return str(row[0]) if row else None
+
+    def _migrate(self) -> None:
+        """One step from the stored schema version to the next, whole or not at all."""
+        with self._transaction():
+            version = self._schema_version()  # again, under the write lock: another process may have done it
+            if version not in sql.MIGRATIONS:
+                return
+            target, statements = sql.MIGRATIONS[version]
+            for statement in statements:
+                self._conn.execute(statement)
+            self._conn.execute(sql.UPDATE_META, (target, "schema_version"))
 
     @classmethod
     def open(cls, home: Path) -> CentralStore:
@@ -132,7 +171,11 @@ class CentralStore:
     # -- devices ---------------------------------------------------------------------------------
 
     def enrol(self, enrolment: Enrolment) -> EnrolledDevice:
-        """Trust this device's key from now on. The same key again changes nothing; another key is refused."""
+        """Trust this device's key from now on. The same key again changes nothing; another key is refused.
+
+        A demo enrolment makes the device demo, for good: enrolling it again as a real device does not
+        clear the flag, and enrolling a known real device again with a demo file sets it.
+        """
         try:
             key = base64.b64decode(enrolment.public_key, validate=True)
         except (binascii.Error, ValueError):
@@ -147,18 +190,23 @@ class CentralStore:
             if known is not None:
                 if known.public_key != enrolment.public_key:
                     raise CentralError(f"{enrolment.device} is enrolled already with another key")
-                return known
-            self._conn.execute(
-                sql.INSERT_DEVICE,
-                (
-                    enrolment.device,
-                    enrolment.public_key,
-                    enrolment.name,
-                    enrolment.role,
-                    enrolment.place,
-                    now_iso(),
-                ),
-            )
+                if not enrolment.demo or known.demo:
+                    return known
+                self._conn.execute(sql.MARK_DEMO, (DEMO_BY_ENROLMENT, enrolment.device))
+            else:
+                self._conn.execute(
+                    sql.INSERT_DEVICE,
+                    (
+                        enrolment.device,
+                        enrolment.public_key,
+                        enrolment.name,
+                        enrolment.role,
+                        enrolment.place,
+                        now_iso(),
+                        int(enrolment.demo),
+                        DEMO_BY_ENROLMENT if enrolment.demo else None,
+                    ),
+                )
         enrolled = self.device(enrolment.device)
         assert enrolled is not None
         return enrolled
@@ -175,10 +223,29 @@ class CentralStore:
 
     def device(self, device_id: str) -> EnrolledDevice | None:
         row = self._conn.execute(sql.SELECT_DEVICE, (device_id,)).fetchone()
-        return EnrolledDevice(*row) if row else None
+        return EnrolledDevice.from_row(row) if row else None
 
-    def devices(self) -> list[EnrolledDevice]:
-        return [EnrolledDevice(*row) for row in self._conn.execute(sql.SELECT_DEVICES)]
+    def devices(self, *, include_demo: bool = True) -> list[EnrolledDevice]:
+        """Every enrolled device (to administer them); ``include_demo=False``: the real ones only."""
+        query = sql.SELECT_DEVICES if include_demo else sql.SELECT_REAL_DEVICES
+        return [EnrolledDevice.from_row(row) for row in self._conn.execute(query)]
+
+    def report_events(self, *, include_demo: bool = False) -> Iterator[ReportEvent]:
+        """The events a report counts, by device and seq: those of real devices only, unless
+        ``include_demo`` (and then the report must say so on its first page)."""
+        query = sql.SELECT_REPORT_EVENTS_WITH_DEMO if include_demo else sql.SELECT_REPORT_EVENTS
+        for device, seq, kind, at, line in self._conn.execute(query):
+            yield ReportEvent(device, int(seq), kind, at, line)
+
+    def _mark_simulated(self, device: str, first_seq: int, last_seq: int, bundle: str) -> None:
+        """Make ``device`` demo if this seq range holds simulated data (whatever its enrolment said)."""
+        pattern = f'%"printer":"{SIMULATED_PRINTER}"%'
+        row = self._conn.execute(
+            sql.SELECT_SIMULATED, (device, first_seq, last_seq, DEMO_EVENT_KIND, pattern)
+        ).fetchone()
+        if row is not None:
+            reason = f"simulated events in bundle {bundle[:12]} (seq {row[0]})"
+            self._conn.execute(sql.MARK_DEMO, (reason, device))
 
     # -- import ----------------------------------------------------------------------------------
 
@@ -218,7 +285,12 @@ class CentralStore:
                 before = self._conn.execute(sql.SELECT_BUNDLE, (bundle.file_sha256,)).fetchone()
                 if before is not None:
                     return self._already_imported(bundle, str(before[0]), before[1])
-                return BundleImport(self._conn, bundle, now_iso(), progress).run()
+                result = BundleImport(self._conn, bundle, now_iso(), progress).run()
+                if known is not None and not known.demo:  # demo is for good: nothing to look for
+                    self._mark_simulated(
+                        manifest.device, manifest.first_seq, manifest.last_seq, bundle.file_sha256
+                    )
+                return result
         except BrokenChain as exc:  # undone by the transaction: nothing of it is kept
             return _refused(path, "broken-chain", str(exc), bundle=bundle)
 

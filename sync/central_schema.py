@@ -9,7 +9,7 @@ driver with the ``format`` paramstyle needs them as ``%s``, which :func:`for_for
 
 from __future__ import annotations
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: devices.demo and devices.demo_reason (see MIGRATIONS)
 
 TABLES = (
     """
@@ -27,7 +27,9 @@ TABLES = (
         place TEXT NOT NULL,
         enrolled_at TEXT NOT NULL,
         revoked_at TEXT,
-        revoked_reason TEXT
+        revoked_reason TEXT,
+        demo INTEGER NOT NULL DEFAULT 0,
+        demo_reason TEXT
     )
     """,
     """
@@ -87,16 +89,42 @@ TABLES = (
 
 SET_META = "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING"
 GET_META = "SELECT value FROM meta WHERE key = ?"
+UPDATE_META = "UPDATE meta SET value = ? WHERE key = ?"
+
+# From a schema version to the next: the statements, run in one transaction with the version's update.
+MIGRATIONS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "1": (
+        "2",
+        (
+            # demo: a device made for simulated data; its events never count in a report unless asked.
+            "ALTER TABLE devices ADD COLUMN demo INTEGER NOT NULL DEFAULT 0",
+            "ALTER TABLE devices ADD COLUMN demo_reason TEXT",
+        ),
+    ),
+}
 
 # -- devices ---------------------------------------------------------------------------------------
 
-DEVICE_COLUMNS = "id, public_key, name, role, place, enrolled_at, revoked_at, revoked_reason"
+DEVICE_COLUMNS = (
+    "id, public_key, name, role, place, enrolled_at, revoked_at, revoked_reason, demo, demo_reason"
+)
 SELECT_DEVICE = f"SELECT {DEVICE_COLUMNS} FROM devices WHERE id = ?"
 SELECT_DEVICES = f"SELECT {DEVICE_COLUMNS} FROM devices ORDER BY id"
+SELECT_REAL_DEVICES = f"SELECT {DEVICE_COLUMNS} FROM devices WHERE demo = 0 ORDER BY id"
 INSERT_DEVICE = (
-    "INSERT INTO devices (id, public_key, name, role, place, enrolled_at) VALUES (?, ?, ?, ?, ?, ?)"
+    "INSERT INTO devices (id, public_key, name, role, place, enrolled_at, demo, demo_reason) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
 )
 REVOKE_DEVICE = "UPDATE devices SET revoked_at = ?, revoked_reason = ? WHERE id = ? AND revoked_at IS NULL"
+# Demo is for good: a device once demo stays demo (a later enrolment or bundle can't clear it).
+MARK_DEMO = "UPDATE devices SET demo = 1, demo_reason = ? WHERE id = ? AND demo = 0"
+# Does a device's seq range hold simulated data? A simulation run's event, or a ticket "printed" by the
+# simulator (lines are canonical JSON: sorted keys, no spaces). LIKE is portable; '_' is not in the text.
+SELECT_SIMULATED = (
+    "SELECT seq FROM events WHERE device = ? AND seq BETWEEN ? AND ? AND "
+    "(kind = ? OR (kind IN ('ticket.issued', 'ticket.print_failed') AND line LIKE ?)) "
+    "ORDER BY seq LIMIT 1"
+)
 
 # -- import ----------------------------------------------------------------------------------------
 
@@ -149,6 +177,19 @@ SELECT_GAPS = """
 # -- verification ------------------------------------------------------------------------------------
 
 SELECT_EVENT_DEVICES = "SELECT DISTINCT device FROM events ORDER BY device"
+
+# -- what a report counts ----------------------------------------------------------------------------
+
+# Events of every device, or of real (non-demo) devices only: a device with no row in devices counts
+# as nothing (its bundles are refused anyway).
+SELECT_REPORT_EVENTS = (
+    "SELECT e.device, e.seq, e.kind, e.at, e.line FROM events AS e JOIN devices AS d ON d.id = e.device "
+    "WHERE d.demo = 0 ORDER BY e.device, e.seq"
+)
+SELECT_REPORT_EVENTS_WITH_DEMO = (
+    "SELECT e.device, e.seq, e.kind, e.at, e.line FROM events AS e JOIN devices AS d ON d.id = e.device "
+    "ORDER BY e.device, e.seq"
+)
 SELECT_CHAIN = "SELECT seq, id, hash, prev, line, bundle FROM events WHERE device = ? ORDER BY seq"
 
 

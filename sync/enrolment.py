@@ -13,6 +13,10 @@ the one derived from that key (:func:`surveys.device.device_id_for`). The file i
 QR code (:func:`enrolment_qr`) carries the same object as compact JSON, which :func:`parse_enrolment`
 reads just as well. What the file cannot prove is that the device is *ours*: the person who enrols it
 compares the key fingerprint shown on the device with the one shown on the central machine.
+
+A demo device (made for simulated data, :attr:`surveys.device.Device.demo`) adds ``"demo": true``, under
+the signature like every other member: removing it from the file breaks the signature. A real device's
+file has no ``demo`` member, so files made before demo devices existed read and verify as they did.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ ROLES = ("kiosk", "laptop", "office")
 MAX_TEXT = 80  # characters of a name or a place (the QR code must stay readable from a terminal)
 MAX_FILE = 64 * 1024
 _FIELDS = ("format", "device", "public_key", "name", "role", "place", "created_at", "signature")
+_OPTIONAL = ("demo",)  # true only, for a demo device; absent for a real one
 
 
 @dataclass(frozen=True)
@@ -47,6 +52,7 @@ class Enrolment:
     name: str = ""  # e.g. "ตู้บัตรคิว ชั้น 1" / "laptop of the planning division"
     role: str = "kiosk"  # kiosk, laptop, office …
     place: str = ""  # where it is used
+    demo: bool = False  # a demo device: its events are simulated and never count in a report
 
 
 @dataclass(frozen=True)
@@ -57,9 +63,9 @@ class SignedEnrolment:
     created_at: str  # ISO 8601, Bangkok time
     signature: str  # base64 Ed25519 signature over the canonical JSON of the other members
 
-    def to_dict(self) -> dict[str, str]:
+    def to_dict(self) -> dict[str, str | bool]:
         e = self.enrolment
-        return {
+        record: dict[str, str | bool] = {
             "format": FORMAT,
             "device": e.device,
             "public_key": e.public_key,
@@ -69,6 +75,9 @@ class SignedEnrolment:
             "created_at": self.created_at,
             "signature": self.signature,
         }
+        if e.demo:
+            record["demo"] = True
+        return record
 
     def payload(self) -> str:
         """The compact JSON that the QR code carries (canonical: keys sorted, no spaces)."""
@@ -97,7 +106,7 @@ def key_fingerprint(public_key: str) -> str:
 
 def make_enrolment(device: Device, name: str = "", role: str = "kiosk", place: str = "") -> Enrolment:
     """The enrolment of ``device``; raises :class:`EnrolmentError` for a bad role, name or place."""
-    enrolment = Enrolment(device.id, device.public_key_b64, name.strip(), role, place.strip())
+    enrolment = Enrolment(device.id, device.public_key_b64, name.strip(), role, place.strip(), device.demo)
     _check_fields(enrolment, "")
     return enrolment
 
@@ -172,7 +181,12 @@ def parse_enrolment(data: bytes | str, source: str = "QR") -> SignedEnrolment:
         )
     _check_members(record, source)
     enrolment = Enrolment(
-        record["device"], record["public_key"], record["name"], record["role"], record["place"]
+        record["device"],
+        record["public_key"],
+        record["name"],
+        record["role"],
+        record["place"],
+        record.get("demo", False),
     )
     signed = SignedEnrolment(enrolment, record["created_at"], record["signature"])
     _check_key(signed, source)
@@ -205,9 +219,10 @@ def enrolment_qr(enrolment: SignedEnrolment | Enrolment) -> str:
 
 def _check_members(record: dict[str, Any], source: str) -> None:
     missing = [name for name in _FIELDS if name not in record]
-    extra = sorted(set(record) - set(_FIELDS))
+    extra = sorted(set(record) - set(_FIELDS) - set(_OPTIONAL))
     wrong = [name for name in _FIELDS if name in record and not isinstance(record[name], str)]
-    if missing or extra or wrong:
+    bad_demo = "demo" in record and record["demo"] is not True
+    if missing or extra or wrong or bad_demo:
         problems = []
         if missing:
             problems.append(("ขาด " + ", ".join(missing), "missing " + ", ".join(missing)))
@@ -215,6 +230,8 @@ def _check_members(record: dict[str, Any], source: str) -> None:
             problems.append(("มีช่องที่ไม่รู้จัก " + ", ".join(extra), "unknown " + ", ".join(extra)))
         if wrong:
             problems.append(("ไม่ใช่ข้อความ: " + ", ".join(wrong), "not text: " + ", ".join(wrong)))
+        if bad_demo:
+            problems.append(("demo ต้องเป็น true หรือไม่มีเลย", "demo must be true or absent"))
         raise EnrolmentError(
             "damaged",
             "ไฟล์ลงทะเบียนอุปกรณ์เสียหาย (" + "; ".join(th for th, _ in problems) + ")",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import sqlite3
 import sys
 from collections.abc import Iterator
@@ -18,7 +19,7 @@ import click
 
 from prongsai.context import CliContext, get, pad
 from surveys.device import DeviceError, load_or_create_device
-from sync.central import CentralError, CentralStore
+from sync.central import DEMO_BY_ENROLMENT, CentralError, CentralStore
 from sync.enrolment import (
     ROLES,
     Enrolment,
@@ -50,10 +51,12 @@ def show(ctx: click.Context, as_json: bool) -> None:
     except DeviceError as exc:
         raise click.ClickException(str(exc)) from None
     if as_json:
-        record = {"device": dev.id, "public_key": dev.public_key_b64, "home": str(cli.home)}
+        record = {"device": dev.id, "public_key": dev.public_key_b64, "home": str(cli.home), "demo": dev.demo}
         click.echo(json.dumps(record, ensure_ascii=False, indent=2))
         return
     click.echo(f"{cli.t('อุปกรณ์', 'device')}: {dev.id}")
+    if dev.demo:
+        click.echo(_demo_note(cli))
     click.echo(f"{cli.t('กุญแจสาธารณะ (Ed25519)', 'public key (Ed25519)')}: {dev.public_key_b64}")
     click.echo(f"{cli.t('โฟลเดอร์ข้อมูล', 'home folder')}: {cli.home}")
 
@@ -191,17 +194,24 @@ def list_devices(ctx: click.Context, as_json: bool) -> None:
             status = cli.t(f"✗ เพิกถอนแล้ว {record.revoked_at[:16]}", f"✗ revoked {record.revoked_at[:16]}")
         else:
             status = cli.t("✓ ใช้งาน", "✓ active")
+        if record.demo:
+            status += cli.t(" · สาธิต (ไม่นับในรายงาน)", " · demo (not counted in reports)")
         role = _role(cli, record.role)
         click.echo(f"{record.id}  {pad(role, 16)}  {pad(record.name, 28)}  {status}")
         if record.place:
             click.echo(f"    {cli.t('สถานที่', 'place')}: {record.place}")
         if record.revoked_reason:
             click.echo(f"    {cli.t('เหตุผลที่เพิกถอน', 'revoked because')}: {record.revoked_reason}")
+        if record.demo_reason:
+            click.echo(
+                f"    {cli.t('เป็นอุปกรณ์สาธิตเพราะ', 'demo because')}: {_demo_reason(cli, record.demo_reason)}"
+            )
     active = sum(1 for r in records if not r.revoked_at)
+    demo = sum(1 for r in records if r.demo)
     click.echo(
         cli.t(
-            f"ทั้งหมด {len(records)} เครื่อง ใช้งาน {active} เพิกถอน {len(records) - active}",
-            f"{len(records)} device(s): {active} active, {len(records) - active} revoked",
+            f"ทั้งหมด {len(records)} เครื่อง ใช้งาน {active} เพิกถอน {len(records) - active} สาธิต {demo}",
+            f"{len(records)} device(s): {active} active, {len(records) - active} revoked, {demo} demo",
         )
     )
 
@@ -233,8 +243,26 @@ def _role(cli: CliContext, role: str) -> str:
     return cli.t(ROLE_TH.get(role, role), role)
 
 
+def _demo_note(cli: CliContext) -> str:
+    return cli.t(
+        "อุปกรณ์สาธิต: ข้อมูลจำลองเท่านั้น ไม่นับในรายงาน",
+        "demo device: simulated data only, never counted in a report",
+    )
+
+
+def _demo_reason(cli: CliContext, reason: str) -> str:
+    if reason == DEMO_BY_ENROLMENT:
+        return cli.t("ลงทะเบียนเป็นอุปกรณ์สาธิต", reason)
+    found = re.fullmatch(r"simulated events in bundle (\w+) \(seq (\d+)\)", reason)
+    if found:
+        return cli.t(f"พบข้อมูลจำลองในชุดข้อมูล {found[1]} (ลำดับที่ {found[2]})", reason)
+    return reason
+
+
 def _describe(cli: CliContext, enrolment: Enrolment) -> None:
     click.echo(f"{cli.t('อุปกรณ์', 'device')}: {enrolment.device}")
+    if enrolment.demo:
+        click.echo(_demo_note(cli))
     if enrolment.name:
         click.echo(f"{cli.t('ชื่อ', 'name')}: {enrolment.name}")
     click.echo(f"{cli.t('บทบาท', 'role')}: {_role(cli, enrolment.role)}")

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 import time
+from datetime import date, datetime
+from typing import Any
 
 import click
 
 from prongsai.context import CliContext, get, pad
 from surveys.datafile import DataFileError
+from surveys.event import BANGKOK
 from surveys.settings import Settings, load_settings
 
 
@@ -52,9 +56,42 @@ def services(ctx: click.Context, as_json: bool) -> None:
     click.echo(cli.t("กติกาคิวพิเศษ: ", "Priority rule: ") + settings.priority.text(cli.lang))
 
 
+def _iso_day(cli: CliContext, option: str, text: str | None) -> date | None:
+    """An ISO day (YYYY-MM-DD, C.E.); a B.E. year such as 2568-10-01 is refused with the C.E. day to use."""
+    if text is None:
+        return None
+    try:
+        day = date.fromisoformat(text.strip())
+    except ValueError:
+        raise click.ClickException(
+            cli.t(
+                f"{option} {text!r} ไม่ใช่วันที่แบบ ปปปป-ดด-วว (ค.ศ.) เช่น 2025-10-01",
+                f"{option} {text!r} is not a day as YYYY-MM-DD (C.E.), e.g. 2025-10-01",
+            )
+        ) from None
+    if day.year > 2400:  # a Buddhist Era year
+        ce = day.replace(year=day.year - 543).isoformat()
+        raise click.ClickException(
+            cli.t(
+                f"{option} {text} ดูเป็นปี พ.ศ. ให้ใช้วันที่แบบ ค.ศ.: {option} {ce}",
+                f"{option} {text} looks like a Buddhist Era year; give the C.E. day: {option} {ce}",
+            )
+        )
+    return day
+
+
 @click.command()
 @click.option(
-    "--days", type=click.IntRange(1, 3660), required=True, help="How many calendar days to simulate."
+    "--days", type=click.IntRange(1, 3660), help="How many calendar days to simulate, ending yesterday."
+)
+@click.option("--from", "from_", metavar="YYYY-MM-DD", help="First day to simulate (C.E.), with --to.")
+@click.option(
+    "--to", "to", metavar="YYYY-MM-DD", help="Last day to simulate (C.E.), yesterday at the latest."
+)
+@click.option(
+    "--fy",
+    type=click.IntRange(2400, 2800),
+    help="A whole fiscal year, B.E. (2569: 1 Oct 2025 – 30 Sep 2026), up to yesterday.",
 )
 @click.option(
     "--seed", type=int, default=2568, show_default=True, help="Random seed (same seed, same office)."
@@ -64,34 +101,89 @@ def services(ctx: click.Context, as_json: bool) -> None:
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.pass_context
-def simulate(ctx: click.Context, days: int, seed: int, per_day: int, as_json: bool) -> None:
-    """Fill this home's log with a believable office: tickets, calls, no-shows, ratings.
+def simulate(
+    ctx: click.Context,
+    days: int | None,
+    from_: str | None,
+    to: str | None,
+    fy: int | None,
+    seed: int,
+    per_day: int,
+    as_json: bool,
+) -> None:
+    """Fill a demo home's log with a believable office: tickets, calls, no-shows, ratings.
 
-    The days end yesterday. Uses the same office calls as the kiosk and counters.
+    Give exactly one of --days N (the N days ending yesterday), --from/--to, or --fy. Runs only in a
+    demo home: a new folder becomes one; a home with a real device is refused, nothing written. A demo
+    home's events never count in a report. A second run continues after the last day the log holds.
     """
+    from surveys.device import DeviceError
     from surveys.log import LogError
+    from surveys.simulate import Period, SimulationRefused
     from surveys.simulate import simulate as run
 
     cli = get(ctx)
+    ways = sum(x is not None for x in (days, fy)) + (from_ is not None or to is not None)
+    if ways != 1 or (from_ is None) != (to is None):
+        raise click.UsageError(
+            cli.t(
+                "ให้ระบุอย่างใดอย่างหนึ่ง: --days N หรือ --from วันที่ --to วันที่ หรือ --fy ปีงบประมาณ",
+                "give exactly one of: --days N, --from DAY --to DAY, or --fy YEAR",
+            )
+        )
+    today = datetime.now(BANGKOK).date()
+    first, last = _iso_day(cli, "--from", from_), _iso_day(cli, "--to", to)
     settings = settings_of(cli)
     started = time.perf_counter()
-    with click.progressbar(length=days, label=cli.t("กำลังจำลอง", "Simulating"), file=sys.stderr) as bar:
-        last = [0]
+    try:
+        if days is not None:
+            period = Period.last_days(days, today)
+        elif fy is not None:
+            period = Period.fiscal_year(fy, today)
+        else:
+            assert first is not None and last is not None
+            period = Period(first, last)
+        with contextlib.ExitStack() as stack:
+            bars: list[Any] = []  # click's progress bar, made on the first step
 
-        def step(done: int, total: int) -> None:
-            bar.update(done - last[0])
-            last[0] = done
+            def step(done: int, total: int) -> None:  # the bar shows once the checks have passed
+                if not bars:
+                    label = cli.t("กำลังจำลอง", "Simulating")
+                    bars.append(
+                        stack.enter_context(click.progressbar(length=total, label=label, file=sys.stderr))
+                    )
+                bars[0].update(done - bars[0].pos)
 
-        try:
-            report = run(cli.home, settings, days, seed=seed, per_day=per_day, progress=step)
-        except LogError as exc:
-            raise click.ClickException(str(exc)) from None
+            report = run(cli.home, settings, period, seed=seed, per_day=per_day, today=today, progress=step)
+    except SimulationRefused as exc:
+        raise click.ClickException(exc.message(cli.lang)) from None
+    except (LogError, DeviceError) as exc:
+        raise click.ClickException(str(exc)) from None
     seconds = time.perf_counter() - started
     if as_json:
         click.echo(
             json.dumps({**report.to_dict(), "seconds": round(seconds, 2)}, ensure_ascii=False, indent=2)
         )
         return
+    if report.new_demo_home:
+        click.echo(
+            cli.t(
+                f"สร้างโฟลเดอร์สาธิต {cli.home} (อุปกรณ์สาธิต: ข้อมูลในนี้ไม่นับในรายงาน)",
+                f"made the demo home {cli.home} (a demo device: its data never counts in a report)",
+            )
+        )
+    if report.continued_after:
+        click.echo(
+            cli.t(
+                f"บันทึกครอบคลุมถึงวันที่ {report.continued_after} แล้ว จึงจำลองต่อจากวันถัดไป",
+                f"the log already covers the days up to {report.continued_after}: "
+                "continuing from the day after",
+            )
+        )
+    if report.clipped:
+        click.echo(
+            cli.t("ปีงบประมาณยังไม่จบ จำลองถึงเมื่อวาน", "the fiscal year is still running: up to yesterday")
+        )
     click.echo(
         cli.t(
             f"จำลอง {report.days} วันทำการ ({report.first_day} ถึง {report.last_day}) ใน {seconds:.1f} วินาที",

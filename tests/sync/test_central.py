@@ -12,7 +12,7 @@ import sqlite3
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,12 +20,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from surveys.device import Device, load_or_create_device
+from surveys.device import Device, load_device, load_or_create_device
 from surveys.event import BANGKOK, GENESIS, canonical, hash_fields
 from surveys.home import log_dir
 from surveys.log import DeviceLog, Draft, read_events
+from surveys.settings import default_settings
+from surveys.simulate import Period, simulate
 from sync.bundle import BundleError, Manifest, write_bundle
-from sync.central import CentralError, CentralStore
+from sync.central import DEMO_BY_ENROLMENT, CentralError, CentralStore
 from sync.enrolment import Enrolment
 from sync.importer import MAX_NOTES
 
@@ -150,6 +152,98 @@ def test_enrolment_holds_the_key_to_the_device_id(tmp_path: Path, kiosk: tuple[P
         assert central.revoke(other.id, "again").revoked_reason == "stolen"
         with pytest.raises(CentralError, match="not enrolled"):
             central.revoke("dev-nobody", "?")
+
+
+# -- demo devices ------------------------------------------------------------------------------------
+
+
+def simulated_home(home: Path) -> Device:
+    """A demo home with a week of a small simulated office."""
+    report = simulate(
+        home, default_settings(), Period.last_days(7, date(2025, 3, 10)), today=date(2025, 3, 10), per_day=5
+    )
+    assert report.tickets > 0
+    return load_device(home)
+
+
+def counted(store: CentralStore, include_demo: bool = False) -> set[str]:
+    return {e.device for e in store.report_events(include_demo=include_demo)}
+
+
+def test_a_demo_device_is_kept_apart_from_reports(
+    store: CentralStore, kiosk: tuple[Path, Device], tmp_path: Path
+) -> None:
+    home, real = kiosk
+    demo = simulated_home(tmp_path / "demo")
+    enrolled = store.enrol(dataclasses.replace(enrolment(demo), demo=True))
+    assert enrolled.demo and enrolled.demo_reason == DEMO_BY_ENROLMENT
+    assert store.import_bundle(export(home, tmp_path / "real.psb")).ok
+    assert store.import_bundle(export(tmp_path / "demo", tmp_path / "demo.psb")).ok
+    assert [d.id for d in store.devices(include_demo=False)] == [real.id]
+    assert {d.id for d in store.devices()} == {real.id, demo.id}  # administration sees every device
+    assert counted(store) == {real.id}
+    assert counted(store, include_demo=True) == {real.id, demo.id}
+    assert all(report.ok for report in store.verify())
+
+
+def test_simulated_events_make_a_device_demo_whatever_its_enrolment_says(
+    store: CentralStore, tmp_path: Path
+) -> None:
+    """Someone takes the demo flag out of device.json and enrols the device as a real one: the
+    simulation's own events, under the chain and the bundle's signature, still give it away."""
+    home = tmp_path / "demo"
+    demo = simulated_home(home)
+    record = json.loads((home / "device.json").read_text())
+    del record["demo"]
+    (home / "device.json").write_text(json.dumps(record))
+    disguised = load_device(home)
+    assert not disguised.demo
+    assert not store.enrol(enrolment(disguised)).demo
+    result = store.import_bundle(export(home, tmp_path / "demo.psb"))
+    assert result.ok
+    marked = store.device(demo.id)
+    assert marked is not None and marked.demo
+    assert marked.demo_reason is not None and "simulated events" in marked.demo_reason
+    assert demo.id not in counted(store)
+    assert store.enrol(enrolment(disguised)).demo  # enrolling again as real does not clear it
+
+
+def test_a_simulated_ticket_alone_marks_the_device_demo(store: CentralStore, tmp_path: Path) -> None:
+    """A bundle sent from after the run's demo.simulation event still holds the simulator's tickets."""
+    home = tmp_path / "demo"
+    demo = simulated_home(home)
+    store.enrol(enrolment(demo))  # as if it were real
+    result = store.import_bundle(export(home, tmp_path / "late.psb", from_seq=2))
+    assert result.refused is None and result.counts["new"] > 0  # seq 1 missing: a gap, not a refusal
+    marked = store.device(demo.id)
+    assert marked is not None and marked.demo and "simulated events" in (marked.demo_reason or "")
+
+
+def test_a_demo_enrolment_of_a_known_real_device_makes_it_demo(
+    store: CentralStore, kiosk: tuple[Path, Device]
+) -> None:
+    _, device = kiosk
+    assert not store.enrol(enrolment(device)).demo
+    assert store.enrol(dataclasses.replace(enrolment(device), demo=True)).demo
+    assert store.devices(include_demo=False) == []
+
+
+def test_a_store_of_schema_1_gains_the_demo_column(tmp_path: Path, kiosk: tuple[Path, Device]) -> None:
+    path = tmp_path / "old.sqlite"
+    with CentralStore(path) as central:
+        central.enrol(enrolment(kiosk[1]))
+    conn = sqlite3.connect(path)
+    conn.execute("ALTER TABLE devices DROP COLUMN demo_reason")
+    conn.execute("ALTER TABLE devices DROP COLUMN demo")
+    conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    conn.commit()
+    conn.close()
+    with CentralStore(path) as central:
+        [device] = central.devices()
+        assert device.id == kiosk[1].id and not device.demo
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("2",)
+    conn.close()
 
 
 # -- import ------------------------------------------------------------------------------------------

@@ -245,3 +245,50 @@ def test_an_enrolment_is_signed_only_by_its_own_device(device: Device, other: De
     with pytest.raises(ValueError, match=device.id):
         write_enrolment(make_enrolment(device), other, tmp_path / "x.json")
     assert not (tmp_path / "x.json").exists()
+
+
+# -- demo devices ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def demo_written(tmp_path: Path) -> Path:
+    demo = load_or_create_device(tmp_path / "demo", demo=True)
+    path = tmp_path / "demo.enrol.json"
+    write_enrolment(make_enrolment(demo, "simulated office"), demo, path)
+    return path
+
+
+def test_a_demo_devices_enrolment_says_demo_under_the_signature(demo_written: Path) -> None:
+    assert json.loads(demo_written.read_text(encoding="utf-8"))["demo"] is True
+    assert read_enrolment(demo_written).demo is True
+    qr = read_signed_enrolment(demo_written).payload()
+    assert parse_enrolment(qr).enrolment.demo is True  # the QR code carries it too
+
+
+def test_a_real_devices_enrolment_is_not_demo(written: Path) -> None:
+    assert read_enrolment(written).demo is False
+
+
+@pytest.mark.parametrize(
+    ("change", "code", "words"),
+    [
+        (lambda r: r.pop("demo"), "signature", "signature does not match"),  # demo data passed off as real
+        (lambda r: r.update(demo=False), "damaged", "demo must be true or absent"),
+        (lambda r: r.update(demo="yes"), "damaged", "demo must be true or absent"),
+    ],
+    ids=["removed", "false", "text"],
+)
+def test_the_demo_flag_cannot_be_taken_out_of_a_file(
+    demo_written: Path, change: Callable[[dict[str, Any]], None], code: str, words: str
+) -> None:
+    edit(demo_written, change)
+    with pytest.raises(EnrolmentError) as refused:
+        read_enrolment(demo_written)
+    assert refused.value.code == code and words in refused.value.en
+
+
+def test_a_demo_flag_added_to_a_real_file_breaks_its_signature(written: Path) -> None:
+    edit(written, lambda r: r.update(demo=True))
+    with pytest.raises(EnrolmentError) as refused:
+        read_enrolment(written)
+    assert refused.value.code == "signature"
