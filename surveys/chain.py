@@ -36,9 +36,9 @@ ProblemKind = Literal[
 ClaimSource = Literal["mark", "ack"]
 
 CANNOT_DETECT = (
-    "อุปกรณ์เพียงเครื่องเดียวตรวจไม่พบ หากเหตุการณ์ล่าสุดถูกลบพร้อมกับจุดสูงสุดของบันทึก (high-water mark) "
-    "และไฟล์ตอบรับจากคลังข้อมูลกลาง และตรวจไม่พบเหตุการณ์ที่ยังอยู่ในเจอร์นัล (บันทึกหลังการรวมไฟล์ครั้งล่าสุด) "
-    "ถูกตัดทิ้ง แต่คลังข้อมูลกลางเห็นทุกอย่างที่ได้รับแล้ว: ให้รัน `prongsai verify --central` บนเครื่องกลาง",
+    "อุปกรณ์เพียงเครื่องเดียวตรวจไม่พบ หากเหตุการณ์ล่าสุดถูกลบไปพร้อมกับจุดสูงสุดของบันทึก (high-water mark) "
+    "และไฟล์ตอบรับจากคลังข้อมูลกลาง หรือหากเหตุการณ์ที่ยังอยู่เฉพาะในเจอร์นัล (หลังการรวมไฟล์ครั้งล่าสุด) ถูกตัดทิ้ง "
+    "แต่คลังข้อมูลกลางตรวจพบได้สำหรับทุกอย่างที่ได้รับไปแล้ว: ให้รัน `prongsai verify --central` บนเครื่องกลาง",
     "a device alone cannot detect that its newest events were removed together with its high-water mark "
     "and the central store's acknowledgement, nor the removal of events still only in its journal (those "
     "since the last fold); the central store can, for all it has received: run `prongsai verify --central` "
@@ -378,7 +378,9 @@ def verify_log(folder: Path, device: str | None = None, claims: Iterable[HeadCla
         mark = None
     if mark is not None:
         if device is not None and mark.device != device:
-            records.append(StoredRecord(where, None, f"the high-water mark of another device ({mark.device})"))
+            records.append(
+                StoredRecord(where, None, f"the high-water mark of another device ({mark.device})")
+            )
         else:
             heads.insert(0, HeadClaim("mark", mark.seq, mark.hash, mark.at, where))
     return check_chain(records, device, claims=heads)

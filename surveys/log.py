@@ -106,7 +106,13 @@ class Mark:
     at: str
 
     def to_dict(self) -> dict[str, object]:
-        return {"format": MARK_FORMAT, "device": self.device, "seq": self.seq, "hash": self.hash, "at": self.at}
+        return {
+            "format": MARK_FORMAT,
+            "device": self.device,
+            "seq": self.seq,
+            "hash": self.hash,
+            "at": self.at,
+        }
 
 
 class MarkError(LogError):
@@ -114,7 +120,7 @@ class MarkError(LogError):
 
 
 def mark_path(folder: Path) -> Path:
-    """Where the high-water mark of the log in ``folder`` lives: beside the folder (``HOME/log.mark.json``)."""
+    """Where the high-water mark of the log in ``folder`` lives: beside it (``HOME/log.mark.json``)."""
     folder = Path(folder)
     return folder.parent / f"{folder.name}{MARK_SUFFIX}"
 

@@ -98,6 +98,20 @@ class EnrolledDevice:
         return self.revoked_at is not None
 
 
+# The stored reason of a quarantined line is in English ("code: why"); in Thai its code is named.
+QUARANTINE_CODE_TH = {
+    "fork": "มีบันทึกสองชุดอ้างว่าเป็นอุปกรณ์นี้ (สายโซ่แยก)",
+    "same-id": "id เดียวกันแต่แฮชต่างกัน",
+    "unlinked": "ต่อสายโซ่กับที่บันทึกไว้ไม่ได้",
+    "edited": "เนื้อหาไม่ตรงกับแฮช (ถูกแก้ไข)",
+    "not-canonical": "ไม่ได้เข้ารหัสแบบมาตรฐาน",
+    "malformed": "ไม่ใช่เหตุการณ์ที่ถูกต้อง",
+    "foreign": "เป็นเหตุการณ์ของอุปกรณ์อื่น",
+    "out-of-order": "ลำดับไม่ถูกต้อง",
+    "out-of-range": "อยู่นอกช่วงที่ลงนามไว้",
+}
+
+
 @dataclass(frozen=True)
 class QuarantinedRecord:
     """A line kept apart, never merged: a conflict (a fork: same id or seq, another hash) or a rejection."""
@@ -112,8 +126,12 @@ class QuarantinedRecord:
 
     def describe(self, lang: str = "en") -> str:
         where = f"seq {self.seq}" if self.seq is not None else "-"
-        status = STATUS_TH.get(self.status, self.status) if lang == "th" else self.status
-        return f"{where}: {status}: {self.reason}"
+        if lang != "th":
+            return f"{where}: {self.status}: {self.reason}"
+        code = self.reason.split(":", 1)[0]
+        label = QUARANTINE_CODE_TH.get(code)
+        why = f"{label} ({self.reason})" if label else self.reason
+        return f"{where}: {STATUS_TH.get(self.status, self.status)}: {why}"
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -365,7 +383,9 @@ class CentralStore:
         for device in quarantined_devices - reports.keys():  # only quarantined lines, never a stored event
             reports[device] = ChainReport(device, 0, None, None, GENESIS)
         return [
-            DeviceCheck(report, self.quarantined(device), find_gaps(self._conn, device, 0), self.checkpoint(device))
+            DeviceCheck(
+                report, self.quarantined(device), find_gaps(self._conn, device, 0), self.checkpoint(device)
+            )
             for device, report in sorted(reports.items(), key=lambda item: item[0] or "")
             if device is not None
         ]

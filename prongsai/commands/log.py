@@ -80,7 +80,12 @@ def _compared(cli: CliContext, report: ChainReport) -> str:
         claim = next((c for c in report.claims if c.source == source), None)
         label = cli.t(SOURCE_TH[source], SOURCE_EN[source])
         if claim is not None:
-            parts.append(cli.t(f"{label} seq {claim.seq} ({claim.at[:10]})", f"{label}: seq {claim.seq} ({claim.at[:10]})"))
+            parts.append(
+                cli.t(
+                    f"{label} seq {claim.seq} ({claim.at[:10]})",
+                    f"{label}: seq {claim.seq} ({claim.at[:10]})",
+                )
+            )
         elif source == "mark":
             parts.append(
                 cli.t(
@@ -92,7 +97,7 @@ def _compared(cli: CliContext, report: ChainReport) -> str:
             parts.append(
                 cli.t("ยังไม่มีไฟล์ตอบรับจากคลังข้อมูลกลาง", "no acknowledgement from the central store yet")
             )
-    return cli.t("  เทียบกับ: ", "  compared with ") + "; ".join(parts)
+    return cli.t("  เทียบกับ: ", "  compared with: ") + "; ".join(parts)
 
 
 def _report_device(cli: CliContext, device_id: str, report: ChainReport) -> None:
@@ -173,7 +178,7 @@ def verify_central(cli: CliContext, as_json: bool) -> None:
             click.echo(
                 cli.t(
                     f"✗ {check.device}: ถูกกักไว้ {count} รายการ (ขัดแย้งหรือถูกปฏิเสธ ไม่รวมเข้าคลัง):",
-                    f"✗ {check.device}: {count} records in quarantine (conflicts or rejections, never merged):",
+                    f"✗ {check.device}: {count} records in quarantine (conflicts, rejections; never merged):",
                 )
             )
             for record in check.quarantined[:20]:

@@ -148,3 +148,24 @@ def test_a_log_from_before_the_mark_gets_one_when_opened(tmp_path: Path) -> None
         pass
     mark = read_mark(folder)
     assert mark is not None and mark.seq == 12
+
+
+def test_the_writer_refuses_a_log_rewritten_under_its_mark(tmp_path: Path) -> None:
+    two_days(tmp_path / "log")
+    other = tmp_path / "other" / "log"
+    with DeviceLog(other, DEVICE) as log:
+        log.append_many([Draft("test.ping", {"n": "other"}) for _ in range(12)])
+    mark_path(other).write_bytes(mark_path(tmp_path / "log").read_bytes())
+    with pytest.raises(LogDamaged, match=r"another event at seq 12 than the one its high-water mark"):
+        DeviceLog(other, DEVICE)
+    assert [(p.kind, p.seq) for p in verify_log(other, DEVICE).problems] == [("rewritten", 12)]
+
+
+def test_a_damaged_mark_is_reported_and_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "log"
+    two_days(folder)
+    mark_path(folder).write_text('{"format": "prongsai-mark/1", "seq": ', encoding="utf-8")
+    [problem] = verify_log(folder, DEVICE).problems
+    assert (problem.kind, problem.where) == ("unreadable", "log.mark.json")
+    with pytest.raises(LogDamaged, match=r"log.mark.json can't be read"):
+        DeviceLog(folder, DEVICE)

@@ -104,7 +104,7 @@ def test_a_fork_in_quarantine_is_listed_and_fails(
 
 
 def test_a_gap_is_listed_and_fails(kiosk: tuple[Path, Device], central: Path, tmp_path: Path) -> None:
-    home, device = kiosk
+    home, _ = kiosk
     first = export(home, tmp_path / "1.psb")
     append(home, 10)
     append(home, 10)
