@@ -3,6 +3,12 @@
 Works on records in the order they are stored, so the same rules serve a device's own log and,
 later, the central store's copy of it. Each problem names the event (its ``seq``), where it is
 stored, what is wrong, and is listed in storage order: the first one is the first bad event.
+
+A chain alone cannot show that its newest events were cut off: what is left is a whole, shorter chain.
+So the walk also compares the chain with heads recorded apart from it (:class:`HeadClaim`): the log's
+high-water mark and the central store's acknowledgement. A chain that ends below a claimed seq is
+``cut``; one whose event at that seq has another hash was ``rewritten``. What even these cannot see is
+said in :data:`CANNOT_DETECT`, which every report of a device's own log should print.
 """
 
 from __future__ import annotations
@@ -13,11 +19,32 @@ from pathlib import Path
 from typing import Literal
 
 from surveys.event import GENESIS, Event, EventError
-from surveys.log import StoredRecord, stored_records
+from surveys.log import MarkError, StoredRecord, mark_path, read_mark, stored_records
 
 ProblemKind = Literal[
-    "unreadable", "malformed", "foreign", "edited", "missing", "inserted", "reordered", "broken"
+    "unreadable",
+    "malformed",
+    "foreign",
+    "edited",
+    "missing",
+    "inserted",
+    "reordered",
+    "broken",
+    "cut",
+    "rewritten",
 ]
+ClaimSource = Literal["mark", "ack"]
+
+CANNOT_DETECT = (
+    "อุปกรณ์เพียงเครื่องเดียวตรวจไม่พบ หากเหตุการณ์ล่าสุดถูกลบไปพร้อมกับจุดสูงสุดของบันทึก (high-water mark) "
+    "และไฟล์ตอบรับจากคลังข้อมูลกลาง หรือหากเหตุการณ์ที่ยังอยู่เฉพาะในเจอร์นัล (หลังการรวมไฟล์ครั้งล่าสุด) ถูกตัดทิ้ง "
+    "แต่คลังข้อมูลกลางตรวจพบได้สำหรับทุกอย่างที่ได้รับไปแล้ว: ให้รัน `prongsai verify --central` บนเครื่องกลาง",
+    "a device alone cannot detect that its newest events were removed together with its high-water mark "
+    "and the central store's acknowledgement, nor the removal of events still only in its journal (those "
+    "since the last fold); the central store can, for all it has received: run `prongsai verify --central` "
+    "on the central machine",
+)
+"""What a device's own verification cannot see, in Thai and English: say it with every report."""
 
 EXPLAIN: dict[str, tuple[str, str]] = {
     "unreadable": ("อ่านไม่ได้", "unreadable"),
@@ -28,7 +55,28 @@ EXPLAIN: dict[str, tuple[str, str]] = {
     "inserted": ("ถูกแทรกเข้ามา", "inserted"),
     "reordered": ("ลำดับถูกสลับ", "reordered"),
     "broken": ("สายโซ่ขาด", "chain broken"),
+    "cut": ("ท้ายบันทึกถูกตัด", "cut tail"),
+    "rewritten": ("ถูกเขียนทับ", "rewritten"),
 }
+SOURCE_TH = {"mark": "จุดสูงสุดของบันทึก (high-water mark)", "ack": "ไฟล์ตอบรับจากคลังข้อมูลกลาง"}
+SOURCE_EN = {"mark": "the high-water mark", "ack": "the central store's acknowledgement"}
+
+
+@dataclass(frozen=True)
+class HeadClaim:
+    """A head recorded apart from the chain: the chain held event ``seq`` with ``hash`` at ``at``.
+
+    ``source`` is ``mark`` (the log's high-water mark) or ``ack`` (the central store acknowledged it);
+    ``where`` names the file it was read from."""
+
+    source: ClaimSource
+    seq: int
+    hash: str
+    at: str
+    where: str
+
+    def to_dict(self) -> dict[str, object]:
+        return {"source": self.source, "seq": self.seq, "hash": self.hash, "at": self.at, "where": self.where}
 
 
 @dataclass(frozen=True)
@@ -56,6 +104,7 @@ class ChainReport:
     last_seq: int | None
     head: str
     problems: tuple[ChainProblem, ...] = field(default_factory=tuple)
+    claims: tuple[HeadClaim, ...] = ()  # the heads the chain was compared with
 
     @property
     def ok(self) -> bool:
@@ -76,6 +125,7 @@ class ChainReport:
             "problems": [
                 {"kind": p.kind, "seq": p.seq, "where": p.where, "detail": p.detail} for p in self.problems
             ],
+            "compared_with": [claim.to_dict() for claim in self.claims],
         }
 
 
@@ -93,11 +143,15 @@ def check_chain(
     device: str | None = None,
     start_seq: int = 1,
     start_prev: str = GENESIS,
+    claims: Iterable[HeadClaim] = (),
 ) -> ChainReport:
-    """Check that ``records`` form one whole chain from ``start_seq`` (whose ``prev`` is ``start_prev``)."""
+    """Check that ``records`` form one whole chain from ``start_seq`` (whose ``prev`` is ``start_prev``),
+    reaching every head in ``claims`` with the same event."""
     problems: list[ChainProblem] = []
     entries: list[_Entry] = []
+    stored_count = 0
     for position, stored in enumerate(records):
+        stored_count = position + 1
         if stored.record is None:
             problems.append(
                 ChainProblem(
@@ -161,6 +215,10 @@ def check_chain(
     problems.extend(_gap_and_link_problems(genuine, start_seq, start_prev))
 
     ordered = sorted(genuine, key=lambda e: e.event.seq)
+    claims = tuple(claims)
+    hashes = {e.event.seq: e.event.hash for e in genuine}
+    last = ordered[-1].event.seq if ordered else start_seq - 1
+    problems.extend(_claim_problems(claims, hashes, last, stored_count))
     problems.sort(key=lambda p: (p.position, p.seq or 0))
     return ChainReport(
         device=device,
@@ -169,7 +227,48 @@ def check_chain(
         last_seq=ordered[-1].event.seq if ordered else None,
         head=ordered[-1].event.hash if ordered else start_prev,
         problems=tuple(problems),
+        claims=claims,
     )
+
+
+def _claim_problems(
+    claims: tuple[HeadClaim, ...], hashes: dict[int, str], last: int, position: int
+) -> list[ChainProblem]:
+    """A cut tail (the chain ends below a claimed head) or a rewritten one (another event there)."""
+    problems: list[ChainProblem] = []
+    for claim in claims:
+        day = claim.at[:10]
+        if claim.source == "ack":
+            said_en = f"the central store acknowledged seq {claim.seq} on {day}"
+            said_th = f"คลังข้อมูลกลางยืนยันได้รับถึง seq {claim.seq} เมื่อ {day}"
+        else:
+            said_en = f"the high-water mark says this log reached seq {claim.seq} on {day}"
+            said_th = f"จุดสูงสุดของบันทึก (high-water mark) ระบุว่าบันทึกนี้เคยถึง seq {claim.seq} เมื่อ {day}"
+        if claim.seq > last:
+            problems.append(
+                ChainProblem(
+                    "cut",
+                    last + 1,
+                    claim.where,
+                    f"{said_en}, this log ends at seq {last}: its newest events were removed",
+                    position,
+                    f"{said_th} แต่บันทึกนี้จบที่ seq {last}: เหตุการณ์ล่าสุดถูกลบออกไป",
+                )
+            )
+        elif claim.seq in hashes and hashes[claim.seq] != claim.hash:
+            problems.append(
+                ChainProblem(
+                    "rewritten",
+                    claim.seq,
+                    claim.where,
+                    f"{said_en} with hash {claim.hash[:12]}…; this log's seq {claim.seq} has another hash: "
+                    "the events up to it were replaced",
+                    position,
+                    f"{said_th} ด้วยแฮช {claim.hash[:12]}… แต่ seq {claim.seq} ของบันทึกนี้มีแฮชอื่น: "
+                    "เหตุการณ์จนถึงจุดนั้นถูกแทนที่",
+                )
+            )
+    return problems
 
 
 def _drop_inserted(entries: list[_Entry], start_prev: str, problems: list[ChainProblem]) -> list[_Entry]:
@@ -266,6 +365,22 @@ def _gap_and_link_problems(entries: list[_Entry], start_seq: int, start_prev: st
     return problems
 
 
-def verify_log(folder: Path, device: str | None = None) -> ChainReport:
-    """Verify a device log as stored on disk (safe while its writer runs)."""
-    return check_chain(stored_records(folder), device)
+def verify_log(folder: Path, device: str | None = None, claims: Iterable[HeadClaim] = ()) -> ChainReport:
+    """Verify a device log as stored on disk (safe while its writer runs; writes nothing), against its
+    high-water mark (if it has one) and the other heads in ``claims``."""
+    records = list(stored_records(folder))
+    heads = list(claims)
+    where = mark_path(folder).name
+    try:
+        mark = read_mark(folder)
+    except MarkError as exc:
+        records.append(StoredRecord(where, None, str(exc)))
+        mark = None
+    if mark is not None:
+        if device is not None and mark.device != device:
+            records.append(
+                StoredRecord(where, None, f"the high-water mark of another device ({mark.device})")
+            )
+        else:
+            heads.insert(0, HeadClaim("mark", mark.seq, mark.hash, mark.at, where))
+    return check_chain(records, device, claims=heads)

@@ -8,12 +8,26 @@ Layout of a log folder::
     days/2025-01-15.json the events of one Bangkok day, a TinyDB file (table "events", doc_id = seq)
     torn/                the bytes of an interrupted append found at start-up, kept for inspection
 
+and beside the folder (outside it, so that a log folder restored or swapped whole is still caught)::
+
+    log.mark.json        the high-water mark: the seq and hash of the newest folded event
+
 An append writes one line to the journal and fsyncs it: that is the moment it is durable, and
 ``append`` returns only after it. Every ``fold_every`` events (and when the day changes, and on
 close) the journal is folded into the day files through :class:`AtomicJSONStorage` (temp file,
 fsync, rename, fsync the folder) and then emptied. A crash at any point leaves either the journal
 or the day file holding each acknowledged event; start-up folds what the journal still holds
 and drops only a torn last line, which no append had acknowledged.
+
+The high-water mark is written (atomically) after each fold, once the day files hold what it names,
+and when the writer opens a log that has none; never by an append, so it costs nothing on that path.
+It lets verification see a cut tail: a log whose newest event is below the mark lost its newest
+events (a deleted or older day file), and one whose event at the mark's seq has another hash was
+rewritten. The writer refuses such a log rather than write over the evidence. What it cannot see:
+events appended since the last fold (they are only in the journal, fewer than ``fold_every`` and of one
+day) removed with the journal's tail, or any tail removed together with the mark. The central store's
+acknowledgement covers what was synced; the store itself (``prongsai verify --central``) sees the rest
+of what it received.
 """
 
 from __future__ import annotations
@@ -32,8 +46,8 @@ from typing import Any
 from tinydb import TinyDB
 from tinydb.table import Document
 
-from surveys.atomic import fsync_dir
-from surveys.event import BANGKOK, GENESIS, Event, EventError, JsonValue, make_event
+from surveys.atomic import fsync_dir, write_atomic
+from surveys.event import BANGKOK, GENESIS, Event, EventError, JsonValue, make_event, now_iso
 from surveys.lockfile import LockHeld, WriterLock, exclusive, shared, try_exclusive
 from surveys.storage import AtomicJSONStorage
 
@@ -43,6 +57,8 @@ TORN = "torn"
 WRITER_LOCK = "writer.lock"
 FOLD_LOCK = "fold.lock"
 TABLE = "events"
+MARK_SUFFIX = ".mark.json"
+MARK_FORMAT = "prongsai-mark/1"
 
 
 class LogError(Exception):
@@ -80,6 +96,55 @@ class StoredRecord:
     doc_id: int | None = None
 
 
+@dataclass(frozen=True)
+class Mark:
+    """The high-water mark of a log: its newest folded event, ``seq`` and ``hash``, as of ``at``."""
+
+    device: str
+    seq: int
+    hash: str
+    at: str
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "format": MARK_FORMAT,
+            "device": self.device,
+            "seq": self.seq,
+            "hash": self.hash,
+            "at": self.at,
+        }
+
+
+class MarkError(LogError):
+    """The high-water mark file can't be read; the message names it."""
+
+
+def mark_path(folder: Path) -> Path:
+    """Where the high-water mark of the log in ``folder`` lives: beside it (``HOME/log.mark.json``)."""
+    folder = Path(folder)
+    return folder.parent / f"{folder.name}{MARK_SUFFIX}"
+
+
+def read_mark(folder: Path) -> Mark | None:
+    """The high-water mark of the log in ``folder``; None if there is none, :class:`MarkError` if damaged."""
+    path = mark_path(folder)
+    try:
+        data = json.loads(path.read_bytes())
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as exc:
+        raise MarkError(f"{path} can't be read ({exc})") from None
+    try:
+        if data.pop("format") != MARK_FORMAT:
+            raise ValueError(f"not a {MARK_FORMAT} file")
+        mark = Mark(**data)
+        if type(mark.seq) is not int or mark.seq < 1 or not isinstance(mark.hash, str):
+            raise ValueError("seq or hash is not valid")
+    except (AttributeError, KeyError, TypeError, ValueError) as exc:
+        raise MarkError(f"{path} is not a high-water mark ({exc})") from None
+    return mark
+
+
 def day_key(at: str) -> str:
     """The Bangkok date of an event time, ``YYYY-MM-DD``."""
     return datetime.fromisoformat(at).astimezone(BANGKOK).date().isoformat()
@@ -113,8 +178,11 @@ class DeviceLog:
             fsync_dir(self.folder)
             self._pending: list[Event] = []
             self._seq, self._head, self._last_day = self._load_head()
+            self._folded = self._seq, self._head  # the newest event in the day files
             self._recover_journal()
+            self._marked = self._check_mark()
             self._try_fold()
+            self._write_mark()  # a log from before the mark, or a fold skipped for a reader
         except BaseException:
             self._close_files()
             raise
@@ -273,6 +341,64 @@ class DeviceLog:
         top = max(docs, key=lambda d: int(d["seq"]))
         return int(top["seq"]), str(top["hash"]), last_file.stem
 
+    def _check_mark(self) -> int:
+        """The seq of the high-water mark, once the log is known to reach it with the same event.
+
+        Refuses (:class:`LogDamaged`) a log cut below its mark or rewritten under it: folding now would
+        write a new mark over the evidence."""
+        path = mark_path(self.folder)
+        try:
+            mark = read_mark(self.folder)
+        except MarkError as exc:
+            raise LogDamaged(
+                f"{exc}. It records how far this log had reached. Restore it from a backup of this "
+                "home; run `prongsai verify` for details."
+            ) from None
+        if mark is None:
+            return 0
+        if mark.device != self.device:
+            raise LogDamaged(
+                f"{path} is the high-water mark of device {mark.device}, not of {self.device}: the log "
+                "folder and the mark come from different homes. Restore this home whole from a backup."
+            )
+        if mark.seq > self._seq:
+            raise LogDamaged(
+                f"The log in {self.folder} ends at seq {self._seq} but had reached seq {mark.seq} on "
+                f"{mark.at} (its high-water mark {path}): its newest events were removed, or an older copy "
+                "of the log folder was put back. Restore the log folder from the newest backup of this "
+                "home; `prongsai verify` names what is missing. Nothing was written."
+            )
+        if self._hash_at(mark.seq) != mark.hash:
+            raise LogDamaged(
+                f"The log in {self.folder} has another event at seq {mark.seq} than the one its high-water "
+                f"mark {path} recorded on {mark.at}: its events up to there were replaced. Restore the log "
+                "folder from a backup; run `prongsai verify`. Nothing was written."
+            )
+        return mark.seq
+
+    def _hash_at(self, seq: int) -> str | None:
+        if seq == self._folded[0]:
+            return self._folded[1]
+        for event in self._pending:
+            if event.seq == seq:
+                return event.hash
+        found = next(_events_in_days(_day_files(self._days), seq), None)
+        return found.hash if found is not None and found.seq == seq else None
+
+    def _write_mark(self) -> None:
+        """Record the newest folded event as the high-water mark (best effort: a mark left lower only
+        narrows what verification can see, and the next fold writes it again)."""
+        seq, head = self._folded
+        if seq <= self._marked:
+            return
+        mark = Mark(self.device, seq, head, now_iso("seconds"))
+        data = (json.dumps(mark.to_dict(), ensure_ascii=False) + "\n").encode("utf-8")
+        try:
+            write_atomic(mark_path(self.folder), data)
+        except OSError:
+            return
+        self._marked = seq
+
     def _recover_journal(self) -> None:
         raw = os.pread(self._fd, os.fstat(self._fd).st_size, 0)
         whole_end = raw.rfind(b"\n") + 1  # after the last newline: an append that never returned
@@ -334,6 +460,8 @@ class DeviceLog:
         except (OSError, ValueError):
             return  # the journal still holds every event; the next fold tries again
         self._last_day = day
+        self._folded = self._seq, self._head
+        self._write_mark()
         self._pending.clear()
         os.ftruncate(self._fd, 0)
         os.fsync(self._fd)

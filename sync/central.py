@@ -35,16 +35,36 @@ from sync.importer import (
     FIELD_SET,
     MAX_NOTES,
     REJECTED,
+    STATUS_TH,
     BrokenChain,
     BundleImport,
     ImportResult,
     Progress,
     RecordNote,
+    describe_gap,
     find_gaps,
     zero_counts,
 )
 
-__all__ = ["CentralError", "CentralStore", "EnrolledDevice", "ImportResult", "RecordNote", "ReportEvent"]
+__all__ = [
+    "CentralError",
+    "CentralStore",
+    "DeviceCheck",
+    "EnrolledDevice",
+    "ImportResult",
+    "QuarantinedRecord",
+    "RecordNote",
+    "ReportEvent",
+]
+
+CANNOT_SEE = (
+    "คลังข้อมูลกลางมองไม่เห็นเหตุการณ์ที่อุปกรณ์ยังไม่ได้ส่งมา (หลังจุดตรวจสอบของแต่ละอุปกรณ์) "
+    "และมองไม่เห็นบันทึกที่ถูกตัดก่อนส่งออก; บันทึกที่ถูกตัดหลังส่งออกแล้วจะปรากฏเป็นชุดข้อมูลถัดไปที่ต่อสายโซ่ไม่ได้ (ถูกกักไว้)",
+    "the central store cannot see events a device has not sent it yet (after each device's checkpoint), "
+    "nor a log cut before it was exported; a log cut after an export shows up as a later bundle that does "
+    "not chain (quarantined)",
+)
+"""What the central store's verification cannot see, in Thai and English: say it with every report."""
 
 FILE_NAME = "central.sqlite"
 
@@ -102,6 +122,83 @@ class EnrolledDevice:
         return cls(
             ident, key, name, role, place, enrolled_at, revoked_at, revoked_reason, bool(demo), demo_reason
         )
+
+
+# The stored reason of a quarantined line is in English ("code: why"); in Thai its code is named.
+QUARANTINE_CODE_TH = {
+    "fork": "มีบันทึกสองชุดอ้างว่าเป็นอุปกรณ์นี้ (สายโซ่แยก)",
+    "same-id": "id เดียวกันแต่แฮชต่างกัน",
+    "unlinked": "ต่อสายโซ่กับที่บันทึกไว้ไม่ได้",
+    "edited": "เนื้อหาไม่ตรงกับแฮช (ถูกแก้ไข)",
+    "not-canonical": "ไม่ได้เข้ารหัสแบบมาตรฐาน",
+    "malformed": "ไม่ใช่เหตุการณ์ที่ถูกต้อง",
+    "foreign": "เป็นเหตุการณ์ของอุปกรณ์อื่น",
+    "out-of-order": "ลำดับไม่ถูกต้อง",
+    "out-of-range": "อยู่นอกช่วงที่ลงนามไว้",
+}
+
+
+@dataclass(frozen=True)
+class QuarantinedRecord:
+    """A line kept apart, never merged: a conflict (a fork: same id or seq, another hash) or a rejection."""
+
+    seq: int | None
+    id: str | None
+    hash: str | None
+    status: str
+    reason: str  # "code: why", as the import said it
+    bundle: str
+    at: str
+
+    def describe(self, lang: str = "en") -> str:
+        where = f"seq {self.seq}" if self.seq is not None else "-"
+        if lang != "th":
+            return f"{where}: {self.status}: {self.reason}"
+        code = self.reason.split(":", 1)[0]
+        label = QUARANTINE_CODE_TH.get(code)
+        why = f"{label} ({self.reason})" if label else self.reason
+        return f"{where}: {STATUS_TH.get(self.status, self.status)}: {why}"
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "seq": self.seq,
+            "id": self.id,
+            "hash": self.hash,
+            "status": self.status,
+            "reason": self.reason,
+            "bundle": self.bundle,
+            "at": self.at,
+        }
+
+
+@dataclass(frozen=True)
+class DeviceCheck:
+    """One device in the store: its chain re-verified, what stands in quarantine, the missing seq ranges,
+    and its checkpoint. Whole only when nothing is wrong with the chain, nothing is quarantined and
+    nothing is missing."""
+
+    chain: ChainReport
+    quarantined: tuple[QuarantinedRecord, ...]
+    gaps: tuple[tuple[int, int], ...]
+    checkpoint: tuple[int, str]
+
+    @property
+    def device(self) -> str:
+        return self.chain.device or ""
+
+    @property
+    def ok(self) -> bool:
+        return self.chain.ok and not self.quarantined and not self.gaps
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            **self.chain.to_dict(),
+            "ok": self.ok,
+            "chain_ok": self.chain.ok,
+            "quarantined": [record.to_dict() for record in self.quarantined],
+            "gaps": [{"first": a, "last": b, "text": describe_gap(a, b)} for a, b in self.gaps],
+            "checkpoint": {"last_seq": self.checkpoint[0], "head": self.checkpoint[1]},
+        }
 
 
 class CentralStore:
@@ -351,6 +448,24 @@ class CentralStore:
             report = None if full else self._fast_verify(device)
             reports.append(report or self._full_verify(device))
         return reports
+
+    def check_devices(self, full: bool = False) -> list[DeviceCheck]:
+        """Every device's chain (as :meth:`verify`), what stands in its quarantine and its gaps."""
+        quarantined_devices = {row[0] for row in self._conn.execute(sql.SELECT_QUARANTINE_DEVICES)}
+        reports = {report.device: report for report in self.verify(full)}
+        for device in quarantined_devices - reports.keys():  # only quarantined lines, never a stored event
+            reports[device] = ChainReport(device, 0, None, None, GENESIS)
+        return [
+            DeviceCheck(
+                report, self.quarantined(device), find_gaps(self._conn, device, 0), self.checkpoint(device)
+            )
+            for device, report in sorted(reports.items(), key=lambda item: item[0] or "")
+            if device is not None
+        ]
+
+    def quarantined(self, device: str) -> tuple[QuarantinedRecord, ...]:
+        """The lines of ``device`` kept in quarantine (conflicts and rejections), in seq order."""
+        return tuple(QuarantinedRecord(*row) for row in self._conn.execute(sql.SELECT_QUARANTINE, (device,)))
 
     def _fast_verify(self, device: str) -> ChainReport | None:
         """The report, if nothing but gaps is wrong (streaming, no re-encoding); None: look closer."""

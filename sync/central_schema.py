@@ -191,6 +191,12 @@ SELECT_REPORT_EVENTS_WITH_DEMO = (
     "ORDER BY e.device, e.seq"
 )
 SELECT_CHAIN = "SELECT seq, id, hash, prev, line, bundle FROM events WHERE device = ? ORDER BY seq"
+# What stands in quarantine for a device (conflicts and rejections, never merged), in seq order.
+SELECT_QUARANTINE = (
+    "SELECT seq, id, hash, status, reason, bundle, at FROM quarantine WHERE device = ? "
+    "ORDER BY seq IS NULL, seq, line_sha256"
+)
+SELECT_QUARANTINE_DEVICES = "SELECT DISTINCT device FROM quarantine ORDER BY device"
 
 
 def for_format_paramstyle(sql: str) -> str:

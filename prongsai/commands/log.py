@@ -1,16 +1,23 @@
-"""``prongsai verify``: is this device's log whole?"""
+"""``prongsai verify``: is this device's log whole, and does it reach the heads recorded apart from it?
+
+The chain walk finds edits, deletions, insertions and reorderings; a cut tail it finds only by comparing
+with the log's high-water mark and the central store's last acknowledgement. What neither can see is
+said with every report, in text and in ``--json``. Verification only reads.
+"""
 
 from __future__ import annotations
 
 import json
 import sqlite3
 import sys
+from pathlib import Path
 
 import click
 
 from prongsai.context import CliContext, get, require_device
-from surveys.chain import verify_log
+from surveys.chain import CANNOT_DETECT, SOURCE_EN, SOURCE_TH, ChainReport, HeadClaim, verify_log
 from surveys.home import log_dir
+from sync.ack import ACKED, AckError, read_ack
 
 
 @click.command()
@@ -29,10 +36,71 @@ def verify(ctx: click.Context, as_json: bool, central: bool) -> None:
         verify_central(cli, as_json)
         return
     device_id = require_device(cli).id
-    report = verify_log(log_dir(cli.home), device_id)
+    claims, warnings = _acknowledged(cli, device_id)
+    report = verify_log(log_dir(cli.home), device_id, claims)
     if as_json:
-        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        data = {
+            **report.to_dict(),
+            "warnings": warnings,
+            "cannot_detect": {"th": CANNOT_DETECT[0], "en": CANNOT_DETECT[1]},
+        }
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         sys.exit(0 if report.ok else 1)
+    for warning in warnings:
+        click.echo(cli.t("คำเตือน: ", "warning: ") + warning, err=True)
+    _report_device(cli, device_id, report)
+    click.echo(_compared(cli, report))
+    click.echo(cli.t("  หมายเหตุ: ", "  note: ") + cli.t(*CANNOT_DETECT))
+    sys.exit(0 if report.ok else 1)
+
+
+def _acknowledged(cli: CliContext, device_id: str) -> tuple[list[HeadClaim], list[str]]:
+    """The central store's last acknowledgement that this device kept, as a head to compare with."""
+    path = cli.home / ACKED
+    try:
+        ack = read_ack(path)
+    except AckError as exc:
+        return [], [cli.t(f"ไม่ใช้ไฟล์ตอบรับที่อ่านไม่ได้: {exc}", f"an unreadable acknowledgement not used: {exc}")]
+    if ack is None or ack.last_seq == 0:
+        return [], []
+    if ack.device != device_id:
+        return [], [
+            cli.t(
+                f"ไม่ใช้ไฟล์ตอบรับ {path}: เป็นของอุปกรณ์ {ack.device}",
+                f"the acknowledgement {path} is for device {ack.device}, not used",
+            )
+        ]
+    return [HeadClaim("ack", ack.last_seq, ack.head, ack.at, str(Path(ACKED)))], []
+
+
+def _compared(cli: CliContext, report: ChainReport) -> str:
+    """One line: which heads recorded apart from the log it was compared with."""
+    parts = []
+    for source in ("mark", "ack"):
+        claim = next((c for c in report.claims if c.source == source), None)
+        label = cli.t(SOURCE_TH[source], SOURCE_EN[source])
+        if claim is not None:
+            parts.append(
+                cli.t(
+                    f"{label} seq {claim.seq} ({claim.at[:10]})",
+                    f"{label}: seq {claim.seq} ({claim.at[:10]})",
+                )
+            )
+        elif source == "mark":
+            parts.append(
+                cli.t(
+                    "ไม่มีจุดสูงสุดของบันทึก (high-water mark) (จะเขียนเมื่อสำนักงานรวมเจอร์นัลครั้งถัดไป)",
+                    "no high-water mark (written when the office next folds its journal)",
+                )
+            )
+        else:
+            parts.append(
+                cli.t("ยังไม่มีไฟล์ตอบรับจากคลังข้อมูลกลาง", "no acknowledgement from the central store yet")
+            )
+    return cli.t("  เทียบกับ: ", "  compared with: ") + "; ".join(parts)
+
+
+def _report_device(cli: CliContext, device_id: str, report: ChainReport) -> None:
     if report.ok:
         span = f"seq {report.first_seq}–{report.last_seq}" if report.events else cli.t("ยังไม่มี", "none yet")
         click.echo(
@@ -54,12 +122,13 @@ def verify(ctx: click.Context, as_json: bool, central: bool) -> None:
                 f"  … และอีก {len(report.problems) - 20} รายการ", f"  … and {len(report.problems) - 20} more"
             )
         )
-    sys.exit(1)
 
 
 def verify_central(cli: CliContext, as_json: bool) -> None:
-    """One line per device of the central store; exit 0 when every chain is whole from seq 1."""
-    from sync.central import FILE_NAME, CentralError, CentralStore
+    """Per device of the central store: its chain, what stands in quarantine, its gaps; exit 0 only when
+    every chain is whole from seq 1 and nothing is quarantined or missing."""
+    from sync.central import CANNOT_SEE, FILE_NAME, CentralError, CentralStore
+    from sync.importer import describe_gap
 
     path = cli.home / FILE_NAME
     if not path.exists():
@@ -71,18 +140,22 @@ def verify_central(cli: CliContext, as_json: bool) -> None:
         )
     try:
         with CentralStore(path) as store:
-            reports = store.verify()
+            checks = store.check_devices()
     except (CentralError, sqlite3.Error) as exc:
         raise click.ClickException(
             cli.t(f"อ่านคลังข้อมูลกลาง {path} ไม่ได้: {exc}", f"can't read the central store {path}: {exc}")
         ) from None
-    ok = all(report.ok for report in reports)
+    ok = all(check.ok for check in checks)
     if as_json:
-        click.echo(
-            json.dumps({"ok": ok, "devices": [r.to_dict() for r in reports]}, ensure_ascii=False, indent=2)
-        )
+        data = {
+            "ok": ok,
+            "devices": [check.to_dict() for check in checks],
+            "cannot_see": {"th": CANNOT_SEE[0], "en": CANNOT_SEE[1]},
+        }
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         sys.exit(0 if ok else 1)
-    for report in reports:
+    for check in checks:
+        report = check.chain
         span = f"seq {report.first_seq}–{report.last_seq}" if report.events else cli.t("ยังไม่มี", "none yet")
         if report.ok:
             click.echo(
@@ -91,15 +164,33 @@ def verify_central(cli: CliContext, as_json: bool) -> None:
                     f"✓ {report.device}: chain whole, {report.events} events ({span})",
                 )
             )
-            continue
-        first = report.problems[0]
-        more = len(report.problems) - 1
-        extra = cli.t(f" (และอีก {more} ปัญหา)", f" (and {more} more)") if more else ""
-        head = cli.t(
-            f"✗ {report.device}: สายโซ่ไม่ครบถ้วน ({report.events} เหตุการณ์)",
-            f"✗ {report.device}: chain NOT whole ({report.events} events)",
-        )
-        click.echo(f"{head}: {first.describe(cli.lang)}{extra}")
-    if not reports:
+        else:
+            first = report.problems[0]
+            more = len(report.problems) - 1
+            extra = cli.t(f" (และอีก {more} ปัญหา)", f" (and {more} more)") if more else ""
+            head = cli.t(
+                f"✗ {report.device}: สายโซ่ไม่ครบถ้วน ({report.events} เหตุการณ์)",
+                f"✗ {report.device}: chain NOT whole ({report.events} events)",
+            )
+            click.echo(f"{head}: {first.describe(cli.lang)}{extra}")
+        if check.quarantined:
+            count = len(check.quarantined)
+            click.echo(
+                cli.t(
+                    f"✗ {check.device}: ถูกกักไว้ {count} รายการ (ขัดแย้งหรือถูกปฏิเสธ ไม่รวมเข้าคลัง):",
+                    f"✗ {check.device}: {count} records in quarantine (conflicts, rejections; never merged):",
+                )
+            )
+            for record in check.quarantined[:20]:
+                click.echo("    - " + record.describe(cli.lang))
+            if count > 20:
+                click.echo(cli.t(f"    … และอีก {count - 20} รายการ", f"    … and {count - 20} more"))
+        for first_seq, last_seq in check.gaps:
+            click.echo(
+                cli.t(f"✗ {check.device}: ช่องว่าง: ", f"✗ {check.device}: gap: ")
+                + describe_gap(first_seq, last_seq, cli.lang)
+            )
+    if not checks:
         click.echo(cli.t("คลังข้อมูลกลางยังไม่มีอุปกรณ์", "the central store has no device yet"))
+    click.echo(cli.t("หมายเหตุ: ", "note: ") + cli.t(*CANNOT_SEE))
     sys.exit(0 if ok else 1)

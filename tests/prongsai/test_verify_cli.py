@@ -15,7 +15,7 @@ from prongsai.cli import cli
 from surveys.device import load_or_create_device
 from surveys.event import BANGKOK, hash_fields
 from surveys.home import log_dir
-from surveys.log import DeviceLog, Draft
+from surveys.log import DeviceLog, Draft, read_events
 
 Doc = dict[str, Any]
 DAY1 = "2024-10-01"
@@ -140,3 +140,89 @@ def test_a_folder_without_a_device_says_so(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["--home", str(tmp_path / "nothing"), "--lang", "en", "verify"])
     assert result.exit_code == 1
     assert "no device in" in result.output and "--home" in result.output
+
+
+# -- what a device alone cannot see: a cut tail ------------------------------------------------------
+
+CANNOT_DETECT = "a device alone cannot detect"
+
+
+def acknowledge(home: Path, seq: int) -> None:
+    """As ``sync export`` keeps it: the central store's acknowledgement of this log up to ``seq``."""
+    from sync.ack import ACKED, Ack
+
+    event = next(e for e in read_events(log_dir(home)) if e.seq == seq)
+    ack = Ack(load_or_create_device(home).id, seq, event.hash, "2026-11-20T10:00:00+07:00")
+    path = home / ACKED
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(ack.to_dict()), encoding="utf-8")
+
+
+def test_a_whole_log_says_what_a_device_alone_cannot_see(home: Path) -> None:
+    code, out = run(home)
+    assert code == 0
+    assert "high-water mark: seq 12" in out
+    assert CANNOT_DETECT in out and "prongsai verify --central" in out
+    data = json.loads(run(home, "--json")[1])
+    assert CANNOT_DETECT in data["cannot_detect"]["en"]
+    assert "อุปกรณ์เพียงเครื่องเดียวตรวจไม่พบ" in data["cannot_detect"]["th"]
+    assert [c["source"] for c in data["compared_with"]] == ["mark"]
+    thai = CliRunner().invoke(cli, ["--home", str(home), "verify"])
+    assert thai.exit_code == 0 and "อุปกรณ์เพียงเครื่องเดียวตรวจไม่พบ" in thai.output
+
+
+def test_deleting_the_newest_day_file_is_reported_as_a_cut_tail(home: Path) -> None:
+    day_file(home, DAY2).unlink()
+    code, out = run(home)
+    assert code == 1, out
+    assert "cut tail" in out
+    assert "this log reached seq 12" in out and "this log ends at seq 8" in out
+    assert CANNOT_DETECT in out
+    code, raw = run(home, "--json")
+    assert code == 1
+    data = json.loads(raw)
+    first = data["problems"][0]
+    assert (first["kind"], first["seq"]) == ("cut", 9)
+    assert CANNOT_DETECT in data["cannot_detect"]["en"]
+
+
+def test_a_cut_tail_is_found_by_the_acknowledgement_when_the_mark_went_too(home: Path) -> None:
+    from surveys.log import mark_path
+
+    acknowledge(home, 12)
+    day_file(home, DAY2).unlink()
+    mark_path(log_dir(home)).unlink()
+    code, out = run(home)
+    assert code == 1, out
+    assert "the central store acknowledged seq 12 on 2026-11-20, this log ends at seq 8" in out
+    assert "no high-water mark" in out
+    data = json.loads(run(home, "--json")[1])
+    assert [(p["kind"], p["seq"]) for p in data["problems"]] == [("cut", 9)]
+    assert [c["source"] for c in data["compared_with"]] == ["ack"]
+    thai = CliRunner().invoke(cli, ["--home", str(home), "verify"])
+    assert thai.exit_code == 1 and "คลังข้อมูลกลางยืนยันได้รับถึง seq 12" in thai.output
+
+
+def test_an_acknowledged_event_replaced_is_reported(home: Path) -> None:
+    acknowledge(home, 12)
+    edit_day(home, DAY2, edited_last)
+    code, out = run(home, "--json")
+    assert code == 1
+    kinds = {(p["kind"], p["seq"]) for p in json.loads(out)["problems"]}
+    assert ("rewritten", 12) in kinds
+
+
+def edited_last(events: dict[str, Doc]) -> dict[str, Doc]:
+    events["12"]["body"]["n"] = 99
+    events["12"]["hash"] = hash_fields(events["12"])
+    return events
+
+
+def test_verify_writes_nothing(home: Path) -> None:
+    day_file(home, DAY2).unlink()
+    before = {p: p.stat().st_mtime_ns for p in home.rglob("*")}
+    siblings = sorted(home.parent.iterdir())
+    run(home)
+    run(home, "--json")
+    assert {p: p.stat().st_mtime_ns for p in home.rglob("*")} == before
+    assert sorted(home.parent.iterdir()) == siblings

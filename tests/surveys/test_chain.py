@@ -7,7 +7,7 @@ from dataclasses import replace
 from hypothesis import given
 from hypothesis import strategies as st
 
-from surveys.chain import check_chain
+from surveys.chain import HeadClaim, check_chain
 from surveys.event import GENESIS, Event, hash_fields, make_event
 from surveys.log import StoredRecord
 
@@ -91,3 +91,24 @@ def test_unreadable_and_malformed_records_are_named() -> None:
     assert [p.kind for p in report.problems][:2] == ["unreadable", "malformed"]
     assert "days/2025-01-02.json" in report.problems[0].where
     assert "missing field" in report.problems[1].detail
+
+
+def test_a_chain_that_ends_below_a_claimed_head_is_cut() -> None:
+    events = chain(12)
+    claim = HeadClaim("ack", 12, events[-1].hash, "2026-11-20T10:00:00+07:00", "sync/acked.json")
+    report = check_chain(records(events[:8]), "dev-test", claims=[claim])
+    assert [(p.kind, p.seq) for p in report.problems] == [("cut", 9)]
+    assert "the central store acknowledged seq 12 on 2026-11-20, this log ends at seq 8" in (
+        report.problems[0].detail
+    )
+    assert report.claims == (claim,)
+    assert check_chain(records(events), "dev-test", claims=[claim]).ok
+
+
+def test_a_claimed_head_with_another_hash_is_a_rewritten_chain() -> None:
+    other = [make_event("dev-test", 1, "test.ping", {"n": "other"}, GENESIS)]
+    for seq in range(2, 13):
+        other.append(make_event("dev-test", seq, "test.ping", {"n": seq}, other[-1].hash))
+    claim = HeadClaim("mark", 12, chain(12)[-1].hash, "2026-11-20T10:00:00+07:00", "log.mark.json")
+    report = check_chain(records(other), "dev-test", claims=[claim])
+    assert [(p.kind, p.seq) for p in report.problems] == [("rewritten", 12)]

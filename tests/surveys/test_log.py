@@ -10,7 +10,7 @@ import pytest
 
 from surveys.chain import verify_log
 from surveys.event import BANGKOK, GENESIS, EventError
-from surveys.log import DeviceLog, Draft, LogDamaged, read_events
+from surveys.log import DeviceLog, Draft, LogDamaged, mark_path, read_events, read_mark
 
 DEVICE = "dev-logtest"
 
@@ -102,3 +102,70 @@ def test_bad_bodies_are_refused_before_anything_is_written(tmp_path: Path) -> No
             log.append_many([Draft("test.ping", {}), Draft("rating.given", {"score": 4.5})])
         assert log.head[0] == 1
         assert log.append("test.ping", {}).seq == 2
+
+
+# -- the high-water mark ------------------------------------------------------------------------------
+
+
+def two_days(folder: Path) -> None:
+    start = datetime(2024, 10, 1, 8, 30, tzinfo=BANGKOK)
+    with DeviceLog(folder, DEVICE) as log:
+        log.append_many([Draft("test.ping", {"n": i}, start + timedelta(hours=2 * i)) for i in range(12)])
+
+
+def test_a_fold_keeps_a_high_water_mark_beside_the_log_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "log"
+    with DeviceLog(folder, DEVICE, fold_every=1000) as log:
+        log.append_many([Draft("test.ping", {"n": i}) for i in range(5)])
+        assert read_mark(folder) is None  # an append does not write the mark: only a fold does
+        log.fold()
+        mark = read_mark(folder)
+        assert mark is not None and (mark.device, mark.seq, mark.hash) == (DEVICE, 5, log.head[1])
+        log.append("test.ping", {})
+    assert mark_path(folder) == tmp_path / "log.mark.json"
+    mark = read_mark(folder)
+    assert mark is not None and mark.seq == 6  # and on close
+
+
+def test_the_writer_refuses_a_log_whose_newest_day_file_was_deleted(tmp_path: Path) -> None:
+    folder = tmp_path / "log"
+    two_days(folder)
+    (folder / "days" / "2024-10-02.json").unlink()
+    mark = mark_path(folder).read_bytes()
+    with pytest.raises(LogDamaged, match=r"ends at seq 8 but had reached seq 12"):
+        DeviceLog(folder, DEVICE)
+    assert mark_path(folder).read_bytes() == mark, "the evidence must be kept"
+    report = verify_log(folder, DEVICE)
+    assert [(p.kind, p.seq) for p in report.problems] == [("cut", 9)]
+
+
+def test_a_log_from_before_the_mark_gets_one_when_opened(tmp_path: Path) -> None:
+    folder = tmp_path / "log"
+    two_days(folder)
+    mark_path(folder).unlink()
+    assert verify_log(folder, DEVICE).ok  # no mark: nothing to compare with, said, not failed
+    with DeviceLog(folder, DEVICE):
+        pass
+    mark = read_mark(folder)
+    assert mark is not None and mark.seq == 12
+
+
+def test_the_writer_refuses_a_log_rewritten_under_its_mark(tmp_path: Path) -> None:
+    two_days(tmp_path / "log")
+    other = tmp_path / "other" / "log"
+    with DeviceLog(other, DEVICE) as log:
+        log.append_many([Draft("test.ping", {"n": "other"}) for _ in range(12)])
+    mark_path(other).write_bytes(mark_path(tmp_path / "log").read_bytes())
+    with pytest.raises(LogDamaged, match=r"another event at seq 12 than the one its high-water mark"):
+        DeviceLog(other, DEVICE)
+    assert [(p.kind, p.seq) for p in verify_log(other, DEVICE).problems] == [("rewritten", 12)]
+
+
+def test_a_damaged_mark_is_reported_and_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "log"
+    two_days(folder)
+    mark_path(folder).write_text('{"format": "prongsai-mark/1", "seq": ', encoding="utf-8")
+    [problem] = verify_log(folder, DEVICE).problems
+    assert (problem.kind, problem.where) == ("unreadable", "log.mark.json")
+    with pytest.raises(LogDamaged, match=r"log.mark.json can't be read"):
+        DeviceLog(folder, DEVICE)
