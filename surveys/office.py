@@ -543,8 +543,8 @@ class LocalOffice:
                     f"คิว {number} ไม่ได้ถูกบันทึกว่าไม่มาตามเรียก (วันนี้)",
                     f"ticket {number} was not marked as a no-show today",
                 )
-            self._append(self._draft("ticket.no_show_undone",
-                                     {"ticket": ticket.id, "number": ticket.number, "counter": counter}))  # fmt: skip
+            body: dict[str, JsonValue] = {"ticket": ticket.id, "number": ticket.number, "counter": counter}
+            self._append(self._draft("ticket.no_show_undone", body))
             return self.state.tickets[ticket.id]
 
     def start(self, counter: int) -> Ticket:

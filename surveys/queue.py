@@ -127,7 +127,9 @@ class QueueState:
         elif kind == "ticket.no_show":
             ticket = replace(ticket, status=NO_SHOW, finished_at=event.at)
         elif kind == "ticket.no_show_undone":  # back in its old place: queued_seq is kept
-            ticket = replace(ticket, status=WAITING, counter=None, called_at=None, finished_at=None, recalls=0)
+            ticket = replace(
+                ticket, status=WAITING, counter=None, called_at=None, finished_at=None, recalls=0
+            )
         elif kind == "ticket.transferred":
             ticket = replace(
                 ticket, status=WAITING, service=str(body["to_service"]), counter=None, queued_at=event.at,
@@ -207,7 +209,9 @@ def ahead_of(state: QueueState, settings: Settings, ticket: Ticket, day: str) ->
     same services) and the priority rule plays no part (no priority ticket in that line): otherwise
     calls at other counters move the office-wide priority count, and it is an estimate.
     """
-    counters = [c.number for c in settings.counters if ticket.service in settings.services_of_counter(c.number)]
+    counters = [
+        c.number for c in settings.counters if ticket.service in settings.services_of_counter(c.number)
+    ]
     lines = {frozenset(settings.services_of_counter(c)) for c in counters}
     services = set().union(*lines) if lines else {ticket.service}
     if not ticket.issued:  # reserved, being printed: it joins at the end

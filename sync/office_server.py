@@ -22,7 +22,7 @@ POST /transfer              {counter, to_service} → Ticket                    
 POST /rating/open           {typed} → RatingSession                                        open_rating
 POST /rating/submit         {session, answers, elapsed_ms} → {ok}                          submit_rating
 POST /pin                   {pin} → {ok}                                                   check_pin
-POST /pin/default           {} → {default}                                                 default_pin_in_force
+POST /pin/default           {} → {default}                                     default_pin_in_force
 POST /pin/change            {old, new} → {ok}                                              change_pin
 GET  /snapshot              → OfficeView                                                   snapshot
 GET  /wait?version=N&timeout=S   → OfficeView once past version N, or after S (≤ 30) s     wait_for_change

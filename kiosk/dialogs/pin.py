@@ -154,8 +154,7 @@ class NewPinDialog(PinDialog):
         else:
             self.app.call_from_thread(self._saved)
             return
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._not_saved, message)
+        self.app.call_from_thread(self._not_saved, message)
 
     def _saved(self) -> None:
         self._checking = False
@@ -164,6 +163,8 @@ class NewPinDialog(PinDialog):
 
     def _not_saved(self, message: tuple[str, str]) -> None:
         self._checking = False
+        if not self.is_current:
+            return  # closed meanwhile (the kiosk went idle)
         self._first = None
         self._title(NEW_PIN_FIRST)
         self._show(self._say(*message))

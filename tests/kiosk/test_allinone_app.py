@@ -7,9 +7,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from textual.widgets import Static
-
 from textual.pilot import Pilot
+from textual.widgets import Static
 
 from kiosk.allinone_app import AllInOneApp, make_allinone_app
 from kiosk.dialogs.pin import NewPinDialog, PinDialog
@@ -111,7 +110,7 @@ def test_the_first_staff_use_makes_the_staff_choose_their_own_pin(tmp_path: Path
         await until(pilot, lambda: "ห้ามใช้ PIN ตั้งต้น" in message(app))
         await pilot.press("1", "2", "enter")  # too short
         await until(pilot, lambda: "4–12" in message(app))
-        await pilot.press("4", "8", "2", "1", "enter", "4", "8", "2", "2", "enter")  # typed twice, differently
+        await pilot.press("4", "8", "2", "1", "enter", "4", "8", "2", "2", "enter")  # twice, not the same
         await until(pilot, lambda: "ไม่ตรงกัน" in message(app))
         assert isinstance(app.screen, NewPinDialog) and office.default_pin_in_force()
         await pilot.press("4", "8", "2", "1", "enter")

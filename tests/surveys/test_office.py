@@ -328,7 +328,7 @@ def test_the_view_carries_waiting_times_and_since_when_a_counter_has_its_ticket(
     clock.advance(minutes=1)
     office.call_next(1)
     view = office.snapshot()
-    (at, _seq), = view.queued.values()
+    ((at, _seq),) = view.queued.values()
     assert list(view.queued) == ["A002"] and at.startswith("2025-01-15T09:03:00")
     counter = next(c for c in view.counters if c.counter == 1)
     assert counter.since is not None and counter.since.startswith("2025-01-15T09:04:00")

@@ -475,9 +475,7 @@ def test_stopping_the_server_answers_waiting_boards_and_closes_the_log(tmp_path:
     reopened.close()
 
 
-def test_a_counter_over_the_lan_gets_the_waiting_times(
-    office: LocalOffice, remote: RemoteOffice
-) -> None:
+def test_a_counter_over_the_lan_gets_the_waiting_times(office: LocalOffice, remote: RemoteOffice) -> None:
     first = issue(remote, "registration")
     issue(remote, "registration")
     remote.call_next(1)
