@@ -16,6 +16,8 @@ from kiosk.printers import PngPrinter
 from kiosk.screens.board import BoardScreen
 from kiosk.screens.counter_console import CounterConsoleScreen
 from kiosk.screens.kiosk_home import KioskHomeScreen
+from kiosk.screens.queue_type import QueueTypeScreen
+from kiosk.screens.ticket_taken import TicketTakenScreen
 from surveys.office import LocalOffice
 from surveys.settings import default_settings, hash_pin, load_settings
 
@@ -192,3 +194,24 @@ def test_a_staff_screen_left_alone_goes_back_to_the_kiosk(tmp_path: Path) -> Non
         await until(pilot, lambda: isinstance(app.screen, PinDialog))
 
     run(app, office, scenario)
+
+
+def test_a_priority_ticket_is_told_it_is_next_when_the_policy_calls_it_next(tmp_path: Path) -> None:
+    office = LocalOffice(tmp_path, default_settings())
+    for _ in range(4):
+        reservation = office.reserve_ticket("registration")
+        office.confirm_ticket(reservation.ticket, "test")
+    office.call_next(1)
+    office.call_next(2)  # two normal calls: a priority ticket is next
+    app = make_allinone_app(office, PngPrinter(tmp_path / "tickets"))
+
+    async def scenario(pilot: Pilot[None]) -> None:
+        await pilot.click("#service-registration")
+        await until(pilot, lambda: isinstance(app.screen, QueueTypeScreen))
+        await pilot.click("#priority-elderly")
+        await until(pilot, lambda: isinstance(app.screen, TicketTakenScreen))
+        ahead = str(app.screen.query_one("#ticket-ahead", Static).content)
+        assert ahead == "ขณะนี้ไม่มีคิวรออยู่ก่อนหน้า"  # not "2 ahead": the policy calls it next
+
+    run(app, office, scenario)
+    assert office.snapshot().next_by_counter[1] == "A005"
