@@ -116,6 +116,7 @@ class NewPinDialog(PinDialog):
         self._first: str | None = None
 
     def on_mount(self) -> None:  # after PinDialog's own on_mount, which clears the message
+        self.query_one("#pin-message", Static).styles.height = "auto"  # its messages take two lines
         self.call_after_refresh(self._show, self._say(*NEW_PIN_WHY))
 
     def _type(self, key: str) -> None:

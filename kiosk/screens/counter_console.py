@@ -81,8 +81,8 @@ _TEXT: dict[str, tuple[str, str]] = {
     ),
     "confirm_no_show_title": ("ไม่มาตามเรียก", "No-show"),
     "confirm_no_show": (
-        "บันทึกว่าคิว {number} ไม่มาตามเรียก?\nคิวนี้จะออกจากคิวรอ (กด y ยืนยัน, Esc ยกเลิก)",
-        "Mark {number} as a no-show?\nIt leaves the queue (y to confirm, Esc to cancel)",
+        "บันทึกว่าคิว {number} ไม่มาตามเรียก?\nคิวนี้จะปิดโดยไม่ได้รับบริการ (กด y ยืนยัน, Esc ยกเลิก)",
+        "Mark {number} as a no-show?\nIt is closed without service (y to confirm, Esc to cancel)",
     ),
     "yes_no_show": ("ยืนยัน ไม่มาตามเรียก (y)", "Yes, no-show (y)"),
     "no": ("ยกเลิก (Esc)", "Cancel (Esc)"),
