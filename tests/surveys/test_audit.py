@@ -151,3 +151,13 @@ def test_a_ticket_back_from_a_mistaken_no_show_is_called_in_order(office: LocalO
     office.call_next(1)  # A002
     assert [e.kind for e in events(office)].count("ticket.no_show_undone") == 1
     assert calls(office) == []
+
+
+def test_a_no_show_written_too_soon_is_found(office: LocalOffice) -> None:
+    ticket = issue(office, "registration")
+    office.call_next(1)
+    office.no_show(1)  # this office allows it at once (see the fixture)
+    assert calls(office) == []
+    (problem,) = calls(office, default_settings())  # the default rule: one recall and two minutes
+    assert (problem.number, problem.counter) == (office.state.tickets[ticket].number, 1)
+    assert "too soon: 0 recalls" in problem.en and "เร็วเกินไป" in problem.th
