@@ -4,16 +4,21 @@ office with one PC. The kiosk is what the public sees; staff switch with functio
     F2–F5  the console of counter 1–4        F9  the board        F1  back to the kiosk
 
 The office runs in the same process (the only writer of the log), so nothing else is needed.
+A staff screen left untouched for ``settings.staff_idle_seconds`` goes back to the kiosk (a clerk
+who walks away does not leave the console open to the public); while the default PIN is in force,
+the first staff use makes the staff choose their own.
 """
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from typing import ClassVar
 
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from kiosk.dialogs.pin import PinDialog
+from kiosk.dialogs.pin import NewPinDialog, PinDialog
 from kiosk.kiosk_app import KioskApp
 from kiosk.printers import Printer
 from kiosk.screens.board import BoardScreen
@@ -39,8 +44,14 @@ class AllInOneApp(KioskApp):
         return any(isinstance(screen, STAFF_SCREENS) for screen in self.screen_stack)
 
     def _check_idle(self) -> None:
-        if not self._staff_screen_open():  # a clerk at work is never sent back to the kiosk
+        if not self._staff_screen_open():
             super()._check_idle()
+            return
+        # a clerk at work is not sent back at the kiosk's pace, but a console left alone is closed
+        if self.clock() - self._last_input >= self.office.settings.staff_idle_seconds:
+            self._last_input = self.clock()
+            self._back_home()
+            self._visit_over()
 
     def action_staff_screen(self, kind: str, number: int) -> None:
         if isinstance(self.screen, PinDialog):
@@ -58,11 +69,34 @@ class AllInOneApp(KioskApp):
             self._show_staff(screen)
             return
 
-        def checked(ok: bool | None) -> None:
+        entered: list[str] = []
+
+        def check(pin: str) -> bool:
+            ok = self.office.check_pin(pin)
             if ok:
+                entered.append(pin)
+            return ok
+
+        def saved(ok: bool | None) -> None:
+            if ok:
+                self.notify("ตั้ง PIN ใหม่แล้ว / the new PIN is set")
                 self._show_staff(screen)
 
-        self.push_screen(PinDialog(self.office.check_pin, self.kiosk_lang), callback=checked)
+        def checked(ok: bool | None) -> None:
+            if not ok:
+                return
+            if self.office.default_pin_in_force():
+                new_pin = NewPinDialog(lambda pin: self.office.change_pin(entered[-1], pin), self.kiosk_lang)
+                self.push_screen(new_pin, callback=saved)
+                return
+            self._show_staff(screen)
+
+        purpose = (
+            (f"ใส่ PIN เจ้าหน้าที่เพื่อเปิดช่องบริการ {number}", f"Staff PIN to open counter {number}")
+            if kind == "counter"
+            else ("ใส่ PIN เจ้าหน้าที่เพื่อเปิดจอแสดงคิว", "Staff PIN to open the queue board")
+        )
+        self.push_screen(PinDialog(check, self.kiosk_lang, purpose), callback=checked)
 
     def _show_staff(self, screen: Screen[None]) -> None:
         self._back_home()
@@ -72,6 +106,9 @@ class AllInOneApp(KioskApp):
         self._back_home()
 
 
-def make_allinone_app(office: Office, printer: Printer, lang: str = "th") -> AllInOneApp:
-    """One app for a one-PC office: the kiosk for the public, counters and board for staff."""
-    return AllInOneApp(office, printer, lang)
+def make_allinone_app(
+    office: Office, printer: Printer, lang: str = "th", *, clock: Callable[[], float] = time.monotonic
+) -> AllInOneApp:
+    """One app for a one-PC office: the kiosk for the public, counters and board for staff. ``clock``
+    (seconds, monotonic) times the idle returns to the kiosk (tests move it by hand)."""
+    return AllInOneApp(office, printer, lang, clock=clock)

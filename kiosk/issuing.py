@@ -46,6 +46,7 @@ def ticket_view(office: Office, reservation: Reservation, *, reprint: bool = Fal
         number=reservation.number,
         issued_at=datetime.fromisoformat(reservation.at),
         ahead=reservation.ahead,
+        ahead_exact=reservation.ahead_exact,
         priority=(group.th, group.en) if group else None,
         rule_th=settings.priority.text("th"),
         rule_en=settings.priority.text("en"),

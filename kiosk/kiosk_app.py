@@ -337,6 +337,7 @@ class KioskApp(App[None]):
             lang,
             seconds=self.ticket_seconds,
             clock=self.clock,
+            ahead_exact=reservation.ahead_exact,
         )
         self._push_over_home(screen, visit_over=True)
 

@@ -51,6 +51,7 @@ class TicketView:
     code: str
     qr_payload: str
     reprint: bool = False
+    ahead_exact: bool = True  # False: ``ahead`` is the policy's estimate (parallel counters, priority)
 
     def __post_init__(self) -> None:
         if self.issued_at.tzinfo is None:
@@ -67,6 +68,14 @@ class TicketLine:
 
     style: Style
     text: str
+
+
+def ahead_text(ahead: int, exact: bool) -> tuple[str, str]:
+    """ "Waiting before you", in Thai and English: an estimate says so ("ประมาณ", "about")."""
+    people = "1 person" if ahead == 1 else f"{ahead} people"
+    if exact:
+        return f"รออยู่ก่อนหน้า {ahead} คิว", f"{people} waiting ahead of you"
+    return f"รออยู่ก่อนหน้าประมาณ {ahead} คิว", f"about {people} waiting ahead of you"
 
 
 def ticket_lines(view: TicketView, lang: str = "th", *, body_only: bool = False) -> list[TicketLine]:
@@ -98,9 +107,9 @@ def ticket_lines(view: TicketView, lang: str = "th", *, body_only: bool = False)
     else:
         add("when", format_datetime(view.issued_at, lang="th"))
         add("when_en", format_datetime(view.issued_at, lang="en"), en)
-    add("ahead", f"รออยู่ก่อนหน้า {view.ahead} คิว")
-    people = "1 person" if view.ahead == 1 else f"{view.ahead} people"
-    add("ahead_en", f"{people} waiting ahead of you", en)
+    th_ahead, en_ahead = ahead_text(view.ahead, view.ahead_exact)
+    add("ahead", th_ahead)
+    add("ahead_en", en_ahead, en)
     add("rule", view.rule_th)
     add("rule_en", view.rule_en, en)
     add("qr", view.qr_payload)

@@ -6,6 +6,9 @@ and, before each ``ticket.called``, asks :func:`~surveys.queue.expected_next` wh
 counter on that Bangkok day. A call flagged ``in_order`` for a ticket that was not next is a problem
 (a lying flag), as is an out-of-order call without a listed reason (or without the second PIN when
 the settings require one), and a call of a ticket that was not waiting for that counter at all.
+A no-show before the recalls and the wait the settings ask for is a problem too: it would be an
+out-of-order call without a reason by another name. A no-show undone (``ticket.no_show_undone``) puts
+the ticket back in its old place, as the office's fold does.
 :func:`audit_numbers` finds a ticket number given out twice on one day for one service.
 
 Pure: events in, problems out. The settings must be those in force when the events were written.
@@ -15,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from surveys.event import BANGKOK, Event
 from surveys.queue import WAITING, QueueState, expected_next
@@ -54,6 +57,8 @@ def audit_calls(events: Iterable[Event], settings: Settings) -> list[CallProblem
             _forget_before(state, (date.fromisoformat(day) - timedelta(days=1)).isoformat())
         if event.kind == "ticket.called":
             problems.extend(_check_call(state, settings, event, day))
+        elif event.kind == "ticket.no_show":
+            problems.extend(_check_no_show(state, settings, event))
         state.apply(event)
     return problems
 
@@ -107,6 +112,29 @@ def _check_call(state: QueueState, settings: Settings, event: Event, day: str) -
             f"{number} was called before {due} without a second staff member's PIN",
         )
     return problems
+
+
+def _check_no_show(state: QueueState, settings: Settings, event: Event) -> list[CallProblem]:
+    ticket = state.tickets.get(str(event.body.get("ticket")))
+    if ticket is None or ticket.called_at is None:
+        return []  # a ticket of a forgotten day, or never called: the call's own check speaks
+    counter = _int(event.body.get("counter"))
+    waited = (event.time - datetime.fromisoformat(ticket.called_at)).total_seconds()
+    if ticket.recalls >= settings.no_show_recalls and waited >= settings.no_show_wait_seconds:
+        return []
+    return [
+        CallProblem(
+            event.seq,
+            ticket.number,
+            counter,
+            f"บันทึก {ticket.number} ไม่มาตามเรียกที่ช่อง {counter} เร็วเกินไป: เรียกซ้ำ {ticket.recalls} ครั้ง"
+            f" หลังเรียก {int(waited)} วินาที (ต้องเรียกซ้ำ {settings.no_show_recalls} ครั้ง"
+            f" และรอ {settings.no_show_wait_seconds} วินาที)",
+            f"{ticket.number} was marked a no-show at counter {counter} too soon: {ticket.recalls} recalls,"
+            f" {int(waited)} s after the call (the rule: {settings.no_show_recalls} recalls and"
+            f" {settings.no_show_wait_seconds} s)",
+        )
+    ]
 
 
 def audit_numbers(events: Iterable[Event]) -> list[str]:

@@ -22,8 +22,20 @@ from surveys.device import load_or_create_device
 from surveys.event import BANGKOK, Event, EventError, JsonValue, check_value
 from surveys.home import log_dir
 from surveys.log import DeviceLog, Draft
-from surveys.queue import CALLED, DONE, SERVING, WAITING, Call, QueueState, Ticket, expected_next, fold
-from surveys.settings import Settings
+from surveys.queue import (
+    CALLED,
+    DONE,
+    NO_SHOW,
+    SERVING,
+    WAITING,
+    Call,
+    QueueState,
+    Ticket,
+    ahead_of,
+    expected_next,
+    fold,
+)
+from surveys.settings import Settings, new_pin_problem
 from surveys.token import CodeError, code_matches, make_code, parse_code, token_key
 
 if TYPE_CHECKING:
@@ -55,7 +67,8 @@ class Reservation:
     priority: str | None
     code: str
     at: str
-    ahead: int
+    ahead: int  # waiting tickets the policy calls before this one
+    ahead_exact: bool = False  # False: an estimate (parallel counters, the priority rule)
 
 
 @dataclass(frozen=True)
@@ -65,6 +78,7 @@ class CounterView:
     number: str | None
     service: str | None
     status: str | None  # called / serving
+    since: str | None = None  # when it was called (status called) or started (serving)
 
 
 @dataclass(frozen=True)
@@ -79,6 +93,9 @@ class OfficeView:
     issued_today: int
     served_today: int
     next_by_counter: Mapping[int, str | None] = field(default_factory=dict)
+    # each waiting number → (when it joined its queue, its place in the log): waited minutes, and the
+    # order of a counter's merged services, for any terminal (over the LAN too)
+    queued: Mapping[str, tuple[str, int]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -109,6 +126,7 @@ class Office(Protocol):
     ) -> Ticket: ...
     def recall(self, counter: int) -> Ticket: ...
     def no_show(self, counter: int) -> Ticket: ...
+    def undo_no_show(self, counter: int, number: str) -> Ticket: ...
     def start(self, counter: int) -> Ticket: ...
     def finish(self, counter: int) -> Ticket: ...
     def transfer(self, counter: int, to_service: str) -> Ticket: ...
@@ -117,6 +135,8 @@ class Office(Protocol):
         self, session: RatingSession, answers: Mapping[str, JsonValue], elapsed_ms: int
     ) -> None: ...
     def check_pin(self, pin: str) -> bool: ...
+    def default_pin_in_force(self) -> bool: ...
+    def change_pin(self, old: str, new: str) -> None: ...
     def close(self) -> None: ...
 
 
@@ -195,6 +215,24 @@ class LocalOffice:
         """Is ``pin`` the staff PIN? (Terminals ask the office: the PIN's hash never leaves it.)"""
         return self.settings.pin_ok(pin)
 
+    def default_pin_in_force(self) -> bool:
+        """Is the staff PIN still the default one printed in the README?"""
+        return self.settings.staff_pin is None
+
+    def change_pin(self, old: str, new: str) -> None:
+        """Replace the staff PIN ``old`` by ``new`` (4–12 digits, not the default), stored only as a
+        hash in the home's settings."""
+        from surveys.settings import hash_pin, set_staff_pin
+
+        if not self.settings.pin_ok(old):
+            raise OfficeError("wrong_pin", "PIN เดิมไม่ถูกต้อง", "the current PIN is wrong")
+        problem = new_pin_problem(new)
+        if problem is not None:
+            raise OfficeError("bad_pin", *problem)
+        with self._lock:
+            set_staff_pin(self.home, new)
+            self.settings = self.settings.model_copy(update={"staff_pin": hash_pin(new)})
+
     @property
     def log(self) -> DeviceLog:
         return self._log
@@ -234,6 +272,7 @@ class LocalOffice:
                     at.number if at else None,
                     at.service if at else None,
                     at.status if at else None,
+                    (at.started_at if at.status == SERVING else at.called_at) if at else None,
                 )
             )
             nxt = expected_next(state, self.settings, counter.number, day)
@@ -248,6 +287,11 @@ class LocalOffice:
             issued_today=len(todays),
             served_today=sum(1 for t in todays if t.status == DONE),
             next_by_counter=nexts,
+            queued={
+                t.number: (t.queued_at, t.queued_seq)
+                for s in self.settings.services
+                for t in state.waiting([s.id], day)
+            },
         )
 
     def wait_for_change(self, version: int, timeout: float) -> OfficeView:
@@ -280,7 +324,6 @@ class LocalOffice:
 
             ticket_id = str(uuid6.uuid7())
             number = f"{spec.prefix}{serial:03d}"
-            ahead = len(self.state.waiting([service], day))
             (event,) = self._append(
                 self._draft(
                     "ticket.reserved",
@@ -294,7 +337,8 @@ class LocalOffice:
                 )
             )
             code = make_code(self._key, ticket_id, self.settings.service_digit(service), serial)
-            return Reservation(ticket_id, service, number, priority, str(code), event.at, ahead)
+            ahead, exact = ahead_of(self.state, self.settings, self.state.tickets[ticket_id], day)
+            return Reservation(ticket_id, service, number, priority, str(code), event.at, ahead, exact)
 
     def confirm_ticket(self, ticket_id: str, printer: str) -> Ticket:
         """The ticket was printed: from now on it counts and waits in the queue."""
@@ -452,7 +496,56 @@ class LocalOffice:
         return self._step(counter, "ticket.recalled", (CALLED,), {})
 
     def no_show(self, counter: int) -> Ticket:
-        return self._step(counter, "ticket.no_show", (CALLED,), {})
+        """The called person did not come: only after the recalls and the wait the settings ask for
+        (else a no-show would be an out-of-order call without a reason by another name)."""
+        with self._lock, self._moment():
+            self._check_counter(counter)
+            ticket = self._current(counter)
+            if ticket.status == CALLED and ticket.called_at is not None:
+                self._check_no_show(ticket)
+            return self._step(counter, "ticket.no_show", (CALLED,), {})
+
+    def _check_no_show(self, ticket: Ticket) -> None:
+        settings = self.settings
+        if ticket.recalls < settings.no_show_recalls:
+            raise OfficeError(
+                "no_show_too_soon",
+                f"ยังบันทึกไม่มาตามเรียกไม่ได้: กด r เรียกซ้ำ {ticket.number} ก่อน"
+                f" (อย่างน้อย {settings.no_show_recalls} ครั้ง)",
+                f"not a no-show yet: recall {ticket.number} first (press r; at least "
+                f"{settings.no_show_recalls} time{'s' if settings.no_show_recalls > 1 else ''})",
+            )
+        assert ticket.called_at is not None
+        waited = self._now() - datetime.fromisoformat(ticket.called_at)
+        left = timedelta(seconds=settings.no_show_wait_seconds) - waited
+        if left > timedelta(0):
+            seconds = int(left.total_seconds() + 0.999)
+            minutes, rest = divmod(seconds, 60)
+            th = (f"{minutes} นาที " if minutes else "") + (f"{rest} วินาที" if rest else "")
+            en = (f"{minutes} min " if minutes else "") + (f"{rest} s" if rest else "")
+            wait = settings.no_show_wait_seconds
+            raise OfficeError(
+                "no_show_too_soon",
+                f"ยังบันทึกไม่มาตามเรียกไม่ได้: รออีก {th.strip()} (ต้องรอ {wait // 60} นาที"
+                f"{f' {wait % 60} วินาที' if wait % 60 else ''} นับจากเรียกครั้งแรก)",
+                f"not a no-show yet: wait {en.strip()} more ({wait // 60} min"
+                f"{f' {wait % 60} s' if wait % 60 else ''} from the first call)",
+            )
+
+    def undo_no_show(self, counter: int, number: str) -> Ticket:
+        """A no-show marked by mistake: ``number`` waits again, in its old place in the queue."""
+        with self._lock, self._moment():
+            self._check_counter(counter)
+            ticket = self.state.find_number(number, self._day())
+            if ticket is None or ticket.status != NO_SHOW:
+                raise OfficeError(
+                    "not_no_show",
+                    f"คิว {number} ไม่ได้ถูกบันทึกว่าไม่มาตามเรียก (วันนี้)",
+                    f"ticket {number} was not marked as a no-show today",
+                )
+            body: dict[str, JsonValue] = {"ticket": ticket.id, "number": ticket.number, "counter": counter}
+            self._append(self._draft("ticket.no_show_undone", body))
+            return self.state.tickets[ticket.id]
 
     def start(self, counter: int) -> Ticket:
         return self._step(counter, "ticket.started", (CALLED,), {})

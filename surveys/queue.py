@@ -9,6 +9,7 @@ Event kinds (bodies hold ids, numbers and codes, never personal data)::
     ticket.called       {ticket, counter, expected, in_order, reason, approved}
     ticket.recalled     {ticket, counter}
     ticket.no_show      {ticket, counter}
+    ticket.no_show_undone {ticket, counter}   the no-show was a mistake: it waits again, in its old place
     ticket.started      {ticket, counter}
     ticket.finished     {ticket, counter}
     ticket.transferred  {ticket, counter, to_service}
@@ -51,6 +52,7 @@ class Ticket:
     finished_at: str | None = None
     rated: bool = False
     transferred_from: str | None = None
+    recalls: int = 0  # recalls since it was last called
 
 
 @dataclass(frozen=True)
@@ -105,7 +107,7 @@ class QueueState:
         if kind == "ticket.issued":
             ticket = replace(ticket, issued=True, queued_at=event.at, queued_seq=event.seq)
         elif kind == "ticket.called":
-            ticket = replace(ticket, status=CALLED, counter=counter, called_at=event.at)
+            ticket = replace(ticket, status=CALLED, counter=counter, called_at=event.at, recalls=0)
             call_day = event.time.astimezone(BANGKOK).date().isoformat()
             if call_day != self.calls_day:  # the count starts afresh each day
                 self.calls_day, self.normal_since_priority = call_day, 0
@@ -116,6 +118,7 @@ class QueueState:
             self._remember(Call(ticket.id, ticket.number, ticket.service, int(counter), event.at,
                                 bool(body.get("in_order"))))  # fmt: skip
         elif kind == "ticket.recalled":
+            ticket = replace(ticket, recalls=ticket.recalls + 1)
             self._remember(Call(ticket.id, ticket.number, ticket.service, int(counter), event.at, True, True))
         elif kind == "ticket.started":
             ticket = replace(ticket, status=SERVING, started_at=event.at)
@@ -123,6 +126,10 @@ class QueueState:
             ticket = replace(ticket, status=DONE, finished_at=event.at)
         elif kind == "ticket.no_show":
             ticket = replace(ticket, status=NO_SHOW, finished_at=event.at)
+        elif kind == "ticket.no_show_undone":  # back in its old place: queued_seq is kept
+            ticket = replace(
+                ticket, status=WAITING, counter=None, called_at=None, finished_at=None, recalls=0
+            )
         elif kind == "ticket.transferred":
             ticket = replace(
                 ticket, status=WAITING, service=str(body["to_service"]), counter=None, queued_at=event.at,
@@ -191,3 +198,37 @@ def expected_next(state: QueueState, settings: Settings, counter: int, day: str)
     if priority and (not normal or since >= settings.priority.every_normal):
         return priority[0]
     return normal[0] if normal else None
+
+
+def ahead_of(state: QueueState, settings: Settings, ticket: Ticket, day: str) -> tuple[int, bool]:
+    """How many waiting tickets the policy calls before ``ticket``, and whether that count is exact.
+
+    The tickets waiting for the services of the counters that serve ``ticket`` are called in the
+    policy's order (first come, first served, a priority ticket after every N normal calls) until
+    ``ticket``'s turn. The count is exact only when those counters form one line (they all serve the
+    same services) and the priority rule plays no part (no priority ticket in that line): otherwise
+    calls at other counters move the office-wide priority count, and it is an estimate.
+    """
+    counters = [
+        c.number for c in settings.counters if ticket.service in settings.services_of_counter(c.number)
+    ]
+    lines = {frozenset(settings.services_of_counter(c)) for c in counters}
+    services = set().union(*lines) if lines else {ticket.service}
+    if not ticket.issued:  # reserved, being printed: it joins at the end
+        ticket = replace(ticket, queued_seq=state.version + 1)
+    waiting = [t for t in state.waiting(services, day) if t.id != ticket.id]
+    waiting = sorted([*waiting, ticket], key=lambda t: t.queued_seq)
+    priority = [t for t in waiting if t.priority]
+    normal = [t for t in waiting if not t.priority]
+    exact = len(lines) == 1 and not priority
+    since = state.normal_since_priority if state.calls_day == day else 0
+    ahead = 0
+    while priority or normal:
+        if priority and (not normal or since >= settings.priority.every_normal):
+            nxt, since = priority.pop(0), 0
+        else:
+            nxt, since = normal.pop(0), since + 1
+        if nxt.id == ticket.id:
+            break
+        ahead += 1
+    return ahead, exact

@@ -118,6 +118,11 @@ class Settings(_Model):
     rating_window_minutes: int = Field(default=120, ge=1, le=7 * 24 * 60)
     min_answer_ms: int = Field(default=700, ge=0, le=10_000)
     idle_seconds: int = Field(default=45, ge=5, le=3600)
+    # a staff screen of the all-in-one PC goes back to the public kiosk after this long untouched
+    staff_idle_seconds: int = Field(default=120, ge=5, le=8 * 3600)
+    # a no-show only after this many recalls and this long since the first call
+    no_show_recalls: int = Field(default=1, ge=0, le=10)
+    no_show_wait_seconds: int = Field(default=120, ge=0, le=3600)
     staff_pin: str | None = None  # a hash from hash_pin(); None means the default PIN 2568
     printer: str = "png"
     complaint_th: str = "ร้องเรียนได้ที่ศูนย์รับเรื่องร้องเรียน สำนักงานเทศบาล หรือโทร 044-000-000"
@@ -263,3 +268,15 @@ def set_staff_pin(home: Path, pin: str) -> Path:
     home.mkdir(parents=True, exist_ok=True)
     write_atomic(path, buffer.getvalue().encode("utf-8"))
     return path
+
+
+def new_pin_problem(pin: str) -> tuple[str, str] | None:
+    """Why ``pin`` can't be the new staff PIN, in Thai and English (None when it can)."""
+    if not pin.isdigit() or not 4 <= len(pin) <= 12:
+        return "PIN ต้องเป็นตัวเลข 4–12 หลัก", "the PIN must be 4–12 digits"
+    if pin == DEFAULT_PIN:
+        return (
+            f"ห้ามใช้ PIN ตั้งต้น {DEFAULT_PIN} (พิมพ์อยู่ในคู่มือ) กรุณาตั้ง PIN ของท่านเอง",
+            f"the default PIN {DEFAULT_PIN} is printed in the manual: choose your own",
+        )
+    return None

@@ -227,6 +227,9 @@ class RemoteOffice:
     def no_show(self, counter: int) -> Ticket:
         return self._ticket(self._post("/no-show", {"counter": counter}))
 
+    def undo_no_show(self, counter: int, number: str) -> Ticket:
+        return self._ticket(self._post("/no-show/undo", {"counter": counter, "number": number}))
+
     def start(self, counter: int) -> Ticket:
         return self._ticket(self._post("/start", {"counter": counter}))
 
@@ -249,6 +252,12 @@ class RemoteOffice:
 
     def check_pin(self, pin: str) -> bool:
         return bool(self._post("/pin", {"pin": pin}, appends=False)["ok"])
+
+    def default_pin_in_force(self) -> bool:
+        return bool(self._post("/pin/default", {}, appends=False)["default"])
+
+    def change_pin(self, old: str, new: str) -> None:
+        self._post("/pin/change", {"old": old, "new": new})  # not retried: the old PIN is gone after
 
 
 def _conforms(office: RemoteOffice) -> Office:

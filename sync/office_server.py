@@ -17,9 +17,13 @@ POST /call-next             {counter} → Ticket | null                         
 POST /call-ticket           {counter, number, reason?, pin?} → Ticket                      call_ticket
 POST /recall, /no-show,     {counter} → Ticket                                             recall, no_show,
      /start, /finish                                                                       start, finish
+POST /no-show/undo          {counter, number} → Ticket                                     undo_no_show
 POST /transfer              {counter, to_service} → Ticket                                 transfer
 POST /rating/open           {typed} → RatingSession                                        open_rating
 POST /rating/submit         {session, answers, elapsed_ms} → {ok}                          submit_rating
+POST /pin                   {pin} → {ok}                                                   check_pin
+POST /pin/default           {} → {default}                                     default_pin_in_force
+POST /pin/change            {old, new} → {ok}                                              change_pin
 GET  /snapshot              → OfficeView                                                   snapshot
 GET  /wait?version=N&timeout=S   → OfficeView once past version N, or after S (≤ 30) s     wait_for_change
 GET  /settings              → Settings.model_dump (the staff PIN hash withheld)
@@ -199,12 +203,17 @@ class _Api:
             "/call-ticket": self.call_ticket,
             "/recall": lambda b: _ticket(self.office.recall(get_int(b, "counter"))),
             "/no-show": lambda b: _ticket(self.office.no_show(get_int(b, "counter"))),
+            "/no-show/undo": lambda b: _ticket(
+                self.office.undo_no_show(get_int(b, "counter"), get_str(b, "number"))
+            ),
             "/start": lambda b: _ticket(self.office.start(get_int(b, "counter"))),
             "/finish": lambda b: _ticket(self.office.finish(get_int(b, "counter"))),
             "/transfer": self.transfer,
             "/rating/open": self.open_rating,
             "/rating/submit": self.submit_rating,
             "/pin": lambda b: {"ok": self.office.check_pin(get_str(b, "pin"))},
+            "/pin/default": lambda b: {"default": self.office.default_pin_in_force()},
+            "/pin/change": self.change_pin,
         }
         gets: dict[str, Callable[[Body], Any]] = {"/snapshot": self.snapshot, "/settings": self.settings}
         return [
@@ -278,6 +287,10 @@ class _Api:
         counter, number = get_int(b, "counter"), get_str(b, "number")
         reason, pin = get_opt_str(b, "reason"), get_opt_str(b, "pin")
         return _ticket(self.office.call_ticket(counter, number, reason, pin))
+
+    def change_pin(self, b: Body) -> Any:
+        self.office.change_pin(get_str(b, "old"), get_str(b, "new"))
+        return {"ok": True}
 
     def transfer(self, b: Body) -> Any:
         return _ticket(self.office.transfer(get_int(b, "counter"), get_str(b, "to_service")))

@@ -3,7 +3,8 @@
 A flat dataclass (:class:`Reservation`, :class:`Ticket`, :class:`Call`, :class:`CounterView`,
 :class:`RatingSession`) is a JSON object of its fields, by name. An :class:`OfficeView` is the same,
 with ``waiting`` as ``{service: [[number, priority], …]}`` and ``next_by_counter`` as
-``{"1": "A004", …}`` (JSON object keys are strings; they are turned back into counter numbers).
+``{"1": "A004", …}`` (JSON object keys are strings; they are turned back into counter numbers) and
+``queued`` as ``{number: [queued_at, queued_seq]}`` (left out by an older server: then empty).
 Errors travel as ``{"error": code, "th": …, "en": …, "refused": bool}``.
 
 Decoding checks every field's type and raises :class:`WireError` naming the field, so that a bad
@@ -159,6 +160,7 @@ def encode_view(view: OfficeView) -> dict[str, Any]:
         "issued_today": view.issued_today,
         "served_today": view.served_today,
         "next_by_counter": {str(counter): number for counter, number in view.next_by_counter.items()},
+        "queued": {number: [at, seq] for number, (at, seq) in view.queued.items()},
     }
 
 
@@ -176,6 +178,11 @@ def decode_view(data: object) -> OfficeView:
         except ValueError:
             raise WireError(f"view.next_by_counter.{key}", "เลขช่องบริการ", "a counter number") from None
         nexts[counter] = get_opt_str({key: number}, key, "view.next_by_counter")
+    queued: dict[str, tuple[str, int]] = {}
+    for number, pair in (get_object(obj, "queued", "view") if "queued" in obj else {}).items():
+        if not (isinstance(pair, list) and len(pair) == 2 and isinstance(pair[0], str) and _is(pair[1], int)):
+            raise WireError(f"view.queued.{number}", "[เวลา, ลำดับ]", "[time, seq]")
+        queued[number] = (pair[0], pair[1])
     return OfficeView(
         version=get_int(obj, "version", "view"),
         day=get_str(obj, "day", "view"),
@@ -191,6 +198,7 @@ def decode_view(data: object) -> OfficeView:
         issued_today=get_int(obj, "issued_today", "view"),
         served_today=get_int(obj, "served_today", "view"),
         next_by_counter=nexts,
+        queued=queued,
     )
 
 

@@ -1,5 +1,8 @@
 """Calling a ticket out of order: the clerk picks a written reason (and, if the office asks for it, a
 second staff member's PIN) or cancels, in which case nothing is called and nothing is recorded.
+
+No reason is chosen when the dialog opens: "Call" stays disabled until the clerk picks one, so a
+reason is never recorded that nobody chose.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ _TEXT: dict[str, tuple[str, str]] = {
         "The next ticket in order is {expected}.\nCalling {number} first is recorded as an out-of-order "
         "call, with its reason.",
     ),
-    "reason": ("เลือกเหตุผล", "Choose a reason"),
+    "reason": ("เลือกเหตุผล (ลูกศรขึ้น/ลง แล้ว Enter)", "Choose a reason (arrow keys, then Enter)"),
     "pin": ("PIN ของเจ้าหน้าที่อีกคน", "A second staff member's PIN"),
     "confirm": ("เรียกคิว", "Call"),
     "cancel": ("ยกเลิก (Esc)", "Cancel (Esc)"),
@@ -91,6 +94,8 @@ class OutOfOrderDialog(ModalScreen[OutOfOrderChoice | None]):
         self.reasons = tuple(reasons)
         self.need_pin = need_pin
         self.lang = lang
+        self._ready = False  # the list may highlight its first option while it mounts: not a choice
+        self.chosen: int | None = None  # the reason the clerk picked, by index
 
     def compose(self) -> ComposeResult:
         lang = self.lang
@@ -110,14 +115,30 @@ class OutOfOrderDialog(ModalScreen[OutOfOrderChoice | None]):
                 yield Input(password=True, id="ooo-pin-input", max_length=12)
             yield Static("", id="ooo-hint", markup=False)
             with Horizontal():
-                yield Button(_t("confirm", lang), variant="warning", id="ooo-confirm")
+                yield Button(_t("confirm", lang), variant="warning", id="ooo-confirm", disabled=True)
                 yield Button(_t("cancel", lang), id="ooo-cancel")
 
     def on_mount(self) -> None:
         self.query_one("#ooo-reasons", OptionList).focus()
+        self.call_after_refresh(self._nothing_chosen)
+
+    def _nothing_chosen(self) -> None:
+        self.query_one("#ooo-reasons", OptionList).highlighted = None
+        self._ready = True
+
+    @on(OptionList.OptionHighlighted, "#ooo-reasons")
+    def _reason_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if self._ready:
+            self._choose(event.option_index)
+
+    def _choose(self, index: int) -> None:
+        self.chosen = index
+        self.query_one("#ooo-confirm", Button).disabled = False
+        self.query_one("#ooo-hint", Static).display = False
 
     @on(OptionList.OptionSelected, "#ooo-reasons")
-    def _reason_chosen(self) -> None:
+    def _reason_chosen(self, event: OptionList.OptionSelected) -> None:
+        self._choose(event.option_index)
         if self.need_pin:
             self.query_one("#ooo-pin-input", Input).focus()
         else:
@@ -127,7 +148,7 @@ class OutOfOrderDialog(ModalScreen[OutOfOrderChoice | None]):
     @on(Button.Pressed, "#ooo-confirm")
     def _confirm(self) -> None:
         options = self.query_one("#ooo-reasons", OptionList)
-        index = options.highlighted
+        index = self.chosen
         if index is None:
             self._hint("need_reason", options)
             return

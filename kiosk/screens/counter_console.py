@@ -23,12 +23,13 @@ from textual.screen import Screen
 from textual.widgets import Button, DataTable, Digits, Input, Label, Static
 from textual.worker import get_current_worker
 
+from kiosk.dialogs.confirm import ConfirmDialog
 from kiosk.dialogs.out_of_order import OutOfOrderChoice, OutOfOrderDialog
 from kiosk.dialogs.transfer import TransferDialog
 from kiosk.watch import office_views
 from surveys.log import LogError
 from surveys.office import CounterView, Office, OfficeError, OfficeView
-from surveys.queue import CALLED, SERVING, QueueState, Ticket
+from surveys.queue import CALLED, SERVING, Ticket
 from surveys.thaidate import format_time, now_bangkok
 from surveys.token import parse_ticket_number
 
@@ -69,7 +70,22 @@ _TEXT: dict[str, tuple[str, str]] = {
     "done_recall": ("เรียกซ้ำ {number} แล้ว", "Recalled {number}"),
     "done_start": ("เริ่มให้บริการ {number}", "Serving {number}"),
     "done_finish": ("{number} เสร็จสิ้นแล้ว", "{number} finished"),
-    "done_no_show": ("บันทึก {number} ไม่มาตามเรียกแล้ว", "{number} marked as no-show"),
+    "done_no_show": (
+        "บันทึก {number} ไม่มาตามเรียกแล้ว (กดผิด? กด u เพื่อคืนคิวเข้าที่เดิม)",
+        "{number} marked as no-show (a mistake? press u to put it back in its place)",
+    ),
+    "done_undo_no_show": ("คืน {number} เข้าคิวที่เดิมแล้ว", "{number} is back in its place in the queue"),
+    "nothing_to_undo": (
+        "ไม่มีคิวที่เพิ่งบันทึกว่าไม่มาตามเรียกที่ช่องนี้",
+        "No ticket was just marked as no-show at this counter",
+    ),
+    "confirm_no_show_title": ("ไม่มาตามเรียก", "No-show"),
+    "confirm_no_show": (
+        "บันทึกว่าคิว {number} ไม่มาตามเรียก?\nคิวนี้จะปิดโดยไม่ได้รับบริการ (กด y ยืนยัน, Esc ยกเลิก)",
+        "Mark {number} as a no-show?\nIt is closed without service (y to confirm, Esc to cancel)",
+    ),
+    "yes_no_show": ("ยืนยัน ไม่มาตามเรียก (y)", "Yes, no-show (y)"),
+    "no": ("ยกเลิก (Esc)", "Cancel (Esc)"),
     "done_transfer": ("โอน {number} ไป {service} แล้ว", "Transferred {number} to {service}"),
     "nobody_waiting": ("ไม่มีคิวรอสำหรับช่องบริการนี้", "Nobody is waiting for this counter"),
     "no_ticket": ("ยังไม่ได้เรียกคิว", "no ticket has been called at this counter"),
@@ -79,6 +95,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     ),
     "bad_number": ("'{typed}' ไม่ใช่หมายเลขคิว (ตัวอย่าง: A005)", "'{typed}' is not a ticket number (e.g. A005)"),
     "cancelled": ("ยกเลิกแล้ว ไม่ได้เรียกคิว", "Cancelled: nothing was called"),
+    "cancelled_no_show": ("ยกเลิกแล้ว ไม่ได้บันทึกไม่มาตามเรียก", "Cancelled: not marked as no-show"),
     "storage": ("บันทึกไม่สำเร็จ: {error}", "Could not record it: {error}"),
 }
 
@@ -103,32 +120,20 @@ class Timing:
     order: Mapping[str, int] = field(default_factory=dict)  # waiting number → its place in the log
 
 
-def read_timing(office: Office, view: OfficeView, counter: int) -> Timing:
-    """Times the :class:`OfficeView` does not carry.
-
-    A :class:`~surveys.office.LocalOffice` keeps its folded :class:`QueueState` in ``state``; read it
-    there (a copy of the values, so a concurrent append can't disturb the walk). Another office
-    (over the LAN) gives only the last calls: then waited minutes are left blank rather than guessed.
-    """
+def read_timing(view: OfficeView, counter: int) -> Timing:
+    """The times on screen, from the :class:`OfficeView` (the same in one process and over the LAN):
+    when each waiting number joined its queue and its place in the log, and since when the counter's
+    ticket is called or served. A view from an older office without them: the first call of the
+    counter's ticket among the last calls, and the waited minutes left blank rather than guessed."""
     current = next((c for c in view.counters if c.counter == counter), None)
-    state = getattr(office, "state", None)
-    if isinstance(state, QueueState):
-        tickets: list[Ticket] = list(state.tickets.values())
-        waiting = {number for numbers in view.waiting.values() for number, _ in numbers}
-        mine = [t for t in tickets if t.day == view.day and t.number in waiting and t.queued_at]
-        queued = {t.number: datetime.fromisoformat(t.queued_at) for t in mine}
-        order = {t.number: t.queued_seq for t in mine}
-        since: datetime | None = None
-        if current is not None and current.ticket is not None:
-            ticket = next((t for t in tickets if t.id == current.ticket), None)
-            if ticket is not None:
-                stamp = ticket.started_at if ticket.status == SERVING else ticket.called_at
-                since = datetime.fromisoformat(stamp) if stamp else None
-        return Timing(queued, since, order)
+    queued = {number: datetime.fromisoformat(at) for number, (at, _) in view.queued.items()}
+    order = {number: seq for number, (_, seq) in view.queued.items()}
+    if current is not None and current.since is not None:
+        return Timing(queued, datetime.fromisoformat(current.since), order)
     first_call = next(
         (c for c in view.last_calls if current and c.ticket == current.ticket and not c.recall), None
     )
-    return Timing({}, datetime.fromisoformat(first_call.at) if first_call else None)
+    return Timing(queued, datetime.fromisoformat(first_call.at) if first_call else None, order)
 
 
 class WaitingList(DataTable[str]):
@@ -190,6 +195,7 @@ class CounterConsoleScreen(Screen[None]):
         Binding("s,ห", "start", "Start", show=False),
         Binding("f,ด", "finish", "Finish", show=False),
         Binding("x,ป", "no_show", "No-show", show=False),
+        Binding("u,thai_character_sara_ii", "undo_no_show", "Undo a no-show", show=False),
         Binding("t,ะ", "transfer", "Transfer", show=False),
         Binding("c,แ", "call_chosen", "Call selected", show=False),
         Binding("l,ส", "toggle_lang", "ไทย/English", show=False),
@@ -240,6 +246,7 @@ class CounterConsoleScreen(Screen[None]):
         self.view: OfficeView | None = None
         self.timing = Timing({}, None)
         self._message: tuple[str, tuple[str, str]] | None = None  # (kind, (th, en))
+        self._last_no_show: str | None = None  # the number u puts back in the queue
 
     # -- layout -------------------------------------------------------------------------------
 
@@ -280,12 +287,7 @@ class CounterConsoleScreen(Screen[None]):
             self.post_message(self.OfficeUnreachable(office_error))
 
         for view in office_views(self.office, get_current_worker(), unreachable):
-            try:
-                timing = read_timing(self.office, view, self.counter)
-            except (OfficeError, LogError, OSError) as exc:
-                unreachable(exc)
-                continue
-            self.post_message(self.OfficeChanged(view, timing))
+            self.post_message(self.OfficeChanged(view, read_timing(view, self.counter)))
 
     @on(OfficeChanged)
     def _office_changed(self, message: OfficeChanged) -> None:
@@ -420,7 +422,34 @@ class CounterConsoleScreen(Screen[None]):
         self._office_call("finish", lambda: self.office.finish(self.counter))
 
     def action_no_show(self) -> None:
-        self._office_call("no_show", lambda: self.office.no_show(self.counter))
+        mine = self._mine()
+        if mine is None or mine.number is None:
+            self._say_key("error", "no_ticket")
+            return
+        number, lang = mine.number, self.lang
+
+        def confirmed(yes: bool | None) -> None:
+            if not yes:
+                self._say_key("info", "cancelled_no_show")
+                return
+            self._office_call("no_show", lambda: self.office.no_show(self.counter))
+
+        dialog = ConfirmDialog(
+            _t("confirm_no_show_title", lang),
+            _t("confirm_no_show", lang, number=number),
+            _t("yes_no_show", lang),
+            _t("no", lang),
+        )
+        self.app.push_screen(dialog, confirmed)
+
+    def action_undo_no_show(self) -> None:
+        number = self._last_no_show
+        if number is None:
+            self._say_key("error", "nothing_to_undo")
+            return
+        self._office_call(
+            "undo_no_show", lambda: self.office.undo_no_show(self.counter, number), number=number
+        )
 
     def action_transfer(self) -> None:
         mine = self._mine()
@@ -541,6 +570,10 @@ class CounterConsoleScreen(Screen[None]):
             self._say_key("ok", "done_call_out_of_order", number=ticket.number, reason=said)
         else:
             self._say_key("ok", f"done_{message.action}", number=ticket.number)
+        if message.action == "no_show":
+            self._last_no_show = ticket.number
+        elif message.action == "undo_no_show":
+            self._last_no_show = None
 
     @on(TicketActionRefused)
     def _action_refused(self, message: TicketActionRefused) -> None:

@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Digits, Static
 
 from kiosk.screens.notice import TAP_GUARD_SECONDS
+from kiosk.ticket import ahead_text
 
 DIGITS_CHARS = frozenset(" 0123456789+-^x:ABCDEF$£€()")  # what textual's Digits can draw
 
@@ -29,12 +30,14 @@ class TicketTakenScreen(Screen[None]):
         *,
         seconds: float = 10.0,
         clock: Callable[[], float] = time.monotonic,
+        ahead_exact: bool = True,
     ) -> None:
         super().__init__()
         self.number = number
         self.service = service
         self.priority = priority
         self.ahead = ahead
+        self.ahead_exact = ahead_exact  # False: the policy's estimate (see Reservation.ahead_exact)
         self.lang = lang
         self.seconds = seconds
         self._clock = clock
@@ -52,9 +55,12 @@ class TicketTakenScreen(Screen[None]):
         if self.priority:
             yield Static(("คิวพิเศษ: " if th else "Priority: ") + self.priority, id="ticket-priority")
         if self.ahead:
-            ahead = f"รออยู่ก่อนหน้า {self.ahead} คิว" if th else f"{self.ahead} waiting ahead of you"
-        else:
+            th_ahead, en_ahead = ahead_text(self.ahead, self.ahead_exact)
+            ahead = th_ahead if th else en_ahead[0].upper() + en_ahead[1:]
+        elif self.ahead_exact:
             ahead = "ไม่มีคิวรออยู่ก่อนหน้า" if th else "Nobody is waiting ahead of you"
+        else:
+            ahead = "ขณะนี้ไม่มีคิวรออยู่ก่อนหน้า" if th else "Nobody is waiting ahead of you now"
         yield Static(ahead, id="ticket-ahead")
         yield Static(
             "กรุณารับบัตรคิวที่ช่องด้านล่าง" if th else "Please take your ticket from the slot below",

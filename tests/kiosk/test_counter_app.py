@@ -11,9 +11,10 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Digits, Input, OptionList, Static
+from textual.widgets import Button, Digits, Input, OptionList, Static
 
 from kiosk.counter_app import CounterApp, make_counter_app
+from kiosk.dialogs.confirm import ConfirmDialog
 from kiosk.dialogs.out_of_order import OutOfOrderDialog
 from kiosk.dialogs.transfer import TransferDialog
 from kiosk.screens.counter_console import CounterConsoleScreen, WaitingList
@@ -185,7 +186,7 @@ def test_calling_a_later_ticket_with_a_reason_is_recorded_out_of_order(office: L
     async def scenario(pilot: Pilot[Any]) -> None:
         await pilot.press("down", "down", "c")
         await until(pilot, lambda: isinstance(pilot.app.screen, OutOfOrderDialog))
-        await pilot.press("down", "enter")  # the second reason: a booked appointment
+        await pilot.press("down", "down", "enter")  # nothing chosen at first; the second reason
         await until(pilot, lambda: at_counter(office, 1).number == "A003")
         await until(pilot, lambda: message(pilot) != "")
         assert message(pilot) == "เรียกคิว A003 แล้ว (ข้ามคิว: มีนัดหมายล่วงหน้า)"
@@ -254,7 +255,7 @@ def test_a_second_pin_is_asked_and_a_wrong_one_calls_nothing(tmp_path: Path, clo
         for pin in ("0000", "2568"):
             await pilot.press("down", "c")
             await until(pilot, lambda: isinstance(pilot.app.screen, OutOfOrderDialog))
-            await pilot.press("enter", *pin, "enter")
+            await pilot.press("down", "enter", *pin, "enter")  # the first reason, then the PIN
             await until(pilot, lambda: message(pilot) != "")
             if pin == "0000":
                 assert message(pilot) == "การเรียกข้ามคิวต้องใช้ PIN ของเจ้าหน้าที่อีกคน"
@@ -281,7 +282,7 @@ def test_an_empty_pin_keeps_the_dialog_open_with_a_hint(tmp_path: Path, clock: C
     async def scenario(pilot: Pilot[Any]) -> None:
         await pilot.press("down", "c")
         await until(pilot, lambda: isinstance(pilot.app.screen, OutOfOrderDialog))
-        await pilot.press("enter", "enter")
+        await pilot.press("down", "enter", "enter")  # a reason, and no PIN
         dialog = pilot.app.screen
         assert isinstance(dialog, OutOfOrderDialog)
         assert str(dialog.query_one("#ooo-hint", Static).content) == "กรุณาใส่ PIN ของเจ้าหน้าที่อีกคน"
@@ -295,18 +296,148 @@ def test_an_empty_pin_keeps_the_dialog_open_with_a_hint(tmp_path: Path, clock: C
         office.close()
 
 
-def test_x_marks_a_no_show_and_frees_the_counter(office: LocalOffice) -> None:
+def test_x_marks_a_no_show_after_a_recall_and_two_minutes_with_a_confirmation(
+    office: LocalOffice, clock: Clock
+) -> None:
+    issue(office)
+
+    async def scenario(pilot: Pilot[Any]) -> None:
+        await pilot.press("n")
+        await until(pilot, lambda: at_counter(office, 1).number == "A001")
+        await pilot.press("r")
+        await until(pilot, lambda: message(pilot) == "เรียกซ้ำ A001 แล้ว")
+        clock.advance(2)
+        await pilot.press("x")
+        await until(pilot, lambda: isinstance(pilot.app.screen, ConfirmDialog))
+        assert "บันทึกว่าคิว A001 ไม่มาตามเรียก?" in str(
+            pilot.app.screen.query_one("#confirm-question", Static).content
+        )
+        await pilot.press("y")
+        await until(pilot, lambda: at_counter(office, 1).number is None)
+        await until(pilot, lambda: message(pilot).startswith("บันทึก A001 ไม่มาตามเรียกแล้ว"))
+        assert "กด u" in message(pilot)
+
+    run(make_counter_app(office, 1), scenario)
+    assert [e.kind for e in office.log.read()][-1] == "ticket.no_show"
+
+
+def test_a_no_show_seconds_after_the_call_is_refused_with_the_time_left(
+    office: LocalOffice, clock: Clock
+) -> None:
+    issue(office)
+
+    async def scenario(pilot: Pilot[Any]) -> None:
+        await pilot.press("n")
+        await until(pilot, lambda: at_counter(office, 1).number == "A001")
+        await pilot.press("x", "y")  # at once, no recall
+        await until(pilot, lambda: "เรียกซ้ำ" in message(pilot))
+        assert message(pilot).startswith("ยังบันทึกไม่มาตามเรียกไม่ได้")
+        await pilot.press("r")
+        await until(pilot, lambda: message(pilot) == "เรียกซ้ำ A001 แล้ว")
+        clock.advance(0.5)
+        await pilot.press("x", "y")
+        await until(pilot, lambda: "รออีก 1 นาที 30 วินาที" in message(pilot))
+        await pilot.press("l")
+        assert "wait 1 min 30 s more" in message(pilot)
+
+    run(make_counter_app(office, 1), scenario)
+    assert "ticket.no_show" not in [e.kind for e in office.log.read()]
+    assert at_counter(office, 1).number == "A001"
+
+
+def test_cancelling_the_no_show_confirmation_records_nothing(office: LocalOffice) -> None:
     issue(office)
 
     async def scenario(pilot: Pilot[Any]) -> None:
         await pilot.press("n")
         await until(pilot, lambda: at_counter(office, 1).number == "A001")
         await pilot.press("x")
-        await until(pilot, lambda: at_counter(office, 1).number is None)
-        await until(pilot, lambda: message(pilot) == "บันทึก A001 ไม่มาตามเรียกแล้ว")
+        await until(pilot, lambda: isinstance(pilot.app.screen, ConfirmDialog))
+        await pilot.press("enter")  # "no" has the focus
+        await until(pilot, lambda: isinstance(pilot.app.screen, CounterConsoleScreen))
+        assert message(pilot) == "ยกเลิกแล้ว ไม่ได้บันทึกไม่มาตามเรียก"
 
     run(make_counter_app(office, 1), scenario)
-    assert [e.kind for e in office.log.read()][-1] == "ticket.no_show"
+    assert [e.kind for e in office.log.read()][-1] == "ticket.called"
+
+
+def test_u_puts_a_mistaken_no_show_back_in_its_old_place(office: LocalOffice, clock: Clock) -> None:
+    issue_many(office, 3)
+
+    async def scenario(pilot: Pilot[Any]) -> None:
+        await pilot.press("u")
+        await until(pilot, lambda: message(pilot) == "ไม่มีคิวที่เพิ่งบันทึกว่าไม่มาตามเรียกที่ช่องนี้")
+        await pilot.press("n")
+        await until(pilot, lambda: at_counter(office, 1).number == "A001")
+        await pilot.press("r")
+        await until(pilot, lambda: message(pilot) == "เรียกซ้ำ A001 แล้ว")
+        clock.advance(3)
+        await pilot.press("x", "y")
+        await until(pilot, lambda: at_counter(office, 1).number is None)
+        await until(pilot, lambda: console(pilot).query_one(WaitingList).row_count == 2)
+        await pilot.press("thai_character_sara_ii")  # u with the Thai layout on
+        await until(pilot, lambda: message(pilot) == "คืน A001 เข้าคิวที่เดิมแล้ว")
+        await until(pilot, lambda: console(pilot).query_one(WaitingList).row_count == 3)
+        assert console(pilot).query_one(WaitingList).selected_number is not None
+
+    run(make_counter_app(office, 1), scenario)
+    assert [e.kind for e in office.log.read()][-1] == "ticket.no_show_undone"
+    assert office.snapshot().waiting["registration"][0] == ("A001", None)
+
+
+def test_the_out_of_order_dialog_opens_with_no_reason_and_calls_nothing_without_one(
+    office: LocalOffice,
+) -> None:
+    issue_many(office, 3)
+
+    async def scenario(pilot: Pilot[Any]) -> None:
+        await pilot.press("down", "down", "c")
+        await until(pilot, lambda: isinstance(pilot.app.screen, OutOfOrderDialog))
+        dialog = pilot.app.screen
+        await pilot.pause()
+        assert dialog.query_one(OptionList).highlighted is None
+        confirm = dialog.query_one("#ooo-confirm", Button)
+        assert confirm.disabled
+        await pilot.click("#ooo-confirm")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert pilot.app.screen is dialog
+        await pilot.press("down")  # the clerk picks the first reason
+        await until(pilot, lambda: not confirm.disabled)
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(pilot.app.screen, CounterConsoleScreen))
+
+    run(make_counter_app(office, 1), scenario)
+    assert calls(office) == []
+
+
+def test_a_counter_over_the_lan_shows_the_waited_minutes(office: LocalOffice, clock: Clock) -> None:
+    issue(office)
+    clock.advance(7)
+    issue(office)
+    clock.advance(5)
+    view = office.snapshot()
+
+    class OverTheLan:
+        """Only what crosses the wire: the view, no folded state."""
+
+        settings = office.settings
+
+        def snapshot(self) -> OfficeView:
+            return view
+
+        def wait_for_change(self, version: int, timeout: float) -> OfficeView:
+            import time
+
+            time.sleep(min(timeout, 0.05))
+            return view
+
+    async def scenario(pilot: Pilot[Any]) -> None:
+        table = console(pilot).query_one(WaitingList)
+        await until(pilot, lambda: table.row_count == 2)
+        assert [str(table.get_row_at(i)[3]) for i in range(2)] == ["12", "5"]
+
+    run(CounterApp(OverTheLan(), 1, clock=clock), scenario)  # type: ignore[arg-type]
 
 
 def test_t_transfers_the_ticket_to_the_tax_queue_of_counter_3(office: LocalOffice) -> None:

@@ -205,3 +205,10 @@ def test_body_for_escpos_leaves_number_and_time_to_native_text() -> None:
 def test_a_ticket_needs_an_aware_time() -> None:
     with pytest.raises(ValueError, match="aware"):
         make_view(issued_at=datetime(2025, 6, 12, 9, 5))
+
+
+def test_waiting_before_you_says_when_it_is_an_estimate() -> None:
+    exact = render_ticket_text(make_view(ahead=2), "en")
+    assert "รออยู่ก่อนหน้า 2 คิว" in exact and "2 people waiting ahead of you" in exact
+    estimate = render_ticket_text(make_view(ahead=2, ahead_exact=False), "en")
+    assert "รออยู่ก่อนหน้าประมาณ 2 คิว" in estimate and "about 2 people waiting ahead of you" in estimate

@@ -17,7 +17,9 @@ from surveys.settings import Settings, default_settings
 
 @pytest.fixture
 def office(tmp_path: Path) -> Iterator[LocalOffice]:
-    office = LocalOffice(tmp_path, default_settings())
+    # no-shows at once (their wait is the office's rule, tested there): this audits calls
+    settings = default_settings().model_copy(update={"no_show_recalls": 0, "no_show_wait_seconds": 0})
+    office = LocalOffice(tmp_path, settings)
     yield office
     office.close()
 
@@ -135,3 +137,27 @@ def test_a_number_given_out_twice_on_one_day_is_found(office: LocalOffice) -> No
     office.reserve_ticket("tax")
     (line,) = audit_numbers(events(office))
     assert "permits C001" in line and "2 times" in line and f"seq 1, {copy.seq}" in line
+
+
+def test_a_ticket_back_from_a_mistaken_no_show_is_called_in_order(office: LocalOffice) -> None:
+    first = issue(office, "registration")
+    issue(office, "registration")
+    office.call_next(1)
+    office.no_show(1)
+    office.undo_no_show(1, office.state.tickets[first].number)
+    called = office.call_next(2)  # A001 again, in its old place before A002
+    assert called is not None and called.id == first
+    office.finish(2)
+    office.call_next(1)  # A002
+    assert [e.kind for e in events(office)].count("ticket.no_show_undone") == 1
+    assert calls(office) == []
+
+
+def test_a_no_show_written_too_soon_is_found(office: LocalOffice) -> None:
+    ticket = issue(office, "registration")
+    office.call_next(1)
+    office.no_show(1)  # this office allows it at once (see the fixture)
+    assert calls(office) == []
+    (problem,) = calls(office, default_settings())  # the default rule: one recall and two minutes
+    assert (problem.number, problem.counter) == (office.state.tickets[ticket].number, 1)
+    assert "too soon: 0 recalls" in problem.en and "เร็วเกินไป" in problem.th

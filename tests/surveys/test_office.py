@@ -101,13 +101,15 @@ def test_a_second_pin_can_be_required_for_out_of_order_calls(tmp_path: Path, clo
     assert [e.body["approved"] for e in office.log.read() if e.kind == "ticket.called"] == ["pin"]
 
 
-def test_an_open_ticket_must_be_closed_before_the_next_call(office: LocalOffice) -> None:
+def test_an_open_ticket_must_be_closed_before_the_next_call(office: LocalOffice, clock: Clock) -> None:
     issue(office)
     issue(office)
     office.call_next(1)
     with pytest.raises(OfficeError) as busy:
         office.call_next(1)
     assert busy.value.code == "counter_busy"
+    office.recall(1)
+    clock.advance(minutes=2)
     office.no_show(1)
     called = office.call_next(1)
     assert called is not None and called.number == "A002"
@@ -241,3 +243,111 @@ def test_a_ticket_still_open_at_midnight_can_be_finished_next_day(office: LocalO
         office.call_next(1)
     assert busy.value.code == "counter_busy"
     assert office.finish(1).status == "done"
+
+
+def test_a_no_show_needs_a_recall_and_two_minutes_and_says_how_long_is_left(
+    office: LocalOffice, clock: Clock
+) -> None:
+    issue(office)
+    office.call_next(1)
+    clock.advance(seconds=5)
+    with pytest.raises(OfficeError) as early:
+        office.no_show(1)  # seconds after the call, no recall: refused
+    assert early.value.code == "no_show_too_soon"
+    assert "เรียกซ้ำ" in early.value.th and "recall A001 first" in early.value.en
+    office.recall(1)
+    clock.advance(seconds=35)  # 40 s since the first call
+    with pytest.raises(OfficeError) as waiting:
+        office.no_show(1)
+    assert "รออีก 1 นาที 20 วินาที" in waiting.value.th
+    assert "wait 1 min 20 s more" in waiting.value.en
+    assert "ticket.no_show" not in kinds(office)
+    clock.advance(seconds=80)
+    assert office.no_show(1).status == "no_show"
+
+
+def test_the_no_show_rule_is_a_setting(tmp_path: Path, clock: Clock) -> None:
+    settings = default_settings().model_copy(update={"no_show_recalls": 2, "no_show_wait_seconds": 30})
+    office = LocalOffice(tmp_path, settings, clock=clock)
+    issue(office)
+    office.call_next(1)
+    office.recall(1)
+    clock.advance(minutes=5)
+    with pytest.raises(OfficeError, match="at least 2 times"):
+        office.no_show(1)
+    office.recall(1)
+    assert office.no_show(1).status == "no_show"
+
+
+def test_undoing_a_no_show_puts_the_ticket_back_in_its_old_place(office: LocalOffice, clock: Clock) -> None:
+    for _ in range(3):
+        issue(office)
+    office.call_next(1)  # A001
+    office.recall(1)
+    clock.advance(minutes=3)
+    office.no_show(1)
+    assert office.snapshot().waiting["registration"] == (("A002", None), ("A003", None))
+    with pytest.raises(OfficeError) as not_one:
+        office.undo_no_show(1, "A002")
+    assert not_one.value.code == "not_no_show"
+    back = office.undo_no_show(1, "A001")
+    assert back.status == "waiting"
+    assert kinds(office)[-1] == "ticket.no_show_undone"
+    # by its original issue order, not at the end
+    assert office.snapshot().waiting["registration"] == (("A001", None), ("A002", None), ("A003", None))
+    called = office.call_next(2)
+    assert called is not None and called.number == "A001"
+    assert verify_log(log_dir(office.home), office.device.id).ok
+
+
+def test_waiting_before_you_follows_the_priority_rule(office: LocalOffice) -> None:
+    for _ in range(4):
+        issue(office)  # A001-A004
+    elderly = issue(office, priority="elderly")  # called after two normal calls: third
+    assert elderly.ahead == 2
+    assert not elderly.ahead_exact  # counters 1 and 2 share the line, other counters move the count
+    normal = issue(office)  # A006: after the four normal ones and the elderly one
+    assert normal.ahead == 5
+    assert issue(office, "info").ahead == 0
+
+
+def test_waiting_before_you_is_exact_for_one_line_without_priority(office: LocalOffice) -> None:
+    issue(office)
+    second = issue(office)
+    assert (second.ahead, second.ahead_exact) == (1, True)
+    tax = issue(office, "tax")  # counter 3 serves tax and permits: one line
+    assert (tax.ahead, tax.ahead_exact) == (0, True)
+
+
+def test_the_view_carries_waiting_times_and_since_when_a_counter_has_its_ticket(
+    office: LocalOffice, clock: Clock
+) -> None:
+    issue(office)
+    clock.advance(minutes=3)
+    issue(office)
+    clock.advance(minutes=1)
+    office.call_next(1)
+    view = office.snapshot()
+    ((at, _seq),) = view.queued.values()
+    assert list(view.queued) == ["A002"] and at.startswith("2025-01-15T09:03:00")
+    counter = next(c for c in view.counters if c.counter == 1)
+    assert counter.since is not None and counter.since.startswith("2025-01-15T09:04:00")
+
+
+def test_the_default_pin_must_be_changed_to_a_pin_of_ones_own(tmp_path: Path, clock: Clock) -> None:
+    office = LocalOffice(tmp_path, default_settings(), clock=clock)
+    assert office.default_pin_in_force()
+    for bad, said in [("2568", "ห้ามใช้ PIN ตั้งต้น"), ("12", "4–12"), ("12ab", "4–12")]:
+        with pytest.raises(OfficeError) as refused:
+            office.change_pin("2568", bad)
+        assert said in refused.value.th and refused.value.code == "bad_pin"
+    with pytest.raises(OfficeError) as wrong:
+        office.change_pin("1111", "4821")
+    assert wrong.value.code == "wrong_pin"
+    office.change_pin("2568", "4821")
+    assert not office.default_pin_in_force()
+    assert office.check_pin("4821") and not office.check_pin("2568")
+    from surveys.settings import load_settings
+
+    assert load_settings(tmp_path).pin_ok("4821")  # stored in the home, as a hash
+    assert "4821" not in (tmp_path / "settings.yaml").read_text(encoding="utf-8")

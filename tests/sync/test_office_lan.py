@@ -194,6 +194,13 @@ def test_every_office_method_round_trips_through_remote_office(
     assert office.log.read(office.log.head[0]).__next__().body["in_order"] is False
     assert remote.recall(1).number == third
     assert remote.transfer(1, "tax").service == "tax"
+    assert remote.call_next(3) is not None
+    with pytest.raises(OfficeError) as too_soon:
+        remote.no_show(3)  # no recall yet, seconds after the call
+    assert too_soon.value.code == "no_show_too_soon" and "เรียกซ้ำ" in too_soon.value.th
+    office.settings = office.settings.model_copy(update={"no_show_recalls": 0, "no_show_wait_seconds": 0})
+    assert remote.no_show(3).status == "no_show"
+    assert remote.undo_no_show(3, third).status == "waiting"
     assert remote.call_next(3) is not None and remote.no_show(3).status == "no_show"
     assert remote.call_next(3) is None
 
@@ -451,3 +458,24 @@ def test_stopping_the_server_answers_waiting_boards_and_closes_the_log(tmp_path:
     reopened = LocalOffice(home, default_settings())  # the writer lock was released
     assert reopened.snapshot().issued_today == 1
     reopened.close()
+
+
+def test_a_counter_over_the_lan_gets_the_waiting_times(office: LocalOffice, remote: RemoteOffice) -> None:
+    first = issue(remote, "registration")
+    issue(remote, "registration")
+    remote.call_next(1)
+    view = remote.snapshot()
+    assert view == office.snapshot()
+    assert set(view.queued) == {"A002"} and view.queued["A002"][0][:4] == office.snapshot().day[:4]
+    at_one = next(c for c in view.counters if c.counter == 1)
+    assert at_one.number == first and at_one.since is not None
+
+
+def test_the_staff_pin_is_changed_through_the_office(office: LocalOffice, remote: RemoteOffice) -> None:
+    assert remote.default_pin_in_force()
+    with pytest.raises(OfficeError) as bad:
+        remote.change_pin("2568", "2568")
+    assert bad.value.code == "bad_pin"
+    remote.change_pin("2568", "735190")
+    assert not remote.default_pin_in_force()
+    assert remote.check_pin("735190") and not remote.check_pin("2568")
