@@ -160,11 +160,12 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
 @click.pass_context
 def kiosk(ctx: click.Context, office_url: str | None, office_key: str | None, spec: str | None) -> None:
     """The citizens' touch-screen kiosk: take a ticket, rate the service by scanning it."""
-    from kiosk.kiosk_app import make_kiosk_app
+    from kiosk.kiosk_app import CRASH_LOG_NAME, make_kiosk_app
 
     cli = get(ctx)
     printer = printer_of(cli, spec)
-    _run(cli, office_url, office_key, lambda office: make_kiosk_app(office, printer, cli.lang))
+    log = cli.home / CRASH_LOG_NAME  # faults for staff (an unreachable office too), never on screen
+    _run(cli, office_url, office_key, lambda office: make_kiosk_app(office, printer, cli.lang, crash_log=log))
 
 
 @click.command()
