@@ -88,6 +88,7 @@ def issue(
 def notice(ctx: click.Context, out: Path | None) -> None:
     """Render the A4 wall notice of how the queue works (project 10 asks the office to post it)."""
     from kiosk.notice import NoticeView, save_notice
+    from surveys.settings import PHONE_BLANK
     from surveys.thaidate import fiscal_year
 
     cli = get(ctx)
@@ -98,10 +99,20 @@ def notice(ctx: click.Context, out: Path | None) -> None:
         services=[(s.prefix, s.name_th, s.name_en) for s in settings.services],
         rule_th=settings.priority.text("th"),
         rule_en=settings.priority.text("en"),
-        complaint_th=settings.complaint_th,
-        complaint_en=settings.complaint_en,
+        complaint_th=settings.complaint("th"),
+        complaint_en=settings.complaint("en"),
         fiscal_year_be=fiscal_year(date.today()),
     )
+    if settings.phone_missing:
+        click.echo(
+            cli.t(
+                f"คำเตือน: ยังไม่ได้ตั้งเบอร์โทรของสำนักงาน ประกาศจะเว้นที่ว่าง {PHONE_BLANK} ไว้ให้เขียนเบอร์ด้วยมือ "
+                "ตั้งเบอร์ด้วย prongsai setup --phone 044-123-456 แล้วสั่งพิมพ์ใหม่",
+                f"warning: the office's phone is not set: the notice leaves a blank {PHONE_BLANK} to write "
+                "it in by hand. Set it with `prongsai setup --phone 044-123-456` and print it again",
+            ),
+            err=True,
+        )
     target = out or cli.home / f"queue-notice-{cli.lang}.pdf"
     try:
         written = save_notice(view, target, cli.lang)

@@ -80,6 +80,19 @@ def open_office(cli: CliContext, url: str | None, key: str | None) -> Office:
         raise click.ClickException(str(exc)) from None
 
 
+def warn_if_not_set_up(cli: CliContext) -> None:
+    """At a staff start: say so if the office's phone (for the wall notice) was never set."""
+    if settings_of(cli).phone_missing:
+        click.echo(
+            cli.t(
+                "คำเตือน: ยังไม่ได้ตั้งชื่อและเบอร์โทรของสำนักงาน (พิมพ์บนประกาศหน้าเคาน์เตอร์) ตั้งได้ด้วยคำสั่ง prongsai setup",
+                "warning: the office's name and phone (printed on the wall notice) are not set: "
+                "run `prongsai setup`",
+            ),
+            err=True,
+        )
+
+
 def lock_holder(cli: CliContext) -> tuple[str, str]:
     """Who holds the log's writer lock, as " (process N on HOST since T)" in Thai and English."""
     import re
@@ -133,6 +146,7 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
     from sync.office_server import office_key, serve_office
 
     cli = get(ctx)
+    warn_if_not_set_up(cli)
     office = open_office(cli, None, None)
     assert isinstance(office, LocalOffice)
     key = office_key(cli.home)
@@ -222,5 +236,6 @@ def all_in_one(ctx: click.Context, spec: str | None) -> None:
     from kiosk.allinone_app import make_allinone_app
 
     cli = get(ctx)
+    warn_if_not_set_up(cli)
     printer = printer_of(cli, spec)
     _run(cli, None, None, lambda office: make_allinone_app(office, printer, cli.lang))
