@@ -61,7 +61,7 @@ async def until(pilot: Pilot[None], condition: Callable[[], bool], timeout: floa
 def test_an_unreachable_office_tells_the_citizen_to_ask_staff(tmp_path: Path, lang: str, plain: str) -> None:
     office = LocalOffice(tmp_path / "home", default_settings())
     log = tmp_path / "kiosk-errors.log"
-    app = make_kiosk_app(OfficeDown(office), PngPrinter(tmp_path / "tickets"), lang, crash_log=log)  # type: ignore[arg-type]
+    app = make_kiosk_app(OfficeDown(office), PngPrinter(tmp_path / "tickets"), lang, crash_log=log)
     seen: list[str] = []
 
     async def main() -> None:
