@@ -132,7 +132,14 @@ def _file_error(exc: OSError, folder: Path, printer: str) -> PrintError:
             f"No permission to write in {folder}: ask IT to give the kiosk's user write access to it.",
             printer,
         )
-    if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+    if exc.errno in (errno.EEXIST, errno.ENOTDIR):
+        return PrintError(
+            f"บันทึกบัตรคิวลงโฟลเดอร์ {folder} ไม่ได้ เพราะมีไฟล์อยู่ในตำแหน่งที่ควรเป็นโฟลเดอร์ กรุณาตรวจสอบชื่อโฟลเดอร์",
+            f"Cannot save the ticket in {folder}: a file is where the folder should be. "
+            "Check the folder's name.",
+            printer,
+        )
+    if exc.errno == errno.ENOENT:
         return PrintError(
             f"บันทึกบัตรคิวลงโฟลเดอร์ {folder} ไม่ได้ เพราะไม่มีโฟลเดอร์นี้ กรุณาตรวจสอบชื่อโฟลเดอร์และว่าดิสก์เสียบอยู่",
             f"Cannot save the ticket in {folder}: there is no such folder. Check the folder's name and "

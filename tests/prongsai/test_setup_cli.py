@@ -108,3 +108,16 @@ def test_an_old_settings_file_with_the_made_up_number_still_counts_as_unset(tmp_
     assert load_settings(tmp_path).phone_missing
     result = run(tmp_path, "notice", "--out", str(tmp_path / "n.png"))
     assert "warning: the office's phone is not set" in result.stderr
+
+
+def test_a_staff_start_warns_until_the_office_is_set_up(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from prongsai.commands.screens import warn_if_not_set_up
+    from prongsai.context import CliContext
+
+    warn_if_not_set_up(CliContext(tmp_path, "th"))
+    assert "ยังไม่ได้ตั้งชื่อและเบอร์โทรของสำนักงาน" in capsys.readouterr().err
+    assert run(tmp_path, "setup", "--phone", "044-123-456").exit_code == 0
+    warn_if_not_set_up(CliContext(tmp_path, "th"))
+    assert capsys.readouterr().err == ""
