@@ -38,6 +38,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.worker import WorkerFailed
 
+from kiosk.citizen_errors import citizen_text, for_citizens
 from kiosk.printers import Printer
 from kiosk.screens.kiosk_home import KioskHomeScreen, LanguageToggled, RatingRequested, ServiceChosen
 from kiosk.screens.queue_type import QueueTypeChosen, QueueTypeScreen
@@ -484,7 +485,11 @@ class KioskApp(App[None]):
             title = "ขออภัย ประเมินไม่ได้" if th else "Sorry, this rating can't be taken"
         else:
             title = "ขออภัย" if th else "Sorry"
-        self._notice(title, event.error.message(event.lang), tone="warn", lang=event.lang, visit_over=False)
+        if not for_citizens(event.error):  # a fault for staff: its details (server, cable) go to the log
+            self._record_crash(event.error)
+        self._notice(
+            title, citizen_text(event.error, event.lang), tone="warn", lang=event.lang, visit_over=False
+        )
 
     @on(KioskFailed)
     def _kiosk_failed(self, event: KioskFailed) -> None:

@@ -52,7 +52,7 @@ ACCEPTED_SPECS = (
 
 class PrintError(Exception):
     """A ticket did not print. ``th`` and ``en`` each say what happened and what to do, for the person
-    at the kiosk or the IT officer; ``str()`` gives both, Thai first."""
+    at the kiosk or the IT officer; ``text(lang)`` gives one, ``str()`` both (for logs), Thai first."""
 
     def __init__(self, th: str, en: str, printer: str = "") -> None:
         self.th, self.en, self.printer = th, en, printer
@@ -60,8 +60,12 @@ class PrintError(Exception):
 
     @property
     def message(self) -> str:
+        return f"{self.text('th')}\n{self.text('en')}"
+
+    def text(self, lang: str) -> str:
+        """What happened and what to do, in ``lang`` ("th" or "en") only, naming the printer."""
         where = f"[{self.printer}] " if self.printer else ""
-        return f"{where}{self.th}\n{where}{self.en}"
+        return where + (self.th if lang == "th" else self.en)
 
 
 class Printer(Protocol):
@@ -128,8 +132,22 @@ def _file_error(exc: OSError, folder: Path, printer: str) -> PrintError:
             f"No permission to write in {folder}: ask IT to give the kiosk's user write access to it.",
             printer,
         )
+    if exc.errno in (errno.EEXIST, errno.ENOTDIR):
+        return PrintError(
+            f"บันทึกบัตรคิวลงโฟลเดอร์ {folder} ไม่ได้ เพราะมีไฟล์อยู่ในตำแหน่งที่ควรเป็นโฟลเดอร์ กรุณาตรวจสอบชื่อโฟลเดอร์",
+            f"Cannot save the ticket in {folder}: a file is where the folder should be. "
+            "Check the folder's name.",
+            printer,
+        )
+    if exc.errno == errno.ENOENT:
+        return PrintError(
+            f"บันทึกบัตรคิวลงโฟลเดอร์ {folder} ไม่ได้ เพราะไม่มีโฟลเดอร์นี้ กรุณาตรวจสอบชื่อโฟลเดอร์และว่าดิสก์เสียบอยู่",
+            f"Cannot save the ticket in {folder}: there is no such folder. Check the folder's name and "
+            "that its disk is connected.",
+            printer,
+        )
     return PrintError(
-        f"บันทึกบัตรคิวลงโฟลเดอร์ {folder} ไม่ได้ ({exc.strerror or exc})",
+        f"บันทึกบัตรคิวลงโฟลเดอร์ {folder} ไม่ได้ (รหัสข้อผิดพลาด {exc.errno}) กรุณาตรวจสอบว่าโฟลเดอร์มีอยู่และดิสก์เสียบอยู่",
         f"Cannot save the ticket in {folder} ({exc.strerror or exc}). Check that the folder exists "
         "and its disk is connected.",
         printer,

@@ -29,7 +29,9 @@ def office_views(
     """Yield the office's view now and after every change, until ``worker`` is cancelled.
 
     When the office can't be asked (a LAN office down, a full disk), ``unreachable(error)`` is called
-    and the loop tries again after ``retry`` seconds.
+    and the loop tries again after ``retry`` seconds, with a fresh snapshot: the first answer after an
+    outage is yielded even if the office's version did not move (a restarted office replays its log to
+    the same version), so a screen stops saying "unreachable" as soon as the office answers.
     """
     version: int | None = None
     while not worker.is_cancelled:
@@ -38,6 +40,7 @@ def office_views(
         except (OfficeError, LogError, OSError) as exc:
             unreachable(exc)
             pause(worker, retry)
+            version = None  # a restarted office may be back at the same version: show it at once
             continue
         if version is not None and view.version == version:
             continue

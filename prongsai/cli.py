@@ -2,24 +2,39 @@
 
 from __future__ import annotations
 
+import errno
 import os
 from pathlib import Path
+from typing import Any
 
 import click
 
 os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
 os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
 
-from prongsai.commands import counter, device, instruments, log, plan, queue, screens, sync_lan
+from prongsai.commands import counter, device, instruments, log, plan, queue, screens, setup, sync_lan
 from prongsai.commands import sync as sync_commands
-from prongsai.context import CliContext
+from prongsai.context import CliContext, add_common_options, choose, current, os_error_message
 from surveys.home import resolve_home
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class ProngsaiGroup(click.Group):
+    """The top command: what no subcommand caught (a folder that can't be written, a file where a
+    folder should be) becomes a message in the user's language, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except OSError as exc:
+            if exc.errno == errno.EPIPE:  # output piped into `head`: click ends quietly
+                raise
+            raise click.ClickException(os_error_message(current(ctx), exc)) from None
+
+
+@click.group(cls=ProngsaiGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--home",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     default=None,
     help="Folder holding all data of this installation "
     "(else $PRONGSAI_HOME, else the platform's user data folder).",
@@ -36,7 +51,8 @@ def cli(ctx: click.Context, home: Path | None, lang: str | None) -> None:
     """prongsai (โปร่งใส): queue tickets, ratings, forums and surveys for a Thai municipality's
     anti-corruption plan, with a tamper-evident log on every device."""
     chosen = lang or os.environ.get("PRONGSAI_LANG", "th")
-    ctx.obj = CliContext(home=resolve_home(home), lang=chosen if chosen in ("th", "en") else "th")
+    language = chosen if chosen in ("th", "en") else "th"
+    choose(ctx, CliContext(home=resolve_home(home), lang=language), home_given=home is not None)
 
 
 cli.add_command(device.device)
@@ -46,6 +62,7 @@ cli.add_command(plan.plan)
 cli.add_command(queue.services)
 cli.add_command(queue.simulate)
 cli.add_command(queue.staff_pin)
+cli.add_command(setup.setup)
 cli.add_command(counter.ticket)
 cli.add_command(counter.notice)
 cli.add_command(screens.serve)
@@ -56,6 +73,10 @@ cli.add_command(screens.all_in_one)
 sync_commands.sync.add_command(sync_lan.serve)
 sync_commands.sync.add_command(sync_lan.push)
 cli.add_command(sync_commands.sync)
+for _command in cli.commands.values():
+    add_common_options(_command)  # `prongsai plan show --lang en` as well as `prongsai --lang en plan show`
+
+__all__ = ["CliContext", "cli", "main"]
 
 
 def main() -> None:

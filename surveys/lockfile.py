@@ -53,8 +53,19 @@ class WriterLock:
 
 @contextlib.contextmanager
 def shared(path: Path) -> Iterator[None]:
-    """Hold ``path`` shared (blocking) for the ``with`` block: readers take this."""
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    """Hold ``path`` shared (blocking) for the ``with`` block: readers take this.
+
+    A reader needs no write access: on a read-only copy (a backup on a DVD) the lock file is opened
+    read-only, and where it is missing and can't be made, no writer can be at work either.
+    """
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError:
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except FileNotFoundError:
+            yield
+            return
     try:
         fcntl.flock(fd, fcntl.LOCK_SH)
         yield

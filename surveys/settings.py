@@ -105,6 +105,9 @@ def check_pin(stored: str, pin: str) -> bool:
 
 
 DEFAULT_PIN = "2568"
+PHONE = r"^[0-9+(][0-9 +()/,.\-]*[0-9)]$|^[0-9+(][0-9 +()/,.\-]*(ต่อ|ext\.?) ?[0-9]+$"
+PHONE_BLANK = "……………………"  # printed where a phone is not set, to be written in by hand
+OLD_PLACEHOLDER = "044-000-000"  # the made-up number older versions printed
 
 
 class Settings(_Model):
@@ -125,8 +128,12 @@ class Settings(_Model):
     no_show_wait_seconds: int = Field(default=120, ge=0, le=3600)
     staff_pin: str | None = None  # a hash from hash_pin(); None means the default PIN 2568
     printer: str = "png"
-    complaint_th: str = "ร้องเรียนได้ที่ศูนย์รับเรื่องร้องเรียน สำนักงานเทศบาล หรือโทร 044-000-000"
-    complaint_en: str = "Complaints: the complaints desk at the municipal office, or call 044-000-000"
+    # the office's phone numbers, printed on the wall notice (`prongsai setup`); unset until given, and
+    # then the notice leaves a blank to write the number in by hand rather than print a made-up one
+    office_phone: str | None = Field(default=None, min_length=3, max_length=60, pattern=PHONE)
+    complaint_phone: str | None = Field(default=None, min_length=3, max_length=60, pattern=PHONE)
+    complaint_th: str | None = None  # a whole complaint line of the office's own, instead of the built one
+    complaint_en: str | None = None
 
     @field_validator("services")
     @classmethod
@@ -171,6 +178,25 @@ class Settings(_Model):
 
     def reason(self, reason_id: str) -> Choice | None:
         return next((r for r in self.out_of_order_reasons if r.id == reason_id), None)
+
+    def complaint(self, lang: str) -> str:
+        """The notice's line on where to complain: the office's own line, else one built from its
+        complaint (or office) phone, else with a blank left for the number."""
+        own = self.complaint_th if lang == "th" else self.complaint_en
+        if own:
+            return own
+        phone = self.complaint_phone or self.office_phone or PHONE_BLANK
+        if lang == "th":
+            return f"ร้องเรียนได้ที่ศูนย์รับเรื่องร้องเรียน สำนักงาน{self.municipality_th} หรือโทร {phone}"
+        return f"Complaints: the complaints desk at the office of {self.municipality_en}, or call {phone}"
+
+    @property
+    def phone_missing(self) -> bool:
+        """No phone for the notice yet (neither set nor written into the office's own complaint lines)."""
+        own = [line for line in (self.complaint_th, self.complaint_en) if line]
+        if any(OLD_PLACEHOLDER in line for line in own):  # copied from an older default: not a number
+            return True
+        return not (self.complaint_phone or self.office_phone or len(own) == 2)
 
     def pin_ok(self, pin: str) -> bool:
         if self.staff_pin is None:
@@ -250,11 +276,18 @@ __all__ = [
     "default_settings",
     "hash_pin",
     "load_settings",
+    "update_settings",
 ]
 
 
 def set_staff_pin(home: Path, pin: str) -> Path:
     """Store the hash of ``pin`` in the home's ``settings.yaml`` (made if missing; comments kept)."""
+    return update_settings(home, {"staff_pin": hash_pin(pin)})
+
+
+def update_settings(home: Path, values: dict[str, str | None]) -> Path:
+    """Set ``values`` in the home's ``settings.yaml`` (made if missing; comments and the other keys
+    kept); a value of None removes its key. The caller checks that the file still loads."""
     from ruamel.yaml import YAML
 
     path = home / SETTINGS_FILE
@@ -262,7 +295,11 @@ def set_staff_pin(home: Path, pin: str) -> Path:
     data = yaml.load(path.read_text(encoding="utf-8")) if path.exists() else None
     if data is None:
         data = yaml.load("# prongsai settings: see README, 'At the counter'\n{}\n")
-    data["staff_pin"] = hash_pin(pin)
+    for key, value in values.items():
+        if value is None:
+            data.pop(key, None)
+        else:
+            data[key] = value
     buffer = io.StringIO()
     yaml.dump(data, buffer)
     home.mkdir(parents=True, exist_ok=True)

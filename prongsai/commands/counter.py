@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 
 from prongsai.commands.queue import settings_of
-from prongsai.context import get
+from prongsai.commands.screens import key_option, office_option, open_office, printer_of
+from prongsai.context import get, os_error_message
 
 
 @click.group()
@@ -32,11 +33,20 @@ def ticket() -> None:
 @click.option(
     "--printer", "spec", default=None, help="png:FOLDER, png:FILE.png, escpos-usb:VID:PID[:58|80], …"
 )
+@office_option
+@key_option
 @click.pass_context
-def issue(ctx: click.Context, service_id: str | None, priority: str | None, spec: str | None) -> None:
-    """Issue one ticket (test a printer, or a ticket for a phone caller)."""
+def issue(
+    ctx: click.Context,
+    service_id: str | None,
+    priority: str | None,
+    spec: str | None,
+    office_url: str | None,
+    office_key: str | None,
+) -> None:
+    """Issue one ticket (test a printer, or a ticket for a phone caller); with --office, through the
+    running office (`prongsai serve`)."""
     from kiosk.issuing import PrintFailed, issue_ticket
-    from prongsai.commands.screens import open_office, printer_of
     from surveys.office import OfficeError
 
     cli = get(ctx)
@@ -48,15 +58,16 @@ def issue(ctx: click.Context, service_id: str | None, priority: str | None, spec
             cli.t(f"ไม่มีบริการ {service} (มี: {known})", f"no service {service} ({known})")
         )
     printer = printer_of(cli, spec)
-    office = open_office(cli, None, None)
+    office = open_office(cli, office_url, office_key)
     try:
         issued = issue_ticket(office, service, priority, printer, cli.lang)
     except PrintFailed as exc:
         raise click.ClickException(
             cli.t(
-                f"พิมพ์บัตร {exc.reservation.number} ไม่สำเร็จ (บันทึกไว้แล้ว หมายเลขนี้จะไม่ถูกใช้): {exc.error}",
+                f"พิมพ์บัตร {exc.reservation.number} ไม่สำเร็จ (บันทึกไว้แล้ว หมายเลขนี้จะไม่ถูกใช้): "
+                f"{exc.error.text('th')}",
                 f"printing ticket {exc.reservation.number} failed (recorded; the number is not reused): "
-                f"{exc.error}",
+                f"{exc.error.text('en')}",
             )
         ) from None
     except OfficeError as exc:
@@ -77,6 +88,7 @@ def issue(ctx: click.Context, service_id: str | None, priority: str | None, spec
 def notice(ctx: click.Context, out: Path | None) -> None:
     """Render the A4 wall notice of how the queue works (project 10 asks the office to post it)."""
     from kiosk.notice import NoticeView, save_notice
+    from surveys.settings import PHONE_BLANK
     from surveys.thaidate import fiscal_year
 
     cli = get(ctx)
@@ -87,13 +99,25 @@ def notice(ctx: click.Context, out: Path | None) -> None:
         services=[(s.prefix, s.name_th, s.name_en) for s in settings.services],
         rule_th=settings.priority.text("th"),
         rule_en=settings.priority.text("en"),
-        complaint_th=settings.complaint_th,
-        complaint_en=settings.complaint_en,
+        complaint_th=settings.complaint("th"),
+        complaint_en=settings.complaint("en"),
         fiscal_year_be=fiscal_year(date.today()),
     )
+    if settings.phone_missing:
+        click.echo(
+            cli.t(
+                f"คำเตือน: ยังไม่ได้ตั้งเบอร์โทรของสำนักงาน ประกาศจะเว้นที่ว่าง {PHONE_BLANK} ไว้ให้เขียนเบอร์ด้วยมือ "
+                "ตั้งเบอร์ด้วย prongsai setup --phone 044-123-456 แล้วสั่งพิมพ์ใหม่",
+                f"warning: the office's phone is not set: the notice leaves a blank {PHONE_BLANK} to write "
+                "it in by hand. Set it with `prongsai setup --phone 044-123-456` and print it again",
+            ),
+            err=True,
+        )
     target = out or cli.home / f"queue-notice-{cli.lang}.pdf"
     try:
         written = save_notice(view, target, cli.lang)
-    except (OSError, ValueError) as exc:
+    except OSError as exc:
+        raise click.ClickException(os_error_message(cli, exc)) from None
+    except ValueError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(cli.t(f"ประกาศ: {written}", f"notice: {written}"))

@@ -7,7 +7,7 @@ process, on this PC or another one of the office LAN.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 import click
@@ -18,6 +18,7 @@ from surveys.office import Office
 
 if TYPE_CHECKING:
     from kiosk.printers import Printer
+    from surveys.settings import Counter
 
 DEFAULT_PORT = 8568
 KEY_ENV = "PRONGSAI_OFFICE_KEY"
@@ -65,17 +66,49 @@ def open_office(cli: CliContext, url: str | None, key: str | None) -> Office:
             raise click.ClickException(exc.message(cli.lang)) from None
     try:
         return LocalOffice(cli.home, settings_of(cli))
-    except LogLocked as exc:
+    except LogLocked:
+        th_holder, en_holder = lock_holder(cli)
         raise click.ClickException(
             cli.t(
-                "มีโปรแกรม prongsai อีกตัวเปิดสมุดบันทึกของเครื่องนี้อยู่ (เช่น prongsai serve) "
-                f"ให้เชื่อมต่อกับตัวนั้นด้วย --office http://127.0.0.1:{DEFAULT_PORT}\n{exc}",
-                "another prongsai process owns this home's log (e.g. `prongsai serve`): connect to it "
-                f"with --office http://127.0.0.1:{DEFAULT_PORT}\n{exc}",
+                f"มีโปรแกรม prongsai อีกตัวเปิดสมุดบันทึกของโฟลเดอร์ {cli.home} อยู่{th_holder} (เช่น prongsai serve) "
+                f"ให้เชื่อมต่อกับตัวนั้นด้วย --office http://127.0.0.1:{DEFAULT_PORT} หรือปิดตัวนั้นก่อน",
+                f"another prongsai process owns the log of {cli.home}{en_holder} (e.g. `prongsai serve`): "
+                f"connect to it with --office http://127.0.0.1:{DEFAULT_PORT}, or stop it first",
             )
         ) from None
     except LogError as exc:
         raise click.ClickException(str(exc)) from None
+
+
+def warn_if_not_set_up(cli: CliContext) -> None:
+    """At a staff start: say so if the office's phone (for the wall notice) was never set."""
+    if settings_of(cli).phone_missing:
+        click.echo(
+            cli.t(
+                "คำเตือน: ยังไม่ได้ตั้งชื่อและเบอร์โทรของสำนักงาน (พิมพ์บนประกาศหน้าเคาน์เตอร์) ตั้งได้ด้วยคำสั่ง prongsai setup",
+                "warning: the office's name and phone (printed on the wall notice) are not set: "
+                "run `prongsai setup`",
+            ),
+            err=True,
+        )
+
+
+def lock_holder(cli: CliContext) -> tuple[str, str]:
+    """Who holds the log's writer lock, as " (process N on HOST since T)" in Thai and English."""
+    import re
+
+    from surveys.home import log_dir
+    from surveys.log import WRITER_LOCK
+
+    try:
+        note = (log_dir(cli.home) / WRITER_LOCK).read_text(encoding="utf-8").strip()
+    except OSError:
+        return "", ""
+    found = re.fullmatch(r"process (\d+) on (\S+) since (\S+)", note)
+    if found is None:
+        return "", ""
+    pid, host, since = found.groups()
+    return f" (โปรเซส {pid} บนเครื่อง {host} ตั้งแต่ {since})", f" (process {pid} on {host} since {since})"
 
 
 def printer_of(cli: CliContext, spec: str | None) -> Printer:
@@ -89,7 +122,7 @@ def printer_of(cli: CliContext, spec: str | None) -> Printer:
     try:
         return printer_from_spec(spec or settings_of(cli).printer, default_folder=cli.home / "tickets")
     except PrintError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(exc.text(cli.lang)) from None
 
 
 def _run(cli: CliContext, url: str | None, key: str | None, build: Callable[[Office], object]) -> None:
@@ -113,6 +146,7 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
     from sync.office_server import office_key, serve_office
 
     cli = get(ctx)
+    warn_if_not_set_up(cli)
     office = open_office(cli, None, None)
     assert isinstance(office, LocalOffice)
     key = office_key(cli.home)
@@ -140,11 +174,12 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
 @click.pass_context
 def kiosk(ctx: click.Context, office_url: str | None, office_key: str | None, spec: str | None) -> None:
     """The citizens' touch-screen kiosk: take a ticket, rate the service by scanning it."""
-    from kiosk.kiosk_app import make_kiosk_app
+    from kiosk.kiosk_app import CRASH_LOG_NAME, make_kiosk_app
 
     cli = get(ctx)
     printer = printer_of(cli, spec)
-    _run(cli, office_url, office_key, lambda office: make_kiosk_app(office, printer, cli.lang))
+    log = cli.home / CRASH_LOG_NAME  # faults for staff (an unreachable office too), never on screen
+    _run(cli, office_url, office_key, lambda office: make_kiosk_app(office, printer, cli.lang, crash_log=log))
 
 
 @click.command()
@@ -157,9 +192,25 @@ def counter(ctx: click.Context, number: int, office_url: str | None, office_key:
     from kiosk.counter_app import make_counter_app
 
     cli = get(ctx)
-    if number not in {c.number for c in settings_of(cli).counters} and not office_url:
-        raise click.ClickException(cli.t(f"ไม่มีช่องบริการที่ {number}", f"there is no counter {number}"))
-    _run(cli, office_url, office_key, lambda office: make_counter_app(office, number, cli.lang))
+    if not office_url:
+        _check_counter(cli, number, settings_of(cli).counters)
+
+    def build(office: Office) -> object:
+        _check_counter(cli, number, office.settings.counters)  # a LAN office has its own counters
+        return make_counter_app(office, number, cli.lang)
+
+    _run(cli, office_url, office_key, build)
+
+
+def _check_counter(cli: CliContext, number: int, counters: Sequence[Counter]) -> None:
+    if number not in {c.number for c in counters}:
+        known = ", ".join(str(c.number) for c in counters)
+        raise click.ClickException(
+            cli.t(
+                f"ไม่มีช่องบริการที่ {number} (มีช่องบริการ {known})",
+                f"there is no counter {number} (the counters are {known})",
+            )
+        )
 
 
 @click.command()
@@ -185,5 +236,6 @@ def all_in_one(ctx: click.Context, spec: str | None) -> None:
     from kiosk.allinone_app import make_allinone_app
 
     cli = get(ctx)
+    warn_if_not_set_up(cli)
     printer = printer_of(cli, spec)
     _run(cli, None, None, lambda office: make_allinone_app(office, printer, cli.lang))

@@ -17,7 +17,7 @@ from typing import Any
 
 import click
 
-from prongsai.context import CliContext, get, require_device
+from prongsai.context import CliContext, get, os_error_message, require_device
 from surveys.atomic import fsync_dir
 from surveys.device import Device
 from surveys.home import log_dir
@@ -57,35 +57,74 @@ def export(ctx: click.Context, out: Path | None, from_seq: int | None) -> None:
     """Write this device's events as a signed bundle (.psb) for the central store."""
     cli = get(ctx)
     device = require_device(cli)
-    target = out if out is not None else Path.cwd()
-    if target.suffix == SUFFIX and not target.is_dir():
-        folder, file = target.parent, target
-    else:
-        folder, file = target, None
-    folder.mkdir(parents=True, exist_ok=True)
+    folder, file = _out_place(cli, out if out is not None else Path.cwd())
     log = log_dir(cli.home)
     if from_seq is None:
         from_seq = _after_ack(cli, device, folder, log)
     part = file or folder / f"{device.id}-from-{from_seq:08d}{SUFFIX}.part"
     try:
         manifest = write_bundle(device, log, part, from_seq)
+        if manifest is not None and file is None:
+            final = folder / f"{device.id}_{manifest.first_seq:08d}-{manifest.last_seq:08d}{SUFFIX}"
+            os.replace(part, final)
+            file = final
+            fsync_dir(folder)
     except (BundleError, LogError) as exc:
         raise click.ClickException(cli.t(f"ส่งออกไม่ได้: {exc}", f"can't export: {exc}")) from None
-    if manifest is None:
+    except OSError as exc:
+        if file is None:
+            with contextlib.suppress(OSError):
+                part.unlink(missing_ok=True)
+        message = os_error_message(cli, exc)
+        raise click.ClickException(
+            cli.t(f"ส่งออกไม่ได้ ไม่มีอะไรถูกเขียน: {message}", f"can't export, nothing was written: {message}")
+        ) from None
+    if manifest is None or file is None:
         click.echo(
             cli.t(f"ไม่มีข้อมูลใหม่ที่ต้องส่ง (ตั้งแต่ seq {from_seq})", f"nothing new to send (from seq {from_seq})")
         )
         return
-    if file is None:
-        file = folder / f"{device.id}_{manifest.first_seq:08d}-{manifest.last_seq:08d}{SUFFIX}"
-        os.replace(part, file)
-        fsync_dir(folder)
     click.echo(
         cli.t(
             f"✓ เขียนชุดข้อมูล {file}: seq {manifest.first_seq}–{manifest.last_seq} ({manifest.count} เหตุการณ์)",
             f"✓ wrote {file}: seq {manifest.first_seq}–{manifest.last_seq} ({manifest.count} events)",
         )
     )
+
+
+def _out_place(cli: CliContext, target: Path) -> tuple[Path, Path | None]:
+    """The folder a bundle goes into and, for ``--out NAME.psb``, its file. A missing folder is never
+    made: an unmounted USB stick must not turn into a folder on the local disk."""
+    if target.is_dir():
+        return target, None
+    if target.exists():
+        if target.suffix == SUFFIX:
+            raise click.ClickException(
+                cli.t(
+                    f"มีไฟล์ {target} อยู่แล้ว ไม่เขียนทับ: ตั้งชื่ออื่น ระบุโฟลเดอร์แทน หรือย้ายไฟล์เดิมออกก่อน",
+                    f"{target} already exists and is not overwritten: give another name, a folder, "
+                    "or move the old file away first",
+                )
+            )
+        raise click.ClickException(
+            cli.t(
+                f"{target} เป็นไฟล์ ไม่ใช่โฟลเดอร์: ระบุโฟลเดอร์ (เช่น แฟลชไดรฟ์) หรือชื่อไฟล์ที่ลงท้ายด้วย {SUFFIX}",
+                f"{target} is a file, not a folder: give a folder (the USB stick, say) "
+                f"or a name ending in {SUFFIX}",
+            )
+        )
+    folder = target.parent if target.suffix == SUFFIX else target
+    if not folder.is_dir():
+        raise click.ClickException(
+            cli.t(
+                f"ไม่มีโฟลเดอร์ {folder}: ตรวจสอบว่าเสียบแฟลชไดรฟ์แล้ว และพิมพ์ชื่อโฟลเดอร์ถูกต้อง "
+                "(prongsai ไม่สร้างโฟลเดอร์ให้ เพื่อไม่ให้ข้อมูลไปอยู่บนดิสก์ของเครื่องโดยไม่รู้ตัว) ไม่มีอะไรถูกเขียน",
+                f"there is no folder {folder}: check that the USB stick is plugged in and the path is right "
+                "(prongsai does not create it, so that a bundle never lands on the local disk unnoticed); "
+                "nothing was written",
+            )
+        )
+    return (folder, target) if target.suffix == SUFFIX else (target, None)
 
 
 def _after_ack(cli: CliContext, device: Device, folder: Path, log: Path) -> int:

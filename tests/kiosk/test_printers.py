@@ -98,6 +98,17 @@ def test_png_printer_that_cannot_write_says_where(tmp_path: Path) -> None:
     assert str(blocker) in str(caught.value) and "บันทึก" in caught.value.th
 
 
+def test_a_print_error_is_told_in_one_language_and_thai_has_no_english(tmp_path: Path) -> None:
+    blocker = tmp_path / "tickets"
+    blocker.write_text("a file where the folder should be")
+    with pytest.raises(PrintError) as caught:
+        PngPrinter(blocker).print_ticket(make_view())
+    thai, english = caught.value.text("th"), caught.value.text("en")
+    assert thai.startswith("[png:") and "มีไฟล์อยู่ในตำแหน่งที่ควรเป็นโฟลเดอร์" in thai
+    assert "Not a directory" not in thai and "Cannot" not in thai
+    assert "a file is where the folder should be" in english and "บันทึก" not in english
+
+
 # -- ESC/POS ------------------------------------------------------------------------------------------
 
 

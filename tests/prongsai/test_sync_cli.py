@@ -65,6 +65,7 @@ def test_export_then_import_through_a_usb_folder(
 ) -> None:
     home, device = kiosk
     stick = tmp_path / "stick"
+    stick.mkdir()  # the USB stick, plugged in
     exported = run(home, "export", "--out", str(stick))
     assert exported.exit_code == 0, exported.output
     bundle = only_bundle(stick)
@@ -164,7 +165,7 @@ def test_a_log_that_does_not_verify_is_not_exported(
 def test_an_ack_whose_head_is_not_ours_is_ignored(kiosk: tuple[Path, Device], tmp_path: Path) -> None:
     home, device = kiosk
     stick = tmp_path / "stick"
-    stick.mkdir()
+    stick.mkdir()  # the USB stick, plugged in
     write_ack(stick, device.id, 10, "f" * 64)
     result = run(home, "export", "--out", str(stick))
     assert result.exit_code == 0
@@ -177,6 +178,7 @@ def test_a_lower_ack_from_a_restored_store_sends_the_lost_events_again(
 ) -> None:
     home, device = kiosk
     stick = tmp_path / "stick"
+    stick.mkdir()  # the USB stick, plugged in
     assert run(home, "export", "--out", str(stick)).exit_code == 0
     assert run(central, "import", str(stick)).exit_code == 0
     assert "nothing new to send" in run(home, "export", "--out", str(stick)).output
