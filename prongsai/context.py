@@ -212,3 +212,56 @@ def require_device(cli: CliContext) -> Device:
         return load_device(cli.home)
     except DeviceError as exc:
         raise click.ClickException(str(exc)) from None
+
+
+def lock_holder(home: Path) -> tuple[str, str]:
+    """Who holds the log's writer lock, as " (process N on HOST since T)" in Thai and English."""
+    import re
+
+    from surveys.home import log_dir
+    from surveys.log import WRITER_LOCK
+
+    try:
+        note = (log_dir(home) / WRITER_LOCK).read_text(encoding="utf-8").strip()
+    except OSError:
+        return "", ""
+    found = re.fullmatch(r"process (\d+) on (\S+) since (\S+)", note)
+    if found is None:
+        return "", ""
+    pid, host, since = found.groups()
+    return f" (โปรเซส {pid} บนเครื่อง {host} ตั้งแต่ {since})", f" (process {pid} on {host} since {since})"
+
+
+def log_error(cli: CliContext, exc: Exception, office_port: int = 8568) -> click.ClickException:
+    """A device log's refusal (locked, damaged, not durable) said in the user's language only.
+
+    The log's own messages are English and name files; a Thai reader gets the Thai of what happened and
+    what to do, with the English detail in brackets only where it names the file at fault."""
+    from surveys.log import LogDamaged, LogLocked, LogWriteError
+
+    if isinstance(exc, LogLocked):
+        th_holder, en_holder = lock_holder(cli.home)
+        return click.ClickException(
+            cli.t(
+                f"มีโปรแกรม prongsai อีกตัวเปิดสมุดบันทึกของโฟลเดอร์ {cli.home} อยู่{th_holder} (เช่น prongsai serve) "
+                f"ให้เชื่อมต่อกับตัวนั้นด้วย --office http://127.0.0.1:{office_port} หรือปิดตัวนั้นก่อน",
+                f"another prongsai process owns the log of {cli.home}{en_holder} (e.g. `prongsai serve`): "
+                f"connect to it with --office http://127.0.0.1:{office_port}, or stop it first",
+            )
+        )
+    if isinstance(exc, LogDamaged):
+        return click.ClickException(
+            cli.t(
+                f"สมุดบันทึกของโฟลเดอร์ {cli.home} ไม่สมบูรณ์ จึงไม่ได้บันทึกอะไรเพิ่ม "
+                f"ตรวจดูรายละเอียดด้วย prongsai verify แล้วนำสำเนาสำรองกลับมา ({exc})",
+                f"the log of {cli.home} is not whole, so nothing more was written: {exc}",
+            )
+        )
+    if isinstance(exc, LogWriteError):
+        return click.ClickException(
+            cli.t(
+                f"บันทึกลงดิสก์ไม่ได้ จึงไม่ได้เก็บอะไรไว้ ตรวจพื้นที่ว่างและสิทธิ์ของโฟลเดอร์ {cli.home} ({exc})",
+                f"could not write to disk, nothing was kept: {exc}",
+            )
+        )
+    return click.ClickException(cli.t(f"ใช้สมุดบันทึกไม่ได้: {exc}", str(exc)))

@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from prongsai.context import CliContext, get, pad
+from prongsai.context import CliContext, get, log_error, pad
 from surveys.datafile import DataFileError
 from surveys.event import BANGKOK
 from surveys.settings import Settings, load_settings
@@ -157,7 +157,9 @@ def simulate(
             report = run(cli.home, settings, period, seed=seed, per_day=per_day, today=today, progress=step)
     except SimulationRefused as exc:
         raise click.ClickException(exc.message(cli.lang)) from None
-    except (LogError, DeviceError) as exc:
+    except LogError as exc:
+        raise log_error(cli, exc) from None
+    except DeviceError as exc:
         raise click.ClickException(str(exc)) from None
     seconds = time.perf_counter() - started
     if as_json:
@@ -221,9 +223,12 @@ def staff_pin(ctx: click.Context, pin: str) -> None:
     """
     from surveys.settings import set_staff_pin
 
+    from surveys.settings import new_pin_problem
+
     cli = get(ctx)
-    if not pin.isdigit() or not 4 <= len(pin) <= 12:
-        raise click.ClickException(cli.t("PIN ต้องเป็นตัวเลข 4–12 หลัก", "the PIN must be 4–12 digits"))
+    problem = new_pin_problem(pin)
+    if problem is not None:
+        raise click.ClickException(cli.t(*problem))
     path = set_staff_pin(cli.home, pin)
     settings_of(cli)  # the file still loads
     click.echo(cli.t(f"ตั้ง PIN ใหม่แล้ว ({path})", f"staff PIN set ({path})"))

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import click
 
 from prongsai.commands.queue import settings_of
-from prongsai.context import CliContext, get
+from prongsai.context import CliContext, get, log_error
 from surveys.office import Office
 
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ key_option = click.option(
 
 def open_office(cli: CliContext, url: str | None, key: str | None) -> Office:
     """A terminal of a running office (``url``), or the office itself in this process."""
-    from surveys.log import LogError, LogLocked
+    from surveys.log import LogError
     from surveys.office import LocalOffice, OfficeError
 
     if url:
@@ -66,18 +66,8 @@ def open_office(cli: CliContext, url: str | None, key: str | None) -> Office:
             raise click.ClickException(exc.message(cli.lang)) from None
     try:
         return LocalOffice(cli.home, settings_of(cli))
-    except LogLocked:
-        th_holder, en_holder = lock_holder(cli)
-        raise click.ClickException(
-            cli.t(
-                f"มีโปรแกรม prongsai อีกตัวเปิดสมุดบันทึกของโฟลเดอร์ {cli.home} อยู่{th_holder} (เช่น prongsai serve) "
-                f"ให้เชื่อมต่อกับตัวนั้นด้วย --office http://127.0.0.1:{DEFAULT_PORT} หรือปิดตัวนั้นก่อน",
-                f"another prongsai process owns the log of {cli.home}{en_holder} (e.g. `prongsai serve`): "
-                f"connect to it with --office http://127.0.0.1:{DEFAULT_PORT}, or stop it first",
-            )
-        ) from None
     except LogError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise log_error(cli, exc, DEFAULT_PORT) from None
 
 
 def warn_if_not_set_up(cli: CliContext) -> None:
@@ -91,24 +81,6 @@ def warn_if_not_set_up(cli: CliContext) -> None:
             ),
             err=True,
         )
-
-
-def lock_holder(cli: CliContext) -> tuple[str, str]:
-    """Who holds the log's writer lock, as " (process N on HOST since T)" in Thai and English."""
-    import re
-
-    from surveys.home import log_dir
-    from surveys.log import WRITER_LOCK
-
-    try:
-        note = (log_dir(cli.home) / WRITER_LOCK).read_text(encoding="utf-8").strip()
-    except OSError:
-        return "", ""
-    found = re.fullmatch(r"process (\d+) on (\S+) since (\S+)", note)
-    if found is None:
-        return "", ""
-    pid, host, since = found.groups()
-    return f" (โปรเซส {pid} บนเครื่อง {host} ตั้งแต่ {since})", f" (process {pid} on {host} since {since})"
 
 
 def printer_of(cli: CliContext, spec: str | None) -> Printer:

@@ -17,7 +17,7 @@ from typing import Any
 
 import click
 
-from prongsai.context import CliContext, get, os_error_message, require_device
+from prongsai.context import CliContext, get, log_error, os_error_message, require_device
 from surveys.atomic import fsync_dir
 from surveys.device import Device
 from surveys.home import log_dir
@@ -69,7 +69,9 @@ def export(ctx: click.Context, out: Path | None, from_seq: int | None) -> None:
             os.replace(part, final)
             file = final
             fsync_dir(folder)
-    except (BundleError, LogError) as exc:
+    except LogError as exc:
+        raise log_error(cli, exc) from None
+    except BundleError as exc:
         raise click.ClickException(cli.t(f"ส่งออกไม่ได้: {exc}", f"can't export: {exc}")) from None
     except OSError as exc:
         if file is None:

@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from prongsai.context import CliContext, get, require_device
+from prongsai.context import CliContext, get, log_error, require_device
 from surveys.device import DeviceError
 from surveys.log import LogError
 from sync.bundle import BundleError
@@ -81,7 +81,9 @@ def push(ctx: click.Context, url: str, timeout: float, as_json: bool) -> None:
         result = push_bundle(cli.home, url, timeout=timeout)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="URL") from None
-    except (DeviceError, LogError, BundleError) as exc:
+    except LogError as exc:
+        raise log_error(cli, exc) from None
+    except (DeviceError, BundleError) as exc:
         raise click.ClickException(str(exc)) from None
     except SyncUnreachable as exc:
         click.echo(exc.text(cli.lang), err=True)

@@ -343,3 +343,36 @@ def test_lang_and_home_after_the_subcommand_override_those_before(tmp_path: Path
         "--home", "/nonexistent-prongsai", "sync", "export", "--lang", "en", "--home", str(tmp_path)
     )
     assert f"no device in {tmp_path}" in said(result)
+
+
+def test_simulate_while_the_office_runs_says_so_in_thai_only(tmp_path: Path) -> None:
+    demo = tmp_path / "demo"
+    first = invoke("--home", str(demo), "simulate", "--from", "2025-10-01", "--to", "2025-10-03")
+    assert first.exit_code == 0, first.output
+    office = LocalOffice(demo, default_settings())  # the writer of this log, like `prongsai serve`
+    try:
+        result = invoke("--home", str(demo), "simulate", "--from", "2025-10-06", "--to", "2025-10-07")
+    finally:
+        office.close()
+    text = said(result)
+    assert result.exit_code == 1
+    assert "มีโปรแกรม prongsai อีกตัวเปิดสมุดบันทึก" in text and "--office" in text
+    assert "another prongsai process" not in text and "owns" not in text
+
+
+def test_a_damaged_log_is_told_in_thai_with_what_to_do(home: Path) -> None:
+    LocalOffice(home, default_settings()).close()  # the three events folded into their day file
+    (day_file,) = (log_dir(home) / "days").iterdir()
+    day_file.unlink()  # the newest day file gone: the mark beside the log says the log was cut
+    result = invoke("--home", str(home), "ticket", "issue", "--printer", f"png:{home / 'tickets'}")
+    text = said(result)
+    assert result.exit_code == 1
+    assert "ไม่สมบูรณ์" in text and "prongsai verify" in text
+    assert not (home / "tickets").exists()
+
+
+def test_staff_pin_refuses_the_default_pin_printed_in_the_manual(tmp_path: Path) -> None:
+    result = invoke("--home", str(tmp_path), "staff-pin", "--pin", "2568")
+    assert result.exit_code == 1
+    assert "ห้ามใช้ PIN ตั้งต้น 2568" in said(result)
+    assert not (tmp_path / "settings.yaml").exists()
