@@ -221,9 +221,7 @@ def staff_pin(ctx: click.Context, pin: str) -> None:
 
     Only its scrypt hash is stored, in settings.yaml of the home folder (comments there are kept).
     """
-    from surveys.settings import set_staff_pin
-
-    from surveys.settings import new_pin_problem
+    from surveys.settings import new_pin_problem, set_staff_pin
 
     cli = get(ctx)
     problem = new_pin_problem(pin)
