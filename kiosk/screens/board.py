@@ -90,7 +90,7 @@ class BoardScreen(Screen[None]):
             yield Label(id="board-clock")
         with Horizontal(id="board-main"):
             with Vertical(id="serving"):
-                yield Label(id="serving-label", classes="heading")
+                yield Label(id="serving-label", classes="board-heading")
                 for counter in self.settings.counters:
                     with Horizontal(id=f"row-{counter.number}", classes="counter-row"):
                         with Vertical(classes="counter-label"):
@@ -99,13 +99,13 @@ class BoardScreen(Screen[None]):
                         yield Digits("", id=f"number-{counter.number}", classes="counter-number")
                         yield Label("", id=f"number-text-{counter.number}", classes="counter-number-text")
             with Vertical(id="side"):
-                yield Label(id="waiting-label", classes="heading")
+                yield Label(id="waiting-label", classes="board-heading")
                 for service in self.settings.services:
                     with Horizontal(classes="waiting-row"):
                         yield Label(service.prefix, classes="waiting-prefix")
                         yield Label(id=f"waiting-name-{service.id}", classes="waiting-name")
                         yield Label(id=f"waiting-count-{service.id}", classes="waiting-count")
-                yield Label(id="recent-label", classes="heading")
+                yield Label(id="recent-label", classes="board-heading")
                 for index in range(RECENT_CALLS):
                     yield Label(id=f"recent-{index}", classes="recent-call")
         yield Static(id="priority-rule", markup=False)
