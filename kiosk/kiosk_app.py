@@ -182,7 +182,7 @@ class KioskApp(App[None]):
         self._busy = False
         self._last_input = clock()
         self._scan = ScanBuffer(clock)
-        self._citizen_screens: weakref.WeakSet[Screen[object]] = weakref.WeakSet()  # where keys are scans
+        self._citizen_screens: weakref.WeakSet[Screen[None]] = weakref.WeakSet()  # where keys are scans
 
     # -- screens ----------------------------------------------------------------------------------
 

@@ -120,6 +120,7 @@ class Settings(_Model):
     idle_seconds: int = Field(default=45, ge=5, le=3600)
     staff_pin: str | None = None  # a hash from hash_pin(); None means the default PIN 2568
     printer: str = "png"
+    board_chime: bool = True  # the display board plays a two-tone chime for each call (False: silent)
     complaint_th: str = "ร้องเรียนได้ที่ศูนย์รับเรื่องร้องเรียน สำนักงานเทศบาล หรือโทร 044-000-000"
     complaint_en: str = "Complaints: the complaints desk at the municipal office, or call 044-000-000"
 

@@ -23,6 +23,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Digits, Input, Static
 
 from kiosk.board_app import make_board_app
+from kiosk.chime import Chime
 from kiosk.counter_app import make_counter_app
 from kiosk.dialogs.pin import PinDialog
 from kiosk.issuing import issue_ticket
@@ -194,11 +195,12 @@ def test_an_error_notice_meets_aa(office: LocalOffice, tmp_path: Path) -> None:
     assert not found, "\n".join(found)
 
 
-def test_every_text_on_the_board_meets_aa(office: LocalOffice) -> None:
+def test_every_text_on_the_board_meets_aa(office: LocalOffice, tmp_path: Path) -> None:
     for service in ("registration", "registration", "tax"):
         office.confirm_ticket(office.reserve_ticket(service, None).ticket, "test")
     office.call_next(2)
-    app = make_board_app(office, clock=lambda: datetime(2025, 1, 15, 9, 0, tzinfo=BANGKOK))
+    silent = Chime(tmp_path / "chime.wav", player=lambda _path: None)
+    app = make_board_app(office, clock=lambda: datetime(2025, 1, 15, 9, 0, tzinfo=BANGKOK), chime=silent)
 
     async def walk(pilot: Pilot[Any], found: list[str]) -> None:
         await until(pilot, lambda: getattr(app.screen, "view", None) is not None)
