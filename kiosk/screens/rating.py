@@ -19,7 +19,15 @@ from textual.widgets import Static
 from kiosk.widgets.big_choice import BigChoice
 from surveys.instruments import LIKERT5, Instrument, Item
 
-FACES = {5: "😀", 4: "🙂", 3: "😐", 2: "🙁", 1: "😞"}
+# The five faces, drawn four rows high (the board's Digits are three): an emoji is one row, too small
+# to see from a step back, and terminals disagree on its width. The word goes under the face.
+FACES = {
+    5: ("  ●   ●  ", "         ", "╲       ╱", " ╲_____╱ "),
+    4: ("  ●   ●  ", "         ", " ╲     ╱ ", "  ╲___╱  "),
+    3: ("  ●   ●  ", "         ", "         ", " ─────── "),
+    2: ("  ●   ●  ", "         ", "  ╱‾‾‾╲  ", " ╱     ╲ "),
+    1: ("  ●   ●  ", "  _____  ", " ╱     ╲ ", "╱       ╲"),
+}
 SKIP = "skip"
 FINISH = "finish"
 READ_GUARD_SECONDS = 0.25  # a press sooner than this after a question appears is not an answer
@@ -101,7 +109,7 @@ class QuestionScreen(_QuestionScreen):
                 for point in LIKERT5:
                     label = point.label_th if th else point.label_en
                     yield BigChoice(
-                        f"{FACES[point.value]}\n{label}",
+                        "\n".join((*FACES[point.value], "", label)),
                         str(point.value),
                         id=f"level-{point.value}",
                         classes=f"choice level-{point.value}",

@@ -532,6 +532,31 @@ def test_finish_after_the_overall_question_records_only_that_answer(
     assert given["answers"] == {"overall": 4}
 
 
+def test_the_faces_are_drawn_big_enough_to_see_from_a_step_back(
+    office: LocalOffice, printer: PngPrinter
+) -> None:
+    """Four rows of box drawing per face (an emoji is one row), the word under it, all on screen."""
+    code = served_code(office, printer)
+    app = make_kiosk_app(office, printer)
+    words = {5: "มากที่สุด", 4: "มาก", 3: "ปานกลาง", 2: "น้อย", 1: "น้อยที่สุด"}
+
+    async def visit(pilot: Pilot[None]) -> None:
+        await scan(pilot, code)
+        await until(pilot, lambda: isinstance(app.screen, QuestionScreen))
+        mouths = set()
+        for level, word in words.items():
+            choice = app.screen.query_one(f"#level-{level}", Button)
+            lines = str(choice.label).splitlines()
+            face, label = lines[:4], lines[-1]
+            assert label == word
+            assert len(face) == 4 and all(len(line) == 9 for line in face)
+            assert choice.content_region.height >= len(lines)  # nothing cut off
+            mouths.add(face[2])
+        assert len(mouths) == 5  # five different faces
+
+    run(app, visit)
+
+
 def test_the_kiosk_asks_no_free_text(office: LocalOffice, printer: PngPrinter) -> None:
     """A touch kiosk has no keyboard: the suggestion is left to other channels, and no screen of a
     rating has a text field a scan could be typed into."""
