@@ -679,6 +679,53 @@ def test_english_is_one_tap_away_and_the_next_visit_is_thai(office: LocalOffice,
     run(app, visit)
 
 
+SMALLEST = (80, 28)  # the README's font size for a 1080p kiosk gives more; every screen fits in this
+
+
+def cut_off(app: Any) -> list[str]:
+    cols, rows = SMALLEST
+    return [
+        f"{type(w).__name__}#{w.id}"
+        for w in app.screen.query(Widget)
+        if isinstance(w, Button | Static | Digits) and w.display
+        and (w.region.height == 0 or w.region.bottom > rows or w.region.right > cols)
+    ]  # fmt: skip
+
+
+def test_every_screen_fits_the_smallest_kiosk_terminal(office: LocalOffice, printer: PngPrinter) -> None:
+    code = served_code(office, printer)
+    app = make_kiosk_app(office, printer)
+    found: dict[str, list[str]] = {}
+
+    async def main() -> None:
+        async with app.run_test(size=SMALLEST) as pilot:
+            await pilot.pause(0.2)
+            found["home"] = cut_off(app)
+            await pilot.click("#service-tax")
+            await until(pilot, lambda: isinstance(app.screen, QueueTypeScreen))
+            found["queue type"] = cut_off(app)
+            await pilot.click("#normal")
+            await until(pilot, lambda: isinstance(app.screen, TicketTakenScreen))
+            found["ticket taken"] = cut_off(app)
+            app.pop_screen()
+            await pilot.pause(0.2)
+            await pilot.click("#rate")
+            await until(pilot, lambda: isinstance(app.screen, CodeEntryScreen))
+            found["code entry"] = cut_off(app)
+            app.pop_screen()
+            await scan(pilot, code)
+            await until(pilot, lambda: isinstance(app.screen, QuestionScreen))
+            found["overall"] = cut_off(app)
+            question = app.screen
+            await pilot.pause(READ)
+            await pilot.click("#level-4")
+            await until(pilot, moved_on(pilot, question))
+            found["aspect"] = cut_off(app)
+
+    asyncio.run(main())
+    assert {where: cut for where, cut in found.items() if cut} == {}
+
+
 # -- locked down -----------------------------------------------------------------------------------
 
 
