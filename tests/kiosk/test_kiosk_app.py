@@ -621,7 +621,7 @@ async def on_an_aspect_question(pilot: Pilot[None], other: str) -> None:
 
 @pytest.mark.parametrize(
     "where",
-    ["home", "queue type", "ticket taken", "notice", "overall question", "aspect question"],
+    ["home", "queue type", "ticket taken", "code entry", "notice", "overall question", "aspect question"],
 )
 def test_a_scan_on_any_kiosk_screen_starts_a_rating_of_that_ticket(
     office: LocalOffice, printer: PngPrinter, where: str
@@ -637,6 +637,9 @@ def test_a_scan_on_any_kiosk_screen_starts_a_rating_of_that_ticket(
             await on_queue_type(pilot)
         elif where == "ticket taken":
             await on_ticket_taken(pilot)
+        elif where == "code entry":
+            await pilot.click("#rate")
+            await until(pilot, lambda: isinstance(app.screen, CodeEntryScreen))
         elif where == "notice":
             await on_a_notice(pilot)
         elif where == "overall question":
