@@ -65,6 +65,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Digits, Label
 
 from kiosk.board_app import make_board_app
+from kiosk.chime import Chime
 from kiosk.fonts import clear_layout_caches
 from kiosk.issuing import issue_ticket
 from kiosk.kiosk_app import make_kiosk_app
@@ -81,6 +82,7 @@ from surveys.office import LocalOffice
 from surveys.settings import default_settings
 
 tempfile.tempdir = None
+SILENT = Chime(player=lambda path: None)  # the board's chime, measured without a sound device
 
 SIZE = (100, 34)
 DEVICE = "bench-01"
@@ -442,7 +444,7 @@ def board_part(root: Path, rounds: int) -> BoardFigures:
 
 
 def board_ui(office: LocalOffice, rounds: int, figures: BoardFigures) -> None:
-    app = make_board_app(office, "th", clock=lambda: datetime.now(BANGKOK))
+    app = make_board_app(office, "th", clock=lambda: datetime.now(BANGKOK), chime=SILENT)
 
     async def until(pilot: Pilot[None], done: Callable[[], bool], timeout: float = 5.0) -> None:
         deadline = time.monotonic() + timeout

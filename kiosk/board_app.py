@@ -12,6 +12,7 @@ from typing import ClassVar
 from textual.app import App
 from textual.binding import Binding, BindingType
 
+from kiosk.chime import Chime
 from kiosk.screens.board import BoardScreen
 from surveys.office import Office
 from surveys.thaidate import now_bangkok
@@ -33,14 +34,16 @@ class BoardApp(App[None]):
         *,
         lang: str = "th",
         clock: Callable[[], datetime] = now_bangkok,
+        chime: Chime | None = None,
     ) -> None:
         super().__init__()
         self.office = office
         self.lang = lang
         self.clock = clock
+        self.chime = chime
 
     def on_mount(self) -> None:
-        self.push_screen(BoardScreen(self.office, lang=self.lang, clock=self.clock))
+        self.push_screen(BoardScreen(self.office, lang=self.lang, clock=self.clock, chime=self.chime))
 
 
 def make_board_app(
@@ -48,8 +51,11 @@ def make_board_app(
     lang: str = "th",
     *,
     clock: Callable[[], datetime] = now_bangkok,
+    chime: Chime | None = None,
 ) -> BoardApp:
-    """The board of ``office``; ``clock`` gives the time shown (tests fix it)."""
+    """The board of ``office``; ``clock`` gives the time shown (tests fix it). A call rings ``chime``
+    (by default the two-tone chime through the system's player), unless the office's settings say
+    ``board_chime: false``."""
     if lang not in ("th", "en"):
         raise ValueError(f"lang must be 'th' or 'en', not {lang!r}")
-    return BoardApp(office, lang=lang, clock=clock)
+    return BoardApp(office, lang=lang, clock=clock, chime=chime or Chime())

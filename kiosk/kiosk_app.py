@@ -1,10 +1,14 @@
 """The ticket kiosk: what a citizen sees at the office door.
 
 Take a ticket (service → ordinary or priority queue → the number, printed), or rate a finished visit
-(scan the ticket's QR code, or key in its 13 digits → five big faces → the aspects, each skippable →
-an optional suggestion). Thai first, English one tap away; no quit key and no command palette: staff
-close it with a PIN (ctrl+x or F10). After ``settings.idle_seconds`` without a touch or a key, any
-screen goes back home.
+(scan the ticket's QR code, or key in its 13 digits → five big faces → the aspects, each skippable,
+with "finish" to stop at any of them). Thai first, English one tap away; no quit key and no command
+palette: staff close it with a PIN (ctrl+x or F10). After ``settings.idle_seconds`` without a touch or
+a key, any screen goes back home.
+
+The keyboard belongs to the QR scanner: on every citizen's screen (all but the keypad's, which shows
+what it types, and the staff PIN) the app reads the keys itself, and a code ending in Enter starts a
+rating of that ticket, even in the middle of another rating. No key reaches a screen to be typed.
 
 The app only moves between screens. Every call to the office or the printer runs in a thread worker
 that reports back with a message (:class:`TicketIssued`, :class:`RatingOpened`, :class:`RatingGiven` …),
@@ -23,6 +27,7 @@ from __future__ import annotations
 import logging
 import time
 import traceback
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -38,11 +43,11 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.worker import WorkerFailed
 
-from kiosk.citizen_errors import citizen_text, for_citizens
+from kiosk.citizen_errors import SYSTEM_DOWN_EN, citizen_text, for_citizens
 from kiosk.printers import Printer
 from kiosk.screens.kiosk_home import KioskHomeScreen, LanguageToggled, RatingRequested, ServiceChosen
 from kiosk.screens.queue_type import QueueTypeChosen, QueueTypeScreen
-from kiosk.widgets.scanner import CodeEntered
+from kiosk.widgets.scanner import CodeEntered, ScanBuffer, key_character
 from surveys.office import LocalOffice, Office, OfficeError, RatingRefused, RatingSession
 
 if TYPE_CHECKING:
@@ -57,6 +62,8 @@ CRASH_BODY_TH = "กรุณาลองใหม่อีกครั้ง �
 CRASH_EN = "Sorry, something went wrong"
 CRASH_BODY_EN = "Please try again, or ask a member of staff."
 CRASH_LOG_NAME = "kiosk-errors.log"
+# An office error a citizen cannot act on (the office unreachable, a bad reply …): plain words on the
+# screen, the details in the crash log for staff.
 WARM_UP_DELAY = 0.5  # s at home and untouched before what a ticket needs is warmed up (_warm_up_at_home)
 
 
@@ -172,6 +179,8 @@ class KioskApp(App[None]):
         self._visit: RatingVisit | None = None
         self._busy = False
         self._last_input = clock()
+        self._scan = ScanBuffer(clock)
+        self._citizen_screens: weakref.WeakSet[Screen[None]] = weakref.WeakSet()  # where keys are scans
 
     # -- screens ----------------------------------------------------------------------------------
 
@@ -187,7 +196,8 @@ class KioskApp(App[None]):
         self.set_timer(WARM_UP_DELAY, self._warm_up_at_home)
 
     def _start_home(self, lang: str) -> None:
-        self._home = KioskHomeScreen(self.office.settings, lang, clock=self.clock)
+        self._home = KioskHomeScreen(self.office.settings, lang)
+        self._citizen_screens.add(self._home)
         self.push_screen(self._home)
 
     def _back_home(self) -> None:
@@ -195,8 +205,11 @@ class KioskApp(App[None]):
         while len(self.screen_stack) > 2:
             self.pop_screen()
 
-    def _push_over_home(self, screen: Screen[None], *, visit_over: bool = False) -> None:
+    def _push_over_home(self, screen: Screen[None], *, visit_over: bool = False, scans: bool = True) -> None:
+        """Show ``screen`` over home; ``scans``: the app reads the keys on it as a scanner's."""
         self._back_home()
+        if scans:
+            self._citizen_screens.add(screen)
         self.push_screen(screen, callback=self._visit_over if visit_over else None)
 
     def _visit_over(self, _result: object = None) -> None:
@@ -217,14 +230,29 @@ class KioskApp(App[None]):
         from kiosk.screens.notice import BusyScreen
 
         self._busy = True
-        self.push_screen(BusyScreen(text))
+        screen = BusyScreen(text)
+        self._citizen_screens.add(screen)
+        self.push_screen(screen)
 
     # -- idle and input -----------------------------------------------------------------------------
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.MouseDown):
             self._last_input = self.clock()
+        if isinstance(event, events.Key) and not event.is_forwarded and self._scanned(event):
+            return
         await super().on_event(event)
+
+    def _scanned(self, event: events.Key) -> bool:
+        """Read ``event`` as the scanner's, on a citizen's screen: True if it was (it goes no further)."""
+        if self.screen not in self._citizen_screens:
+            return False  # the keypad screen, the staff PIN, the all-in-one app's staff screens
+        if event.key not in ("enter", "backspace") and key_character(event.key, event.character) is None:
+            return False  # ctrl+x, F10 …
+        typed = self._scan.feed(event.key, event.character)
+        if typed is not None:
+            self.post_message(CodeEntered(typed))
+        return True
 
     def _check_idle(self) -> None:
         if self._busy or self.clock() - self._last_input < self.office.settings.idle_seconds:
@@ -233,7 +261,7 @@ class KioskApp(App[None]):
         if len(self.screen_stack) > 2 or self.home.lang != self.kiosk_lang:
             self._back_home()
             self._visit_over()
-        self.home.clear_scan()
+        self._scan.clear()
 
     # -- keys ---------------------------------------------------------------------------------------
 
@@ -370,13 +398,15 @@ class KioskApp(App[None]):
         from kiosk.screens.code_entry import CodeEntryScreen
 
         if not self._busy:
-            self._push_over_home(CodeEntryScreen(self.home.lang))
+            self._push_over_home(CodeEntryScreen(self.home.lang), scans=False)  # it shows what is typed
 
     @on(CodeEntered)
     def _code_entered(self, event: CodeEntered) -> None:
-        if self._busy or self._visit is not None:
+        if self._busy:
             return
-        lang = self.home.lang
+        visit = self._visit
+        lang = visit.lang if visit is not None else self.home.lang
+        self._visit = None  # a new scan mid-rating: that ticket's rating starts (this one is left)
         self._busy_with("กำลังตรวจสอบรหัส…" if lang == "th" else "Checking the code…")
         self._open_rating(event.typed, lang)
 
@@ -404,7 +434,7 @@ class KioskApp(App[None]):
 
     def _ask_next(self) -> None:
         # Imported by _open_rating already (with the instruments, which the kiosk starts without).
-        from kiosk.screens.rating import READ_GUARD_SECONDS, QuestionScreen, SuggestionScreen
+        from kiosk.screens.rating import READ_GUARD_SECONDS, QuestionScreen
 
         visit = self._visit
         assert visit is not None
@@ -413,8 +443,7 @@ class KioskApp(App[None]):
             return
         item = visit.items[visit.step]
         visit.step += 1
-        kind = SuggestionScreen if item.type == "text" else QuestionScreen
-        screen = kind(
+        screen = QuestionScreen(
             item,
             visit.lang,
             visit.step,
@@ -422,6 +451,7 @@ class KioskApp(App[None]):
             guard_seconds=READ_GUARD_SECONDS if self.read_guard_seconds is None else self.read_guard_seconds,
             clock=self.clock,
         )
+        self._citizen_screens.add(screen)
         if visit.started is None:
             visit.started = self.clock()
             self.push_screen(screen)
@@ -436,7 +466,10 @@ class KioskApp(App[None]):
         value: Answer = event.value
         if value is not None:
             visit.answers[event.item_id] = value
-        self._ask_next()
+        if event.finish:
+            self._submit_visit()
+        else:
+            self._ask_next()
 
     def _submit_visit(self) -> None:
         visit = self._visit
@@ -480,16 +513,14 @@ class KioskApp(App[None]):
         self._busy = False
         self._visit = None
         th = event.lang == "th"
-        rating = isinstance(event.error, RatingRefused)
-        if rating:
+        error = event.error
+        if isinstance(error, RatingRefused):
             title = "ขออภัย ประเมินไม่ได้" if th else "Sorry, this rating can't be taken"
         else:
             title = "ขออภัย" if th else "Sorry"
-        if not for_citizens(event.error):  # a fault for staff: its details (server, cable) go to the log
-            self._record_crash(event.error)
-        self._notice(
-            title, citizen_text(event.error, event.lang), tone="warn", lang=event.lang, visit_over=False
-        )
+        if not for_citizens(error):  # a fault for staff: its details (server, cable) go to the error log
+            self._record_office_trouble(error)
+        self._notice(title, citizen_text(error, event.lang), tone="warn", lang=event.lang, visit_over=False)
 
     @on(KioskFailed)
     def _kiosk_failed(self, event: KioskFailed) -> None:
@@ -510,13 +541,21 @@ class KioskApp(App[None]):
 
     def _record_crash(self, error: BaseException) -> None:
         self.crashes.append(error)
+        self._write_crash_log("".join(traceback.format_exception(error)))
+
+    def _record_office_trouble(self, error: OfficeError) -> None:
+        """What the citizen was spared, for staff: the office's code and both texts."""
+        log.warning("office error shown to a citizen as %r: %s %s", SYSTEM_DOWN_EN, error.code, error.en)
+        self._write_crash_log(f"office error [{error.code}]: {error.th} / {error.en}\n")
+
+    def _write_crash_log(self, text: str) -> None:
         if self.crash_log is None:
             return
         try:
             self.crash_log.parent.mkdir(parents=True, exist_ok=True)
-            with self.crash_log.open("a", encoding="utf-8") as log:
-                log.write(f"--- {datetime.now().astimezone().isoformat()}\n")
-                log.write("".join(traceback.format_exception(error)))
+            with self.crash_log.open("a", encoding="utf-8") as crash_log:
+                crash_log.write(f"--- {datetime.now().astimezone().isoformat()}\n")
+                crash_log.write(text)
         except OSError:
             pass  # a full disk must not turn a friendly screen into a crash
 

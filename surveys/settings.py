@@ -128,6 +128,7 @@ class Settings(_Model):
     no_show_wait_seconds: int = Field(default=120, ge=0, le=3600)
     staff_pin: str | None = None  # a hash from hash_pin(); None means the default PIN 2568
     printer: str = "png"
+    board_chime: bool = True  # the display board plays a two-tone chime for each call (False: silent)
     # the office's phone numbers, printed on the wall notice (`prongsai setup`); unset until given, and
     # then the notice leaves a blank to write the number in by hand rather than print a made-up one
     office_phone: str | None = Field(default=None, min_length=3, max_length=60, pattern=PHONE)

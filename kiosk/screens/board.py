@@ -3,11 +3,17 @@ wait for each service, the last calls, and the priority rule everyone can hold t
 
 A thread worker waits for changes (``wait_for_change``) and posts each new :class:`OfficeView` as
 :class:`BoardScreen.OfficeChanged`, so a call shows within a second. A number called (or recalled)
-while the board runs is highlighted for :data:`FRESH_SECONDS`.
+while the board runs is highlighted for :data:`FRESH_SECONDS` and rings the chime once
+(:mod:`kiosk.chime`, in a worker; the terminal bell when the board has no chime; silent when the
+office's settings say ``board_chime: false``). With no sound, staff are told once.
+
+The numbers are Textual's :class:`Digits`, three rows high: at 1080p and 40 rows, 8 cm tall on a
+43-inch TV (see the README for the font size the board needs).
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import datetime
 from typing import ClassVar
@@ -22,10 +28,13 @@ from textual.screen import Screen
 from textual.widgets import Digits, Label, Static
 from textual.worker import get_current_worker
 
+from kiosk.chime import Chime, ChimeUnavailable
 from kiosk.watch import office_views
 from surveys.office import Office, OfficeView
 from surveys.queue import Call
 from surveys.thaidate import format_date, format_time, now_bangkok
+
+log = logging.getLogger(__name__)
 
 FRESH_SECONDS = 8.0  # how long a newly called number stays highlighted
 RECENT_CALLS = 6
@@ -68,18 +77,26 @@ class BoardScreen(Screen[None]):
     class OfficeUnreachable(Message):
         pass
 
+    class ChimeFailed(Message):
+        def __init__(self, error: ChimeUnavailable) -> None:
+            super().__init__()
+            self.error = error
+
     def __init__(
         self,
         office: Office,
         *,
         lang: str = "th",
         clock: Callable[[], datetime] = now_bangkok,
+        chime: Chime | None = None,
     ) -> None:
         super().__init__()
         self.office = office
         self.settings = office.settings
         self.lang = lang
         self.clock = clock
+        self.chime = chime  # None: the terminal bell
+        self._chime_failed = False
         self.view: OfficeView | None = None
         self._fresh: dict[int, int] = {}  # counter → token of its latest highlight
         self._unreachable = False
@@ -90,7 +107,7 @@ class BoardScreen(Screen[None]):
             yield Label(id="board-clock")
         with Horizontal(id="board-main"):
             with Vertical(id="serving"):
-                yield Label(id="serving-label", classes="heading")
+                yield Label(id="serving-label", classes="board-heading")
                 for counter in self.settings.counters:
                     with Horizontal(id=f"row-{counter.number}", classes="counter-row"):
                         with Vertical(classes="counter-label"):
@@ -99,13 +116,13 @@ class BoardScreen(Screen[None]):
                         yield Digits("", id=f"number-{counter.number}", classes="counter-number")
                         yield Label("", id=f"number-text-{counter.number}", classes="counter-number-text")
             with Vertical(id="side"):
-                yield Label(id="waiting-label", classes="heading")
+                yield Label(id="waiting-label", classes="board-heading")
                 for service in self.settings.services:
                     with Horizontal(classes="waiting-row"):
                         yield Label(service.prefix, classes="waiting-prefix")
                         yield Label(id=f"waiting-name-{service.id}", classes="waiting-name")
                         yield Label(id=f"waiting-count-{service.id}", classes="waiting-count")
-                yield Label(id="recent-label", classes="heading")
+                yield Label(id="recent-label", classes="board-heading")
                 for index in range(RECENT_CALLS):
                     yield Label(id=f"recent-{index}", classes="recent-call")
         yield Static(id="priority-rule", markup=False)
@@ -150,13 +167,41 @@ class BoardScreen(Screen[None]):
         if not rows:
             return
         rows.first().add_class("-fresh")
-        self.app.bell()
+        self._ring()
 
         def fade() -> None:
             if self._fresh.get(counter) == token:
                 self.query(f"#row-{counter}").remove_class("-fresh")
 
         self.set_timer(FRESH_SECONDS, fade)
+
+    def _ring(self) -> None:
+        if not self.settings.board_chime:
+            return
+        if self.chime is None:
+            self.app.bell()
+        else:
+            self._play_chime(self.chime)
+
+    @work(thread=True, group="chime", exit_on_error=False)
+    def _play_chime(self, chime: Chime) -> None:
+        try:
+            chime.play()
+        except ChimeUnavailable as exc:
+            self.post_message(self.ChimeFailed(exc))
+
+    @on(ChimeFailed)
+    def _chime_failed_once(self, message: ChimeFailed) -> None:
+        if self._chime_failed:
+            return  # said once; the board keeps trying (a speaker may be plugged in later)
+        self._chime_failed = True
+        log.warning("board chime: %s", message.error.en)
+        self.app.notify(
+            f"{message.error.th}\n{message.error.en}",
+            title="เสียงเรียกคิว / Chime",
+            severity="warning",
+            timeout=60,
+        )
 
     # -- rendering ----------------------------------------------------------------------------
 

@@ -1,15 +1,12 @@
 """The kiosk's home screen: take a queue ticket, or rate a finished visit.
 
 One big button per service, one for rating, a small language switch, and nothing to type. A QR
-scanner may type a ticket code at any time here: its characters and Enter become :class:`CodeEntered`.
+scanner may type a ticket code at any time: the app reads it (see :mod:`kiosk.kiosk_app`).
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-
-from textual import events, on
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal
 from textual.message import Message
@@ -17,7 +14,6 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from kiosk.widgets.big_choice import BigChoice
-from kiosk.widgets.scanner import CodeEntered, ScanBuffer
 from surveys.settings import Settings
 
 RATE = "rate"
@@ -43,11 +39,10 @@ class LanguageToggled(Message):
 class KioskHomeScreen(Screen[None]):
     """Services to take a ticket for, the rating button and the language switch."""
 
-    def __init__(self, settings: Settings, lang: str, *, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, settings: Settings, lang: str) -> None:
         super().__init__()
         self.settings = settings
         self.lang = lang
-        self._scan = ScanBuffer(clock)
 
     def compose(self) -> ComposeResult:
         th = self.lang == "th"
@@ -86,9 +81,6 @@ class KioskHomeScreen(Screen[None]):
             self.lang = lang
             await self.recompose()
 
-    def clear_scan(self) -> None:
-        self._scan.clear()
-
     @on(BigChoice.Chosen)
     def _chosen(self, event: BigChoice.Chosen) -> None:
         event.stop()
@@ -98,9 +90,3 @@ class KioskHomeScreen(Screen[None]):
             self.post_message(RatingRequested())
         else:
             self.post_message(ServiceChosen(event.value))
-
-    def on_key(self, event: events.Key) -> None:
-        typed = self._scan.feed(event.key, event.character)
-        if typed is not None:
-            event.stop()
-            self.post_message(CodeEntered(typed))

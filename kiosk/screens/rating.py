@@ -1,5 +1,8 @@
 """The rating, one question per screen: the overall question with five big faces first, then one
-skippable screen per aspect, then an optional suggestion that most people skip."""
+skippable screen per aspect, each with "จบการประเมิน" (finish) to stop there.
+
+No free text at the kiosk: a touch screen has no keyboard, and an on-screen Thai keyboard is slow
+going for the few who would use it. The instrument's suggestion item stays for other channels."""
 
 from __future__ import annotations
 
@@ -8,39 +11,46 @@ from collections.abc import Callable
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Center, Horizontal
+from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Input, Static
+from textual.widgets import Static
 
 from kiosk.widgets.big_choice import BigChoice
 from surveys.instruments import LIKERT5, Instrument, Item
 
-FACES = {5: "😀", 4: "🙂", 3: "😐", 2: "🙁", 1: "😞"}
+# The five faces, drawn four rows high (the board's Digits are three): an emoji is one row, too small
+# to see from a step back, and terminals disagree on its width. The word goes under the face.
+FACES = {
+    5: ("  ●   ●  ", "         ", "╲       ╱", " ╲_____╱ "),
+    4: ("  ●   ●  ", "         ", " ╲     ╱ ", "  ╲___╱  "),
+    3: ("  ●   ●  ", "         ", "         ", " ─────── "),
+    2: ("  ●   ●  ", "         ", "  ╱‾‾‾╲  ", " ╱     ╲ "),
+    1: ("  ●   ●  ", "  _____  ", " ╱     ╲ ", "╱       ╲"),
+}
 SKIP = "skip"
-SEND = "send"
+FINISH = "finish"
 READ_GUARD_SECONDS = 0.25  # a press sooner than this after a question appears is not an answer
-KIOSK_TYPES = ("likert5", "single", "text")  # what a touch screen can ask without a keyboard
+KIOSK_TYPES = ("likert5", "single")  # what a touch screen can ask without a keyboard
 Answer = int | str | None
 
 
 def kiosk_items(instrument: Instrument) -> tuple[Item, ...]:
-    """The questions the kiosk asks, in its order: required ones first (the overall question),
-    then the other choice questions, then free text. Multiple-choice and number items are not asked."""
+    """The questions the kiosk asks, in its order: required ones first (the overall question), then the
+    other choice questions. Free text, multiple-choice and number items are not asked at the kiosk."""
     items = [i for i in instrument.all_items() if i.type in KIOSK_TYPES]
-    required = [i for i in items if i.required]
-    choices = [i for i in items if not i.required and i.type != "text"]
-    texts = [i for i in items if not i.required and i.type == "text"]
-    return (*required, *choices, *texts)
+    return (*(i for i in items if i.required), *(i for i in items if not i.required))
 
 
 class AnswerGiven(Message):
-    """An answer to one question; ``value`` None means skipped."""
+    """An answer to one question; ``value`` None means skipped. ``finish``: no more questions, send
+    the answers given so far."""
 
-    def __init__(self, item_id: str, value: Answer) -> None:
+    def __init__(self, item_id: str, value: Answer, *, finish: bool = False) -> None:
         super().__init__()
         self.item_id = item_id
         self.value = value
+        self.finish = finish
 
 
 class _QuestionScreen(Screen[None]):
@@ -80,15 +90,16 @@ class _QuestionScreen(Screen[None]):
     def on_screen_resume(self) -> None:
         self._shown = self._clock()
 
-    def _answer(self, value: Answer) -> None:
+    def _answer(self, value: Answer, *, finish: bool = False) -> None:
         if self._answered or self._clock() - self._shown < self.guard_seconds:
             return  # faster than anyone reads, or a second tap
         self._answered = True
-        self.post_message(AnswerGiven(self.item.id, value))
+        self.post_message(AnswerGiven(self.item.id, value, finish=finish))
 
 
 class QuestionScreen(_QuestionScreen):
-    """A five-level (or single-choice) question as big choices, with "skip" when it is optional."""
+    """A five-level (or single-choice) question as big choices; when it is optional (every question
+    after the overall one), "skip" and "finish" under it."""
 
     def compose(self) -> ComposeResult:
         th = self.lang == "th"
@@ -98,7 +109,7 @@ class QuestionScreen(_QuestionScreen):
                 for point in LIKERT5:
                     label = point.label_th if th else point.label_en
                     yield BigChoice(
-                        f"{FACES[point.value]}\n{label}",
+                        "\n".join((*FACES[point.value], "", label)),
                         str(point.value),
                         id=f"level-{point.value}",
                         classes=f"choice level-{point.value}",
@@ -108,48 +119,18 @@ class QuestionScreen(_QuestionScreen):
                     label = choice.label_th if th else choice.label_en
                     yield BigChoice(label, choice.value, id=f"choice-{choice.value}", classes="choice")
         if not self.item.required:
-            with Center():
-                yield BigChoice("ข้าม" if th else "Skip", SKIP, id="skip", classes="skip")
+            with Horizontal(id="question-actions"):
+                yield BigChoice("ข้ามข้อนี้" if th else "Skip this one", SKIP, id="skip", classes="skip")
+                yield BigChoice("จบการประเมิน" if th else "Finish", FINISH, id="finish", classes="finish")
 
     @on(BigChoice.Chosen)
     def _chosen(self, event: BigChoice.Chosen) -> None:
         event.stop()
         if event.value == SKIP:
             self._answer(None)
+        elif event.value == FINISH:
+            self._answer(None, finish=True)
         elif self.item.type == "likert5":
             self._answer(int(event.value))
         else:
             self._answer(event.value)
-
-
-class SuggestionScreen(_QuestionScreen):
-    """Free text, optional: a box to type in and a big "none / skip"."""
-
-    def compose(self) -> ComposeResult:
-        th = self.lang == "th"
-        yield from self._header()
-        yield Input(
-            placeholder="พิมพ์ข้อเสนอแนะ (ไม่บังคับ)" if th else "Type a suggestion (optional)",
-            max_length=self.item.max_length or 0,
-            id="suggestion",
-        )
-        with Horizontal(id="suggestion-actions"):
-            yield BigChoice("ไม่มี / ข้าม" if th else "None / Skip", SKIP, id="skip", classes="skip")
-            yield BigChoice("ส่งข้อเสนอแนะ" if th else "Send", SEND, id="send", classes="send")
-
-    @on(BigChoice.Chosen)
-    def _chosen(self, event: BigChoice.Chosen) -> None:
-        event.stop()
-        if event.value == SKIP:
-            self._answer(None)
-        else:
-            self._send()
-
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self._send()
-
-    def _send(self) -> None:
-        text = self.query_one("#suggestion", Input).value.strip()
-        self._answer(text or None)

@@ -4,6 +4,7 @@ waiting counts and the last calls follow the office; the priority rule is always
 from __future__ import annotations
 
 import asyncio
+import tempfile
 from collections.abc import Awaitable, Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -14,10 +15,12 @@ from textual.pilot import Pilot
 from textual.widgets import Digits, Label, Static
 
 from kiosk.board_app import BoardApp, make_board_app
+from kiosk.chime import Chime
 from kiosk.screens.board import BoardScreen
 from surveys.event import BANGKOK
 from surveys.office import LocalOffice
 from surveys.settings import default_settings
+from surveys.thaidate import now_bangkok
 
 SIZE = (100, 34)
 START = datetime(2025, 1, 15, 9, 0, tzinfo=BANGKOK)  # 15 มกราคม 2568
@@ -44,6 +47,12 @@ def office(tmp_path: Path, clock: Clock) -> Iterator[LocalOffice]:
     office = LocalOffice(tmp_path, default_settings(), clock=clock)
     yield office
     office.close()
+
+
+def quiet_board(office: LocalOffice, clock: Callable[[], datetime] | None = None) -> BoardApp:
+    """The board with a chime that plays nothing (tests/kiosk/test_chime.py listens to it)."""
+    silent = Chime(Path(tempfile.mkdtemp()) / "chime.wav", player=lambda _path: None)
+    return make_board_app(office, clock=clock or now_bangkok, chime=silent)
 
 
 def issue(office: LocalOffice, service: str = "registration", priority: str | None = None) -> str:
@@ -101,7 +110,7 @@ def test_a_call_shows_on_the_board_within_a_second_highlighted(office: LocalOffi
         assert not board(pilot).query_one("#row-2").has_class("-fresh")
         assert text(pilot, "#recent-0") == "A001 → ช่อง 1"
 
-    run(make_board_app(office), scenario)
+    run(quiet_board(office), scenario)
 
 
 def test_a_recall_is_marked_and_highlighted_again(office: LocalOffice) -> None:
@@ -116,7 +125,7 @@ def test_a_recall_is_marked_and_highlighted_again(office: LocalOffice) -> None:
         assert board(pilot).query_one("#row-1").has_class("-fresh")
         assert text(pilot, "#recent-1") == "A001 → ช่อง 1"
 
-    run(make_board_app(office), scenario)
+    run(quiet_board(office), scenario)
 
 
 def test_waiting_counts_follow_the_queue(office: LocalOffice) -> None:
@@ -131,7 +140,7 @@ def test_waiting_counts_follow_the_queue(office: LocalOffice) -> None:
         office.call_next(1)
         await until(pilot, lambda: text(pilot, "#waiting-count-registration") == "0 คิว")
 
-    run(make_board_app(office), scenario)
+    run(quiet_board(office), scenario)
 
 
 def test_l_switches_the_board_to_english_and_back(office: LocalOffice) -> None:
@@ -148,7 +157,7 @@ def test_l_switches_the_board_to_english_and_back(office: LocalOffice) -> None:
         await pilot.press("l")
         assert text(pilot, "#counter-name-3") == "ช่องบริการ 3"
 
-    run(make_board_app(office, clock=Clock()), scenario)
+    run(quiet_board(office, clock=Clock()), scenario)
 
 
 def test_q_quits_the_board(office: LocalOffice) -> None:
@@ -157,7 +166,7 @@ def test_q_quits_the_board(office: LocalOffice) -> None:
         await pilot.pause()
         assert not pilot.app.is_running
 
-    run(make_board_app(office), scenario)
+    run(quiet_board(office), scenario)
 
 
 def test_snapshot_board_with_two_counters_serving(
@@ -176,4 +185,4 @@ def test_snapshot_board_with_two_counters_serving(
     async def run_before(pilot: Pilot[Any]) -> None:
         await loaded(pilot)
 
-    assert snap_compare(make_board_app(office, clock=clock), terminal_size=SIZE, run_before=run_before)
+    assert snap_compare(quiet_board(office, clock=clock), terminal_size=SIZE, run_before=run_before)

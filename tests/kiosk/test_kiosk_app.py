@@ -14,7 +14,7 @@ import pytest
 from stdnum import damm
 from textual.pilot import Pilot
 from textual.widget import Widget
-from textual.widgets import Button, Digits, Static
+from textual.widgets import Button, Digits, Input, Static
 
 from kiosk.dialogs.pin import PinDialog
 from kiosk.issuing import issue_ticket
@@ -24,10 +24,10 @@ from kiosk.screens.code_entry import CodeEntryScreen, group_code
 from kiosk.screens.kiosk_home import KioskHomeScreen
 from kiosk.screens.notice import BusyScreen, NoticeScreen
 from kiosk.screens.queue_type import QueueTypeScreen
-from kiosk.screens.rating import QuestionScreen, SuggestionScreen
+from kiosk.screens.rating import QuestionScreen
 from kiosk.screens.ticket_taken import TicketTakenScreen
 from kiosk.ticket import TicketView
-from surveys.office import LocalOffice
+from surveys.office import LocalOffice, OfficeError
 from surveys.settings import default_settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -172,7 +172,7 @@ async def rate(pilot: Pilot[None], overall: int = 5) -> None:
     while True:
         await until(pilot, moved_on(pilot, question))
         question = pilot.app.screen
-        if not isinstance(question, QuestionScreen | SuggestionScreen):
+        if not isinstance(question, QuestionScreen):
             return
         await pilot.pause(READ)
         await pilot.click("#skip")
@@ -291,6 +291,30 @@ def test_a_print_failure_is_told_and_the_ticket_does_not_count(office: LocalOffi
     assert snapshot.waiting["registration"] == ()
 
 
+def test_an_office_error_reaches_a_citizen_as_plain_words_and_staff_get_the_details(
+    office: LocalOffice, printer: PngPrinter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def unreachable(*_args: object, **_kwargs: object) -> None:
+        raise OfficeError(
+            "unreachable",
+            "ติดต่อเครื่องหลักที่ https://192.168.1.20:8443 ไม่ได้",
+            "cannot reach the office at https://192.168.1.20:8443",
+        )
+
+    monkeypatch.setattr(office, "reserve_ticket", unreachable)
+    app = make_kiosk_app(office, printer)
+
+    async def visit(pilot: Pilot[None]) -> None:
+        await take_ticket(pilot)
+        assert isinstance(app.screen, NoticeScreen)
+        text = screen_text(app)
+        assert "ระบบขัดข้อง กรุณาแจ้งเจ้าหน้าที่" in text
+        assert "192.168" not in text and "https" not in text
+
+    run(app, visit)
+    assert "https://192.168.1.20:8443" in (office.home / "kiosk-errors.log").read_text(encoding="utf-8")
+
+
 def test_an_unexpected_error_shows_a_friendly_screen_and_is_logged(office: LocalOffice) -> None:
     app = make_kiosk_app(office, BrokenPrinter())
 
@@ -342,7 +366,7 @@ STARTUP_CHILD = """
 import sys
 from pathlib import Path
 import kiosk.kiosk_app, kiosk.printers
-from surveys.office import LocalOffice
+from surveys.office import LocalOffice, OfficeError
 from surveys.settings import default_settings
 LocalOffice(Path(sys.argv[1]), default_settings()).close()
 print([m for m in sys.argv[2:] if m in sys.modules])
@@ -455,9 +479,173 @@ def test_a_tap_as_the_question_appears_is_not_an_answer(office: LocalOffice, pri
         await pilot.pause(DEBOUNCE)
         await pilot.click("#level-3")
         await until(pilot, lambda: app.screen is not first)
-        assert "ข้อ 2 จาก 6" in screen_text(app)
+        assert "ข้อ 2 จาก 5" in screen_text(app)
 
     run(app, visit)
+
+
+def given_ratings(office: LocalOffice) -> list[dict[str, Any]]:
+    return [dict(e.body) for e in office.log.read() if e.kind == "rating.given"]
+
+
+def test_finish_after_the_overall_question_records_only_that_answer(
+    office: LocalOffice, printer: PngPrinter
+) -> None:
+    code = served_code(office, printer)
+    app = make_kiosk_app(office, printer)
+
+    async def visit(pilot: Pilot[None]) -> None:
+        await scan(pilot, code)
+        await until(pilot, lambda: isinstance(app.screen, QuestionScreen))
+        overall = app.screen
+        assert "จบการประเมิน" not in screen_text(app)  # the overall question must be answered
+        await pilot.pause(READ)
+        await pilot.click("#level-4")
+        await until(pilot, moved_on(pilot, overall))
+        assert "ข้อ 2 จาก 5" in screen_text(app)
+        assert "จบการประเมิน" in screen_text(app)
+        await pilot.pause(READ)
+        await pilot.click("#finish")
+        await until(pilot, lambda: isinstance(app.screen, NoticeScreen))
+        assert "ขอบคุณที่ประเมินความพึงพอใจ" in screen_text(app)
+
+    run(app, visit)
+    (given,) = given_ratings(office)
+    assert given["answers"] == {"overall": 4}
+
+
+def test_the_faces_are_drawn_big_enough_to_see_from_a_step_back(
+    office: LocalOffice, printer: PngPrinter
+) -> None:
+    """Four rows of box drawing per face (an emoji is one row), the word under it, all on screen."""
+    code = served_code(office, printer)
+    app = make_kiosk_app(office, printer)
+    words = {5: "มากที่สุด", 4: "มาก", 3: "ปานกลาง", 2: "น้อย", 1: "น้อยที่สุด"}
+
+    async def visit(pilot: Pilot[None]) -> None:
+        await scan(pilot, code)
+        await until(pilot, lambda: isinstance(app.screen, QuestionScreen))
+        mouths = set()
+        for level, word in words.items():
+            choice = app.screen.query_one(f"#level-{level}", Button)
+            lines = str(choice.label).splitlines()
+            face, label = lines[:4], lines[-1]
+            assert label == word
+            assert len(face) == 4 and all(len(line) == 9 for line in face)
+            assert choice.content_region.height >= len(lines)  # nothing cut off
+            mouths.add(face[2])
+        assert len(mouths) == 5  # five different faces
+
+    run(app, visit)
+
+
+def test_the_kiosk_asks_no_free_text(office: LocalOffice, printer: PngPrinter) -> None:
+    """A touch kiosk has no keyboard: the suggestion is left to other channels, and no screen of a
+    rating has a text field a scan could be typed into."""
+    code = served_code(office, printer)
+    app = make_kiosk_app(office, printer)
+    seen: list[str] = []
+
+    async def visit(pilot: Pilot[None]) -> None:
+        await scan(pilot, code)
+        await until(pilot, lambda: isinstance(app.screen, QuestionScreen))
+        question = app.screen
+        await pilot.pause(READ)
+        await pilot.click("#level-5")
+        while True:
+            await until(pilot, moved_on(pilot, question))
+            question = app.screen
+            if not isinstance(question, QuestionScreen):
+                break
+            assert not question.query(Input)
+            seen.append(question.item.id)
+            await pilot.pause(READ)
+            await pilot.click("#skip")
+
+    run(app, visit)
+    assert seen == ["process", "channels", "staff", "facilities"]
+    (given,) = given_ratings(office)
+    assert given["answers"] == {"overall": 5}
+
+
+async def on_queue_type(pilot: Pilot[None]) -> None:
+    await pilot.click("#service-tax")
+    await until(pilot, lambda: isinstance(pilot.app.screen, QueueTypeScreen))
+
+
+async def on_ticket_taken(pilot: Pilot[None]) -> None:
+    await take_ticket(pilot, "tax")
+    assert isinstance(pilot.app.screen, TicketTakenScreen)
+
+
+async def on_a_notice(pilot: Pilot[None]) -> None:
+    await scan(pilot, "1234567890123")
+    await until(pilot, lambda: isinstance(pilot.app.screen, NoticeScreen))
+
+
+async def on_home(pilot: Pilot[None]) -> None:
+    await until(pilot, lambda: at_home(pilot.app))
+
+
+async def on_the_overall_question(pilot: Pilot[None], other: str) -> None:
+    await scan(pilot, other)
+    await until(pilot, lambda: isinstance(pilot.app.screen, QuestionScreen))
+
+
+async def on_an_aspect_question(pilot: Pilot[None], other: str) -> None:
+    await on_the_overall_question(pilot, other)
+    question = pilot.app.screen
+    await pilot.pause(READ)
+    await pilot.click("#level-3")
+    await until(pilot, moved_on(pilot, question))
+    assert isinstance(pilot.app.screen, QuestionScreen) and not pilot.app.screen.item.required
+
+
+@pytest.mark.parametrize(
+    "where",
+    ["home", "queue type", "ticket taken", "code entry", "notice", "overall question", "aspect question"],
+)
+def test_a_scan_on_any_kiosk_screen_starts_a_rating_of_that_ticket(
+    office: LocalOffice, printer: PngPrinter, where: str
+) -> None:
+    other = served_code(office, printer)  # A001: someone else's ticket, for the rating screens
+    code = served_code(office, printer)  # A002: the ticket scanned
+    app = make_kiosk_app(office, printer)
+
+    async def visit(pilot: Pilot[None]) -> None:
+        if where == "home":
+            await on_home(pilot)
+        elif where == "queue type":
+            await on_queue_type(pilot)
+        elif where == "ticket taken":
+            await on_ticket_taken(pilot)
+        elif where == "code entry":
+            await pilot.click("#rate")
+            await until(pilot, lambda: isinstance(app.screen, CodeEntryScreen))
+        elif where == "notice":
+            await on_a_notice(pilot)
+        elif where == "overall question":
+            await on_the_overall_question(pilot, other)
+        else:
+            await on_an_aspect_question(pilot, other)
+        before = app.screen
+        await scan(pilot, code)
+        await until(pilot, lambda: app.screen is not before and isinstance(app.screen, QuestionScreen))
+        assert "ข้อ 1 จาก 5" in screen_text(app)
+        assert not any(code.replace("-", "") in str(w.render()) for w in app.screen.query(Widget))
+        question = app.screen
+        await pilot.pause(READ)
+        await pilot.click("#level-2")
+        await until(pilot, moved_on(pilot, question))
+        await pilot.pause(READ)
+        await pilot.click("#finish")
+        await until(pilot, lambda: isinstance(app.screen, NoticeScreen) and "ขอบคุณ" in screen_text(app))
+
+    run(app, visit)
+    (given,) = given_ratings(office)
+    assert given["answers"] == {"overall": 2}
+    (scanned,) = (t.id for t in office.state.tickets.values() if t.number == "A002")
+    assert given["ticket"] == scanned
 
 
 def test_english_is_one_tap_away_and_the_next_visit_is_thai(office: LocalOffice, printer: PngPrinter) -> None:
@@ -474,6 +662,53 @@ def test_english_is_one_tap_away_and_the_next_visit_is_thai(office: LocalOffice,
         await until(pilot, lambda: at_home(app) and "รับบัตรคิว" in screen_text(app))
 
     run(app, visit)
+
+
+SMALLEST = (80, 28)  # the README's font size for a 1080p kiosk gives more; every screen fits in this
+
+
+def cut_off(app: Any) -> list[str]:
+    cols, rows = SMALLEST
+    return [
+        f"{type(w).__name__}#{w.id}"
+        for w in app.screen.query(Widget)
+        if isinstance(w, Button | Static | Digits) and w.display
+        and (w.region.height == 0 or w.region.bottom > rows or w.region.right > cols)
+    ]  # fmt: skip
+
+
+def test_every_screen_fits_the_smallest_kiosk_terminal(office: LocalOffice, printer: PngPrinter) -> None:
+    code = served_code(office, printer)
+    app = make_kiosk_app(office, printer)
+    found: dict[str, list[str]] = {}
+
+    async def main() -> None:
+        async with app.run_test(size=SMALLEST) as pilot:
+            await pilot.pause(0.2)
+            found["home"] = cut_off(app)
+            await pilot.click("#service-tax")
+            await until(pilot, lambda: isinstance(app.screen, QueueTypeScreen))
+            found["queue type"] = cut_off(app)
+            await pilot.click("#normal")
+            await until(pilot, lambda: isinstance(app.screen, TicketTakenScreen))
+            found["ticket taken"] = cut_off(app)
+            app.pop_screen()
+            await pilot.pause(0.2)
+            await pilot.click("#rate")
+            await until(pilot, lambda: isinstance(app.screen, CodeEntryScreen))
+            found["code entry"] = cut_off(app)
+            app.pop_screen()
+            await scan(pilot, code)
+            await until(pilot, lambda: isinstance(app.screen, QuestionScreen))
+            found["overall"] = cut_off(app)
+            question = app.screen
+            await pilot.pause(READ)
+            await pilot.click("#level-4")
+            await until(pilot, moved_on(pilot, question))
+            found["aspect"] = cut_off(app)
+
+    asyncio.run(main())
+    assert {where: cut for where, cut in found.items() if cut} == {}
 
 
 # -- locked down -----------------------------------------------------------------------------------
