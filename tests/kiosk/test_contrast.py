@@ -244,6 +244,7 @@ def test_every_text_on_the_counter_console_meets_aa(office: LocalOffice) -> None
 def test_the_board_and_a_counter_in_the_all_in_one_app_meet_aa(office: LocalOffice, tmp_path: Path) -> None:
     """One app loads all three stylesheets: a rule of one must not colour another's screen."""
     from kiosk.allinone_app import make_allinone_app
+    from kiosk.dialogs.pin import NewPinDialog
     from kiosk.screens.board import BoardScreen
     from kiosk.screens.counter_console import CounterConsoleScreen
 
@@ -256,6 +257,11 @@ def test_the_board_and_a_counter_in_the_all_in_one_app_meet_aa(office: LocalOffi
         await pilot.press("f9")
         await until(pilot, lambda: isinstance(app.screen, PinDialog))
         await pilot.press(*"2568", "enter")
+        await until(pilot, lambda: isinstance(app.screen, NewPinDialog))  # the first staff use
+        await pilot.press(*"2568", "enter")  # refused: its message must be readable too
+        await pilot.pause(0.2)
+        found.extend(low_contrast(app, "all-in-one: choosing a new PIN"))
+        await pilot.press(*"4821", "enter", *"4821", "enter")
         await until(pilot, lambda: isinstance(app.screen, BoardScreen) and app.screen.view is not None)
         await pilot.pause(0.1)
         found.extend(low_contrast(app, "all-in-one: board"))
