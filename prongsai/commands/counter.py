@@ -47,6 +47,7 @@ def issue(
     """Issue one ticket (test a printer, or a ticket for a phone caller); with --office, through the
     running office (`prongsai serve`)."""
     from kiosk.issuing import PrintFailed, issue_ticket
+    from kiosk.ticket import ahead_text
     from surveys.office import OfficeError
 
     cli = get(ctx)
@@ -76,7 +77,8 @@ def issue(
         office.close()
     r = issued.reservation
     click.echo(cli.t(f"ออกบัตรคิว {r.number} ({settings.service(service).name_th})", f"issued {r.number}"))
-    click.echo(cli.t(f"  รออยู่ก่อนหน้า {r.ahead} คิว · รหัส {r.code}", f"  {r.ahead} ahead · code {r.code}"))
+    ahead_th, ahead_en = ahead_text(r.ahead, r.ahead_exact)  # the words the ticket prints
+    click.echo(cli.t(f"  {ahead_th} · รหัส {r.code}", f"  {ahead_en} · code {r.code}"))
     click.echo(cli.t(f"  พิมพ์ที่: {issued.where}", f"  printed to: {issued.where}"))
 
 
