@@ -31,7 +31,7 @@ from typing import Any
 from surveys.atomic import fsync_dir
 from surveys.device import Device, device_id_for, verify_signature
 from surveys.event import canonical, now_iso
-from surveys.log import read_events
+from surveys.log import Mark, MarkError, read_events, read_mark
 
 FORMAT = "prongsai-bundle/1"
 SUFFIX = ".psb"
@@ -95,10 +95,17 @@ def write_bundle(device: Device, log_folder: Path, out: Path, from_seq: int = 1)
     The file is written under a temporary name, fsynced, renamed, and read back and checked, so a
     USB stick pulled out early leaves no file that looks complete.
     """
+    try:
+        mark = read_mark(log_folder)
+    except MarkError as exc:
+        raise BundleError(
+            "mark", f"{exc}; run prongsai verify — a log that can't be checked is not signed"
+        ) from None
     tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
     digest = hashlib.sha256()
     first = last = count = 0
     prev = head = ""
+    at_mark = ""  # the hash of the event at the mark's seq, when the bundle holds it
     try:
         with tmp.open("wb") as handle:
             handle.write(b" " * 4096 + b"\n")  # room for the manifest and signature, rewritten below
@@ -125,6 +132,9 @@ def write_bundle(device: Device, log_folder: Path, out: Path, from_seq: int = 1)
                         "run prongsai verify — a broken log is not signed",
                     )
                 last, head, count = event.seq, event.hash, count + 1
+                if mark is not None and event.seq == mark.seq:
+                    at_mark = event.hash
+            _check_against_mark(mark, from_seq, last if count else None, at_mark)
             if count == 0:
                 tmp.unlink()
                 return None
@@ -154,6 +164,27 @@ def write_bundle(device: Device, log_folder: Path, out: Path, from_seq: int = 1)
         raise
     read_bundle(out)  # read back: what is on the stick is what we meant
     return manifest
+
+
+def _check_against_mark(mark: Mark | None, from_seq: int, last: int | None, at_mark: str) -> None:
+    """Refuse to sign a log cut below its high-water mark, or rewritten at it (what ``verify`` reports):
+    signed, a cut tail would reach the central store as a whole, shorter chain."""
+    if mark is None or mark.seq < from_seq:
+        return
+    if last is None or last < mark.seq:
+        raise BundleError(
+            "cut",
+            f"the log ends at seq {last if last is not None else from_seq - 1} but its high-water mark says "
+            "it "
+            f"had reached seq {mark.seq} on {mark.at}: its newest events were removed; run prongsai verify — "
+            "a cut log is not signed",
+        )
+    if at_mark != mark.hash:
+        raise BundleError(
+            "rewritten",
+            f"event seq {mark.seq} is not the one the high-water mark recorded; run prongsai verify — "
+            "a rewritten log is not signed",
+        )
 
 
 def _header(manifest: Manifest, signature: bytes) -> bytes:

@@ -162,6 +162,22 @@ def test_a_log_that_does_not_verify_is_not_exported(
     assert not out.exists()
 
 
+def test_a_log_cut_below_its_high_water_mark_is_not_exported(tmp_path: Path) -> None:
+    """What `verify` calls a cut tail is not signed either: it would reach the store as a whole chain."""
+    home = tmp_path / "kiosk"
+    device = load_or_create_device(home)
+    start = datetime(2024, 10, 1, 8, 30, tzinfo=BANGKOK)
+    with DeviceLog(log_dir(home), device.id) as log:  # 8 events on 1 Oct, 4 on 2 Oct, folded, marked
+        log.append_many(Draft("test.ping", {"n": i}, start + timedelta(hours=2 * i)) for i in range(12))
+    (log_dir(home) / "days" / "2024-10-02.json").unlink()  # the newest day file deleted by hand
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    result = run(home, "export", "--out", str(stick))
+    assert result.exit_code == 1
+    assert "seq 12" in result.output and "prongsai verify" in result.output
+    assert list(stick.iterdir()) == []
+
+
 def test_an_ack_whose_head_is_not_ours_is_ignored(kiosk: tuple[Path, Device], tmp_path: Path) -> None:
     home, device = kiosk
     stick = tmp_path / "stick"
