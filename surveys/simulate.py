@@ -46,10 +46,10 @@ from surveys.settings import Settings
 
 OPEN, CLOSE = time(8, 30), time(16, 30)
 MARK = time(8, 0)  # when a run's demo.simulation event is stamped, on its first day
-# Nobody comes: the clerk calls the number again a minute after the call, and marks a no-show at
-# least 2.5 minutes after it (the office asks for a recall and a minimum wait before a no-show).
+# Nobody comes: the clerk calls the number again a minute after the call (as often as the settings'
+# no_show_recalls ask), and marks a no-show once their no_show_wait_seconds have passed, and a little more.
 NO_SHOW_RECALL = timedelta(minutes=1)
-NO_SHOW_AFTER = timedelta(minutes=2, seconds=30)
+NO_SHOW_GRACE = timedelta(seconds=30)  # after the settings' wait, before the no-show
 SERVICE_WEIGHTS = {"registration": 0.38, "tax": 0.24, "permits": 0.08, "info": 0.18, "complaints": 0.12}
 SERVICE_MINUTES = {"registration": 7.0, "tax": 4.0, "permits": 12.0, "info": 5.0, "complaints": 10.0}
 OVERALL = (5, 4, 3, 2, 1)
@@ -452,11 +452,14 @@ class _Day:
         except OfficeError:
             self.at(self.clock.now + timedelta(minutes=1), lambda: self._free(counter))
             return
-        if rng.random() < 0.04:  # nobody comes: called again, then marked a no-show
+        if rng.random() < 0.04:  # nobody comes: called again as the settings ask, then marked a no-show
             called_at = self.clock.now
-            self.at(called_at + NO_SHOW_RECALL, partial(self._recall, counter))
+            recalls = max(self.settings.no_show_recalls, 1)
+            for n in range(1, recalls + 1):
+                self.at(called_at + n * NO_SHOW_RECALL, partial(self._recall, counter))
+            wait = max(timedelta(seconds=self.settings.no_show_wait_seconds), recalls * NO_SHOW_RECALL)
             self.at(
-                called_at + NO_SHOW_AFTER + timedelta(seconds=rng.uniform(0, 60)),
+                called_at + wait + NO_SHOW_GRACE + timedelta(seconds=rng.uniform(0, 60)),
                 lambda: self._no_show(counter),
             )
             return

@@ -119,6 +119,7 @@ def simulate(
     """
     from surveys.device import DeviceError
     from surveys.log import LogError
+    from surveys.office import OfficeError
     from surveys.simulate import Period, SimulationRefused
     from surveys.simulate import simulate as run
 
@@ -155,7 +156,7 @@ def simulate(
                 bars[0].update(done - bars[0].pos)
 
             report = run(cli.home, settings, period, seed=seed, per_day=per_day, today=today, progress=step)
-    except SimulationRefused as exc:
+    except (SimulationRefused, OfficeError) as exc:
         raise click.ClickException(exc.message(cli.lang)) from None
     except LogError as exc:
         raise log_error(cli, exc) from None

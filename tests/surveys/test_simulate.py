@@ -207,3 +207,21 @@ def test_the_default_home_is_never_made_a_demo_home(tmp_path: Path, monkeypatch:
     error = refused(home, Period.last_days(7, MONDAY), "default_home")
     assert "--home" in error.en and "--home" in error.th
     assert not home.exists()
+
+
+def test_the_simulated_no_shows_follow_the_settings_rule(tmp_path: Path) -> None:
+    """An office that asks for two recalls and ten minutes still simulates (it used to crash half-way)."""
+    home = tmp_path / "demo"
+    settings = default_settings().model_copy(update={"no_show_recalls": 2, "no_show_wait_seconds": 600})
+    report = simulate(home, settings, Period.last_days(14, MONDAY), today=MONDAY, per_day=80).to_dict()
+    assert report["no_shows"] > 0
+    called: dict[str, datetime] = {}
+    recalls: dict[str, int] = {}
+    for event in events(home):
+        ticket = str(event.body.get("ticket"))
+        if event.kind == "ticket.called":
+            called[ticket], recalls[ticket] = event.time, 0
+        elif event.kind == "ticket.recalled":
+            recalls[ticket] += 1
+        elif event.kind == "ticket.no_show":
+            assert recalls[ticket] >= 2 and event.time - called[ticket] >= timedelta(minutes=10)
