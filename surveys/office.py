@@ -551,14 +551,38 @@ class LocalOffice:
         return self._step(counter, "ticket.started", (CALLED,), {})
 
     def finish(self, counter: int) -> Ticket:
-        return self._step(counter, "ticket.finished", (CALLED, SERVING), {})
+        """Served: only a ticket whose service was started (a called ticket nobody came for is a no-show,
+        with its recall and wait; finishing it would pass it off as served)."""
+        with self._lock, self._moment():
+            self._check_counter(counter)
+            ticket = self._current(counter)
+            if ticket.status == CALLED:
+                raise OfficeError(
+                    "not_started",
+                    f"คิว {ticket.number} ยังไม่ได้เริ่มให้บริการ: กด s เริ่มให้บริการก่อน "
+                    "(ถ้าผู้รับบริการไม่มา ให้เรียกซ้ำแล้วบันทึกไม่มาตามเรียก)",
+                    f"ticket {ticket.number} was not started: press s to start the service first "
+                    "(if nobody came, recall it and mark a no-show)",
+                )
+            return self._step(counter, "ticket.finished", (SERVING,), {})
 
     def transfer(self, counter: int, to_service: str) -> Ticket:
+        """Send the ticket at ``counter`` to another service's queue (never its own: that would put the
+        citizen at the back of the line they were called from, a skip without a reason)."""
         if to_service not in self.settings.by_id:
             raise OfficeError(
                 "unknown_service", f"ไม่มีบริการ {to_service}", f"there is no service {to_service!r}"
             )
-        return self._step(counter, "ticket.transferred", (CALLED, SERVING), {"to_service": to_service})
+        with self._lock, self._moment():
+            self._check_counter(counter)
+            current = self._current(counter)
+            if current.service == to_service:
+                raise OfficeError(
+                    "same_service",
+                    f"คิว {current.number} อยู่ในบริการนี้อยู่แล้ว: โอนได้เฉพาะไปบริการอื่น",
+                    f"ticket {current.number} is already in this service: transfer only to another one",
+                )
+            return self._step(counter, "ticket.transferred", (CALLED, SERVING), {"to_service": to_service})
 
     # -- ratings ------------------------------------------------------------------------------
 

@@ -177,6 +177,7 @@ def test_snapshot_board_with_two_counters_serving(
         clock.advance(2)
     office.call_next(1)  # A001
     office.call_next(3)  # B001
+    office.start(1)
     office.finish(1)
     office.call_next(1)  # A002
     office.recall(1)

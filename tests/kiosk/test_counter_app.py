@@ -152,6 +152,8 @@ def test_a_priority_ticket_comes_after_two_normal_ones_with_no_reason(office: Lo
         for expected in ("A001", "A002", "A003"):
             await pilot.press("n")
             await until(pilot, lambda: at_counter(office, 1).number == expected)  # noqa: B023 (awaited at once)
+            await pilot.press("s")
+            await until(pilot, lambda: at_counter(office, 1).status == "serving")
             await pilot.press("f")
             await until(pilot, lambda: at_counter(office, 1).status is None)
 

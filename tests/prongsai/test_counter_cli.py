@@ -44,6 +44,7 @@ def test_a_printed_ticket_scans_back_to_a_code_the_kiosk_accepts(tmp_path: Path)
     office = LocalOffice(tmp_path, default_settings())
     try:
         office.call_next(1)
+        office.start(1)
         office.finish(1)
         session = office.open_rating(scanned[0].text)
         assert session.number == "A001"

@@ -52,6 +52,7 @@ def test_calls_in_policy_order_and_reasoned_skips_are_accounted_for(office: Loca
     issue(office, "registration", "elderly")
     issue(office, "registration", "pregnant")
     office.call_next(1)  # A001
+    office.start(1)
     office.finish(1)
     office.call_ticket(2, "A003", "appointment")  # skips A002, with a reason
     office.no_show(2)
@@ -88,6 +89,7 @@ def test_the_priority_rule_is_part_of_the_policy(office: LocalOffice) -> None:
     issue(office, "registration", "elderly")
     for _ in range(2):
         office.call_next(1)
+        office.start(1)
         office.finish(1)
     lie(office, normal[2], 1)
     (problem,) = calls(office)
@@ -97,6 +99,7 @@ def test_the_priority_rule_is_part_of_the_policy(office: LocalOffice) -> None:
 def test_calling_a_ticket_that_is_not_waiting_or_of_another_service_is_found(office: LocalOffice) -> None:
     done = issue(office, "info")
     office.call_next(4)
+    office.start(4)
     office.finish(4)
     lie(office, done, 4, in_order=False, reason="returning")
     tax = issue(office, "tax")
@@ -147,6 +150,7 @@ def test_a_ticket_back_from_a_mistaken_no_show_is_called_in_order(office: LocalO
     office.undo_no_show(1, office.state.tickets[first].number)
     called = office.call_next(2)  # A001 again, in its old place before A002
     assert called is not None and called.id == first
+    office.start(2)
     office.finish(2)
     office.call_next(1)  # A002
     assert [e.kind for e in events(office)].count("ticket.no_show_undone") == 1

@@ -85,6 +85,7 @@ def test_calling_out_of_order_needs_a_reason_and_is_recorded(office: LocalOffice
     office.call_ticket(1, "A002", "emergency")
     called = [e for e in office.log.read() if e.kind == "ticket.called"]
     assert called[-1].body["in_order"] is False and called[-1].body["reason"] == "emergency"
+    office.start(1)
     office.finish(1)
     office.call_ticket(1, "A001", None)  # now it is the next one: no reason needed
     assert [e.body["in_order"] for e in office.log.read() if e.kind == "ticket.called"] == [False, True]
@@ -351,3 +352,22 @@ def test_the_default_pin_must_be_changed_to_a_pin_of_ones_own(tmp_path: Path, cl
 
     assert load_settings(tmp_path).pin_ok("4821")  # stored in the home, as a hash
     assert "4821" not in (tmp_path / "settings.yaml").read_text(encoding="utf-8")
+
+
+def test_a_called_ticket_cannot_be_passed_off_as_served_or_sent_to_the_back(office: LocalOffice) -> None:
+    """Two skips without a reason that the no-show rule alone did not close: finishing a ticket nobody
+    was served for, and 'transferring' it to its own service (the back of the line it was called from)."""
+    first, second = issue(office), issue(office)
+    office.call_next(1)
+    with pytest.raises(OfficeError) as finished:
+        office.finish(1)
+    assert finished.value.code == "not_started" and "กด s" in finished.value.th
+    with pytest.raises(OfficeError) as sent_back:
+        office.transfer(1, "registration")
+    assert sent_back.value.code == "same_service"
+    assert kinds(office).count("ticket.finished") == kinds(office).count("ticket.transferred") == 0
+    assert office.state.tickets[first.ticket].status == "called"  # still this counter's, nothing recorded
+    office.transfer(1, "tax")  # another service: allowed
+    assert office.call_next(1).number == second.number
+    office.start(1)
+    assert office.finish(1).status == "done"

@@ -229,6 +229,7 @@ def test_only_a_rating_session_the_server_opened_can_be_submitted(
     assert not office.state.tickets[reservation.ticket].rated
 
     office.call_next(4)
+    office.start(4)
     office.finish(4)
     first, second = remote.open_rating(reservation.code), remote.open_rating(reservation.code)  # two tablets
     with pytest.raises(OfficeError) as floats:
