@@ -160,7 +160,7 @@ def check_chain(
                     stored.where,
                     stored.error or "",
                     position,
-                    f"อ่านไม่ได้ ({stored.error})",
+                    NO_MARK_TH if stored.error == NO_MARK else f"อ่านไม่ได้ ({stored.error})",
                 )
             )
             continue
@@ -365,17 +365,32 @@ def _gap_and_link_problems(entries: list[_Entry], start_seq: int, start_prev: st
     return problems
 
 
+NO_MARK_TH = (
+    "ไม่มีจุดสูงสุดของบันทึก (high-water mark) อยู่ข้างบันทึกที่มีไฟล์รายวันแล้ว: ไฟล์นั้นถูกลบ (อาจพร้อมกับ"
+    "เหตุการณ์ล่าสุด) หรือบันทึกนี้เขียนก่อน prongsai จะเก็บจุดนี้ จึงตัดความเป็นไปได้ว่าท้ายบันทึกถูกตัดไม่ได้ "
+    "ให้นำ log.mark.json กลับมาจากสำเนาสำรอง หรือเทียบกับคลังข้อมูลกลาง (prongsai verify --central) "
+    "เมื่อแน่ใจว่าบันทึกครบแล้ว สำนักงานจะเขียนจุดใหม่เมื่อเปิดบันทึกครั้งถัดไป"
+)
+NO_MARK = (
+    "there is no high-water mark beside a log whose events were folded: either it was removed (perhaps "
+    "together with the newest events) or this log was written before prongsai kept marks, so a cut tail "
+    "can't be excluded; restore log.mark.json from a backup, or compare with the central store "
+    "(prongsai verify --central); once the log is known to be whole, the office writes a new mark"
+)
+
+
 def verify_log(folder: Path, device: str | None = None, claims: Iterable[HeadClaim] = ()) -> ChainReport:
     """Verify a device log as stored on disk (safe while its writer runs; writes nothing), against its
     high-water mark (if it has one) and the other heads in ``claims``."""
     records = list(stored_records(folder))
     heads = list(claims)
     where = mark_path(folder).name
+    damaged = False
     try:
         mark = read_mark(folder)
     except MarkError as exc:
         records.append(StoredRecord(where, None, str(exc)))
-        mark = None
+        mark, damaged = None, True
     if mark is not None:
         if device is not None and mark.device != device:
             records.append(
@@ -383,4 +398,6 @@ def verify_log(folder: Path, device: str | None = None, claims: Iterable[HeadCla
             )
         else:
             heads.insert(0, HeadClaim("mark", mark.seq, mark.hash, mark.at, where))
+    elif not damaged and any(r.where.startswith("days/") for r in records):  # folded events, no mark
+        records.append(StoredRecord(where, None, NO_MARK))
     return check_chain(records, device, claims=heads)

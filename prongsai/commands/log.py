@@ -36,41 +36,58 @@ def verify(ctx: click.Context, as_json: bool, central: bool) -> None:
         verify_central(cli, as_json)
         return
     device_id = require_device(cli).id
-    claims, warnings = _acknowledged(cli, device_id)
+    claims, warnings, ack_damaged = _acknowledged(cli, device_id)
     report = verify_log(log_dir(cli.home), device_id, claims)
+    whole = report.ok and not ack_damaged
     if as_json:
         data = {
             **report.to_dict(),
             "warnings": warnings,
             "cannot_detect": {"th": CANNOT_DETECT[0], "en": CANNOT_DETECT[1]},
         }
+        data["ok"] = whole
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
-        sys.exit(0 if report.ok else 1)
+        sys.exit(0 if whole else 1)
     for warning in warnings:
         click.echo(cli.t("คำเตือน: ", "warning: ") + warning, err=True)
     _report_device(cli, device_id, report)
     click.echo(_compared(cli, report))
     click.echo(cli.t("  หมายเหตุ: ", "  note: ") + cli.t(*CANNOT_DETECT))
-    sys.exit(0 if report.ok else 1)
+    sys.exit(0 if whole else 1)
 
 
-def _acknowledged(cli: CliContext, device_id: str) -> tuple[list[HeadClaim], list[str]]:
-    """The central store's last acknowledgement that this device kept, as a head to compare with."""
+def _acknowledged(cli: CliContext, device_id: str) -> tuple[list[HeadClaim], list[str], bool]:
+    """The central store's last acknowledgement that this device kept, as a head to compare with; the
+    warnings to show; and whether the acknowledgement is damaged (then the log is not proven whole: like
+    a damaged high-water mark, a damaged acknowledgement may hide a cut tail)."""
     path = cli.home / ACKED
     try:
         ack = read_ack(path)
     except AckError as exc:
-        return [], [cli.t(f"ไม่ใช้ไฟล์ตอบรับที่อ่านไม่ได้: {exc}", f"an unreadable acknowledgement not used: {exc}")]
+        return (
+            [],
+            [
+                cli.t(
+                    f"ไฟล์ตอบรับจากคลังข้อมูลกลางเสียหาย จึงพิสูจน์ไม่ได้ว่าบันทึกครบ: {exc}",
+                    f"the central store's acknowledgement is damaged, so the log can't be shown whole: {exc}",
+                )
+            ],
+            True,
+        )
     if ack is None or ack.last_seq == 0:
-        return [], []
+        return [], [], False
     if ack.device != device_id:
-        return [], [
-            cli.t(
-                f"ไม่ใช้ไฟล์ตอบรับ {path}: เป็นของอุปกรณ์ {ack.device}",
-                f"the acknowledgement {path} is for device {ack.device}, not used",
-            )
-        ]
-    return [HeadClaim("ack", ack.last_seq, ack.head, ack.at, str(Path(ACKED)))], []
+        return (
+            [],
+            [
+                cli.t(
+                    f"ไม่ใช้ไฟล์ตอบรับ {path}: เป็นของอุปกรณ์ {ack.device}",
+                    f"the acknowledgement {path} is for device {ack.device}, not used",
+                )
+            ],
+            False,
+        )
+    return [HeadClaim("ack", ack.last_seq, ack.head, ack.at, str(Path(ACKED)))], [], False
 
 
 def _compared(cli: CliContext, report: ChainReport) -> str:

@@ -197,7 +197,8 @@ def test_a_cut_tail_is_found_by_the_acknowledgement_when_the_mark_went_too(home:
     assert "the central store acknowledged seq 12 on 2026-11-20, this log ends at seq 8" in out
     assert "no high-water mark" in out
     data = json.loads(run(home, "--json")[1])
-    assert [(p["kind"], p["seq"]) for p in data["problems"]] == [("cut", 9)]
+    assert [(p["kind"], p["seq"]) for p in data["problems"]] == [("unreadable", None), ("cut", 9)]
+    assert "no high-water mark beside a log" in data["problems"][0]["detail"]  # its removal is said too
     assert [c["source"] for c in data["compared_with"]] == ["ack"]
     thai = CliRunner().invoke(cli, ["--home", str(home), "verify"])
     assert thai.exit_code == 1 and "คลังข้อมูลกลางยืนยันได้รับถึง seq 12" in thai.output
@@ -226,3 +227,15 @@ def test_verify_writes_nothing(home: Path) -> None:
     run(home, "--json")
     assert {p: p.stat().st_mtime_ns for p in home.rglob("*")} == before
     assert sorted(home.parent.iterdir()) == siblings
+
+
+def test_a_damaged_acknowledgement_fails_verification(home: Path) -> None:
+    """Like a damaged high-water mark, a damaged acknowledgement could hide a cut tail."""
+    from sync.ack import ACKED
+
+    (home / ACKED).parent.mkdir(parents=True, exist_ok=True)
+    (home / ACKED).write_text('{"device": ', encoding="utf-8")
+    code, out = run(home)
+    assert code == 1, out
+    assert "acknowledgement is damaged" in out
+    assert json.loads(run(home, "--json")[1])["ok"] is False

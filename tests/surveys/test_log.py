@@ -143,11 +143,13 @@ def test_a_log_from_before_the_mark_gets_one_when_opened(tmp_path: Path) -> None
     folder = tmp_path / "log"
     two_days(folder)
     mark_path(folder).unlink()
-    assert verify_log(folder, DEVICE).ok  # no mark: nothing to compare with, said, not failed
-    with DeviceLog(folder, DEVICE):
+    [problem] = verify_log(folder, DEVICE).problems  # no mark beside folded events: not shown whole
+    assert problem.where == "log.mark.json" and "no high-water mark" in problem.detail
+    with DeviceLog(folder, DEVICE):  # the writer of a log from before marks gives it one
         pass
     mark = read_mark(folder)
     assert mark is not None and mark.seq == 12
+    assert verify_log(folder, DEVICE).ok
 
 
 def test_the_writer_refuses_a_log_rewritten_under_its_mark(tmp_path: Path) -> None:
