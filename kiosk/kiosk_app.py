@@ -275,15 +275,34 @@ class KioskApp(App[None]):
         """No "press ctrl+q to quit" hint on a public screen."""
 
     def action_staff_exit(self) -> None:
-        from kiosk.dialogs.pin import PinDialog
+        """F10 / Ctrl+X: the staff PIN closes the kiosk; while the default PIN (printed in the manual)
+        is in force, the staff first choose their own, as at every first staff use."""
+        from kiosk.dialogs.pin import NewPinDialog, PinDialog
 
         if isinstance(self.screen, PinDialog):
             return
-        self.push_screen(PinDialog(self.office.check_pin, self.home.lang), callback=self._pin_checked)
+        entered: list[str] = []
 
-    def _pin_checked(self, ok: bool | None) -> None:
-        if ok:
+        def check(pin: str) -> bool:
+            ok = self.office.check_pin(pin)
+            if ok:
+                entered.append(pin)
+            return ok
+
+        def saved(ok: bool | None) -> None:
+            if ok:
+                self.exit()
+
+        def checked(ok: bool | None) -> None:
+            if not ok:
+                return
+            if self.office.default_pin_in_force():
+                change = NewPinDialog(lambda pin: self.office.change_pin(entered[-1], pin), self.home.lang)
+                self.push_screen(change, callback=saved)
+                return
             self.exit()
+
+        self.push_screen(PinDialog(check, self.home.lang), callback=checked)
 
     # -- taking a ticket ----------------------------------------------------------------------------
 

@@ -71,8 +71,20 @@ def open_office(cli: CliContext, url: str | None, key: str | None) -> Office:
 
 
 def warn_if_not_set_up(cli: CliContext) -> None:
-    """At a staff start: say so if the office's phone (for the wall notice) was never set."""
-    if settings_of(cli).phone_missing:
+    """At a staff start: say so if the staff PIN is still the default printed in the manual, or the
+    office's phone (for the wall notice) was never set."""
+    settings = settings_of(cli)
+    if settings.staff_pin is None:
+        click.echo(
+            cli.t(
+                "คำเตือน: PIN เจ้าหน้าที่ยังเป็นค่าตั้งต้น 2568 ที่พิมพ์อยู่ในคู่มือ ตั้ง PIN ของท่านเองด้วยคำสั่ง "
+                "prongsai staff-pin (หรือเมื่อเจ้าหน้าที่ใช้งานครั้งแรก ระบบจะให้ตั้งใหม่)",
+                "warning: the staff PIN is still the default 2568 printed in the manual: set your own with "
+                "`prongsai staff-pin` (the first staff use asks for one too)",
+            ),
+            err=True,
+        )
+    if settings.phone_missing:
         click.echo(
             cli.t(
                 "คำเตือน: ยังไม่ได้ตั้งชื่อและเบอร์โทรของสำนักงาน (พิมพ์บนประกาศหน้าเคาน์เตอร์) ตั้งได้ด้วยคำสั่ง prongsai setup",

@@ -16,7 +16,7 @@ from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Button, Digits, Input, Static
 
-from kiosk.dialogs.pin import PinDialog
+from kiosk.dialogs.pin import NewPinDialog, PinDialog
 from kiosk.issuing import issue_ticket
 from kiosk.kiosk_app import KioskApp, make_kiosk_app
 from kiosk.printers import PngPrinter, PrintError
@@ -28,7 +28,7 @@ from kiosk.screens.rating import QuestionScreen
 from kiosk.screens.ticket_taken import TicketTakenScreen
 from kiosk.ticket import TicketView
 from surveys.office import LocalOffice, OfficeError
-from surveys.settings import default_settings
+from surveys.settings import default_settings, hash_pin
 
 ROOT = Path(__file__).resolve().parents[2]
 SIZE = (100, 34)
@@ -745,9 +745,33 @@ def test_staff_close_the_kiosk_with_the_pin(office: LocalOffice, printer: PngPri
         await pilot.press("ctrl+x")
         await until(pilot, lambda: isinstance(app.screen, PinDialog))
         await pilot.press("2", "5", "6", "8", "enter")
+        # The default PIN, printed in the manual: the first staff use makes them choose their own.
+        await until(pilot, lambda: isinstance(app.screen, NewPinDialog))
+        assert app.return_code is None
+        await pilot.press(*"4821", "enter", *"4821", "enter")
         await until(pilot, lambda: app.return_code is not None)
 
     run(app, visit)
+    assert app.return_code == 0
+    assert not office.default_pin_in_force() and office.check_pin("4821") and not office.check_pin("2568")
+
+
+def test_with_their_own_pin_staff_close_the_kiosk_at_once(tmp_path: Path, printer: PngPrinter) -> None:
+    office = LocalOffice(
+        tmp_path / "home", default_settings().model_copy(update={"staff_pin": hash_pin("4821")})
+    )
+    app = make_kiosk_app(office, printer)
+
+    async def visit(pilot: Pilot[None]) -> None:
+        await pilot.press("f10")
+        await until(pilot, lambda: isinstance(app.screen, PinDialog))
+        await pilot.press(*"4821", "enter")
+        await until(pilot, lambda: app.return_code is not None)
+
+    try:
+        run(app, visit)
+    finally:
+        office.close()
     assert app.return_code == 0
 
 

@@ -115,9 +115,15 @@ def test_a_staff_start_warns_until_the_office_is_set_up(
 ) -> None:
     from prongsai.commands.screens import warn_if_not_set_up
     from prongsai.context import CliContext
+    from surveys.settings import set_staff_pin
 
     warn_if_not_set_up(CliContext(tmp_path, "th"))
-    assert "ยังไม่ได้ตั้งชื่อและเบอร์โทรของสำนักงาน" in capsys.readouterr().err
+    said = capsys.readouterr().err
+    assert "ยังไม่ได้ตั้งชื่อและเบอร์โทรของสำนักงาน" in said and "PIN เจ้าหน้าที่ยังเป็นค่าตั้งต้น 2568" in said
     assert run(tmp_path, "setup", "--phone", "044-123-456").exit_code == 0
+    warn_if_not_set_up(CliContext(tmp_path, "th"))
+    said = capsys.readouterr().err
+    assert "ยังไม่ได้ตั้งชื่อ" not in said and "2568" in said  # the PIN is still the default
+    set_staff_pin(tmp_path, "4821")
     warn_if_not_set_up(CliContext(tmp_path, "th"))
     assert capsys.readouterr().err == ""
