@@ -45,6 +45,7 @@ from surveys.office import LocalOffice, OfficeError
 from surveys.settings import Settings
 
 OPEN, CLOSE = time(8, 30), time(16, 30)
+EARLIEST = date(2000, 1, 1)  # B.E. 2543: a simulated office before it is no demo of anything
 MARK = time(8, 0)  # when a run's demo.simulation event is stamped, on its first day
 # Nobody comes: the clerk calls the number again a minute after the call (as often as the settings'
 # no_show_recalls ask), and marks a no-show once their no_show_wait_seconds have passed, and a little more.
@@ -74,6 +75,21 @@ class Period:
     first: date
     last: date
     clipped: bool = False  # the end was brought back to yesterday (a fiscal year still running)
+
+    def __post_init__(self) -> None:
+        if self.first < EARLIEST:
+            raise SimulationRefused(
+                "bad_period",
+                f"จำลองได้ตั้งแต่ {EARLIEST.isoformat()} (พ.ศ. {EARLIEST.year + 543}) เป็นต้นไป "
+                f"ไม่ใช่ {self.first.isoformat()}",
+                f"a simulation starts on {EARLIEST.isoformat()} or later, not {self.first.isoformat()}",
+            )
+        if self.last < self.first:
+            raise SimulationRefused(
+                "bad_period",
+                f"วันสุดท้าย ({self.last.isoformat()}) อยู่ก่อนวันแรก ({self.first.isoformat()})",
+                f"the last day ({self.last.isoformat()}) is before the first ({self.first.isoformat()})",
+            )
 
     @classmethod
     def last_days(cls, days: int, today: date) -> Period:

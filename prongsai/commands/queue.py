@@ -90,7 +90,7 @@ def _iso_day(cli: CliContext, option: str, text: str | None) -> date | None:
 )
 @click.option(
     "--fy",
-    type=click.IntRange(2400, 2800),
+    type=click.IntRange(2543, 2800),
     help="A whole fiscal year, B.E. (2569: 1 Oct 2025 – 30 Sep 2026), up to yesterday.",
 )
 @click.option(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -106,8 +107,26 @@ def test_a_buddhist_era_day_gets_the_common_era_day_to_use(tmp_path: Path) -> No
 
 
 def test_a_period_reaching_the_future_is_refused(tmp_path: Path) -> None:
-    code, out = run(tmp_path / "demo", "simulate", "--from", "2025-01-06", "--to", "2030-01-10")
+    future = (date.today() + timedelta(days=400)).isoformat()
+    code, out = run(tmp_path / "demo", "simulate", "--from", "2025-01-06", "--to", future)
     assert code == 1 and "ends yesterday" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (("--from", "0001-01-01", "--to", "0001-01-10"), "starts on 2000-01-01 or later"),
+        (("--from", "1999-12-30", "--to", "2000-01-05"), "starts on 2000-01-01 or later"),
+        (("--from", "2025-03-10", "--to", "2025-03-01"), "is before the first"),
+        (("--fy", "2400"), "2543<=x<=2800"),
+    ],
+)
+def test_a_period_out_of_any_sense_is_refused_before_anything_is_written(
+    tmp_path: Path, args: tuple[str, ...], said: str
+) -> None:
+    code, out = run(tmp_path / "demo", "simulate", *args)
+    assert code in (1, 2) and said in out and "Traceback" not in out
+    assert not (tmp_path / "demo").exists()
 
 
 def test_the_central_store_lists_a_demo_device_as_demo(tmp_path: Path) -> None:
