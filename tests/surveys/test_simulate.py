@@ -157,7 +157,9 @@ def test_a_period_without_a_working_day_says_so(tmp_path: Path, period: Period, 
 
 def test_a_period_reaching_today_is_refused(tmp_path: Path) -> None:
     refused(tmp_path / "demo", Period(date(2025, 3, 3), MONDAY), "future")
-    refused(tmp_path / "demo", Period(date(2025, 3, 7), date(2025, 3, 3)), "bad_period")
+    with pytest.raises(SimulationRefused) as backwards:  # refused as soon as it is asked for
+        Period(date(2025, 3, 7), date(2025, 3, 3))
+    assert backwards.value.code == "bad_period"
 
 
 def test_a_fiscal_year_is_october_to_september_and_stops_at_yesterday() -> None:
