@@ -35,8 +35,9 @@ class ConfirmDialog(ModalScreen[bool]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,n", "answer(False)", "No", show=False),
-        Binding("y", "answer(True)", "Yes", show=False),
+        # y / n, and the same keys with the Thai layout on (ั / ื), as the counter console's keys
+        Binding("escape,n,thai_character_sara_uee", "answer(False)", "No", show=False),
+        Binding("y,thai_character_mai_han_akat", "answer(True)", "Yes", show=False),
     ]
 
     def __init__(self, title: str, question: str, yes: str, no: str) -> None:

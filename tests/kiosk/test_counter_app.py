@@ -575,3 +575,22 @@ def test_snapshot_counter_console_with_waiting_and_called(
         await loaded(pilot)
 
     assert snap_compare(make_counter_app(office, 1, clock=clock), terminal_size=SIZE, run_before=run_before)
+
+
+def test_the_no_show_is_confirmed_with_the_thai_layout_on_too(office: LocalOffice, clock: Clock) -> None:
+    """The keys the clerk presses for x, r and y are ป, พ and ั while the Thai layout is on."""
+    issue(office)
+
+    async def scenario(pilot: Pilot[Any]) -> None:
+        await pilot.press("n")
+        await until(pilot, lambda: at_counter(office, 1).number == "A001")
+        await pilot.press("พ")
+        await until(pilot, lambda: message(pilot) == "เรียกซ้ำ A001 แล้ว")
+        clock.advance(2)
+        await pilot.press("ป")
+        await until(pilot, lambda: isinstance(pilot.app.screen, ConfirmDialog))
+        await pilot.press("ั")
+        await until(pilot, lambda: at_counter(office, 1).number is None)
+
+    run(make_counter_app(office, 1), scenario)
+    assert [e.kind for e in office.log.read()][-1] == "ticket.no_show"
