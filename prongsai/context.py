@@ -232,21 +232,29 @@ def lock_holder(home: Path) -> tuple[str, str]:
     return f" (โปรเซส {pid} บนเครื่อง {host} ตั้งแต่ {since})", f" (process {pid} on {host} since {since})"
 
 
-def log_error(cli: CliContext, exc: Exception, office_port: int = 8568) -> click.ClickException:
+def log_error(cli: CliContext, exc: Exception, office_port: int | None = None) -> click.ClickException:
     """A device log's refusal (locked, damaged, not durable) said in the user's language only.
 
     The log's own messages are English and name files; a Thai reader gets the Thai of what happened and
     what to do, with the English detail in brackets only where it names the file at fault."""
     from surveys.log import LogDamaged, LogLocked, LogWriteError
 
-    if isinstance(exc, LogLocked):
+    if isinstance(exc, LogLocked):  # with office_port: the command can be a terminal of that process
         th_holder, en_holder = lock_holder(cli.home)
+        th_do, en_do = (
+            (
+                f"ให้เชื่อมต่อกับตัวนั้นด้วย --office http://127.0.0.1:{office_port} หรือปิดตัวนั้นก่อน",
+                f"connect to it with --office http://127.0.0.1:{office_port}, or stop it first",
+            )
+            if office_port is not None
+            else ("ให้ปิดตัวนั้นก่อนแล้วสั่งใหม่", "stop it first, then try again")
+        )
         return click.ClickException(
             cli.t(
                 f"มีโปรแกรม prongsai อีกตัวเปิดสมุดบันทึกของโฟลเดอร์ {cli.home} อยู่{th_holder} (เช่น prongsai serve) "
-                f"ให้เชื่อมต่อกับตัวนั้นด้วย --office http://127.0.0.1:{office_port} หรือปิดตัวนั้นก่อน",
+                + th_do,
                 f"another prongsai process owns the log of {cli.home}{en_holder} (e.g. `prongsai serve`): "
-                f"connect to it with --office http://127.0.0.1:{office_port}, or stop it first",
+                + en_do,
             )
         )
     if isinstance(exc, LogDamaged):

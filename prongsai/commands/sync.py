@@ -17,7 +17,7 @@ from typing import Any
 
 import click
 
-from prongsai.context import CliContext, get, log_error, os_error_message, require_device
+from prongsai.context import CliContext, get, log_error, os_error_message, require_device, shown_path
 from surveys.atomic import fsync_dir
 from surveys.device import Device
 from surveys.home import log_dir
@@ -77,6 +77,8 @@ def export(ctx: click.Context, out: Path | None, from_seq: int | None) -> None:
         if file is None:
             with contextlib.suppress(OSError):
                 part.unlink(missing_ok=True)
+            if shown_path(exc.filename) == str(part):
+                exc.filename = str(folder)  # the folder the user named, not our file in progress
         message = os_error_message(cli, exc)
         raise click.ClickException(
             cli.t(f"ส่งออกไม่ได้ ไม่มีอะไรถูกเขียน: {message}", f"can't export, nothing was written: {message}")

@@ -158,6 +158,9 @@ def test_export_into_proc_or_an_unwritable_folder_is_a_message(
     assert "can't export, nothing was written: can't use /proc/bundle.psb: no new file can be made" in said(
         result
     )
+    into_folder = invoke("--home", str(home), "--lang", "en", "sync", "export", "--out", "/proc")
+    assert into_folder.exit_code == 1
+    assert "can't use /proc:" in said(into_folder) and ".part" not in said(into_folder)
     import prongsai.commands.sync as sync_command
 
     def refuse(device: Any, log: Path, out: Path, from_seq: int = 1) -> None:
@@ -356,7 +359,8 @@ def test_simulate_while_the_office_runs_says_so_in_thai_only(tmp_path: Path) -> 
         office.close()
     text = said(result)
     assert result.exit_code == 1
-    assert "มีโปรแกรม prongsai อีกตัวเปิดสมุดบันทึก" in text and "--office" in text
+    assert "มีโปรแกรม prongsai อีกตัวเปิดสมุดบันทึก" in text and "ให้ปิดตัวนั้นก่อน" in text
+    assert "--office" not in text  # simulate has no such option
     assert "another prongsai process" not in text and "owns" not in text
 
 
