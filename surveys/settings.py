@@ -184,7 +184,7 @@ class Settings(_Model):
         """The notice's line on where to complain: the office's own line, else one built from its
         complaint (or office) phone, else with a blank left for the number."""
         own = self.complaint_th if lang == "th" else self.complaint_en
-        if own:
+        if own and OLD_PLACEHOLDER not in own:  # an older default copied into the file: not the office's
             return own
         phone = self.complaint_phone or self.office_phone or PHONE_BLANK
         if lang == "th":
@@ -194,9 +194,7 @@ class Settings(_Model):
     @property
     def phone_missing(self) -> bool:
         """No phone for the notice yet (neither set nor written into the office's own complaint lines)."""
-        own = [line for line in (self.complaint_th, self.complaint_en) if line]
-        if any(OLD_PLACEHOLDER in line for line in own):  # copied from an older default: not a number
-            return True
+        own = [line for line in (self.complaint_th, self.complaint_en) if line and OLD_PLACEHOLDER not in line]
         return not (self.complaint_phone or self.office_phone or len(own) == 2)
 
     def pin_ok(self, pin: str) -> bool:

@@ -127,3 +127,20 @@ def test_a_staff_start_warns_until_the_office_is_set_up(
     set_staff_pin(tmp_path, "4821")
     warn_if_not_set_up(CliContext(tmp_path, "th"))
     assert capsys.readouterr().err == ""
+
+
+def test_an_old_complaint_line_with_the_made_up_number_is_never_printed(tmp_path: Path) -> None:
+    """Settings files of older versions may carry the old default line, 044-000-000 and all."""
+    from surveys.settings import load_settings
+
+    (tmp_path / "settings.yaml").write_text(
+        "complaint_th: ร้องเรียนได้ที่ศูนย์รับเรื่องร้องเรียน สำนักงานเทศบาล หรือโทร 044-000-000\n"
+        "complaint_en: 'Complaints: the complaints desk at the municipal office, or call 044-000-000'\n",
+        encoding="utf-8",
+    )
+    assert load_settings(tmp_path, "th").phone_missing
+    assert run(tmp_path, "setup", "--phone", "044-123-456").exit_code == 0
+    settings = load_settings(tmp_path, "th")
+    assert not settings.phone_missing
+    for lang in ("th", "en"):
+        assert "044-000-000" not in settings.complaint(lang) and "044-123-456" in settings.complaint(lang)
