@@ -194,7 +194,8 @@ class Settings(_Model):
     @property
     def phone_missing(self) -> bool:
         """No phone for the notice yet (neither set nor written into the office's own complaint lines)."""
-        own = [line for line in (self.complaint_th, self.complaint_en) if line and OLD_PLACEHOLDER not in line]
+        lines = (self.complaint_th, self.complaint_en)
+        own = [line for line in lines if line and OLD_PLACEHOLDER not in line]
         return not (self.complaint_phone or self.office_phone or len(own) == 2)
 
     def pin_ok(self, pin: str) -> bool:
