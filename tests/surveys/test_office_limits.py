@@ -105,7 +105,8 @@ def test_the_sixth_pin_try_within_the_lockout_is_refused_even_when_right_and_rec
     with pytest.raises(OfficeError):  # changing the PIN is the same check
         office.change_pin("2468", "13579", by="counter2-x")
     assert office.check_pin("2468", by="counter1-a") is True  # another terminal is not locked
-    events = [(e.kind, e.body.get("reason"), e.body["by"]) for e in office.log.read() if e.kind.startswith("pin.")]
+    pins = [e for e in office.log.read() if e.kind.startswith("pin.")]
+    events = [(e.kind, e.body.get("reason"), e.body["by"]) for e in pins]
     assert events == [
         *[("pin.failed", "wrong", "counter2-x")] * 5,
         ("pin.locked", None, "counter2-x"),
