@@ -182,3 +182,31 @@ def test_every_event_a_terminal_causes_names_it(office: LocalOffice, clock: Cloc
 def test_the_offices_own_process_names_no_terminal(office: LocalOffice) -> None:
     issue(office)
     assert all("by" not in e.body for e in office.log.read())
+
+
+def test_one_pin_check_at_a_time(office: LocalOffice, monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    import surveys.office
+    from surveys.settings import Settings
+
+    checking, release = threading.Event(), threading.Event()
+    real = Settings.pin_ok
+
+    def slow(self: Settings, pin: str) -> bool:
+        checking.set()
+        release.wait(30)
+        return real(self, pin)
+
+    monkeypatch.setattr(Settings, "pin_ok", slow)
+    monkeypatch.setattr(surveys.office, "PIN_QUEUE_SECONDS", 0.05)
+    first: list[bool] = []
+    worker = threading.Thread(target=lambda: first.append(office.check_pin("2468", by="counter1-a")))
+    worker.start()
+    assert checking.wait(30)
+    with pytest.raises(OfficeError) as busy:  # a second check while the first is running is refused
+        office.check_pin("2468", by="counter2-x")
+    assert busy.value.code == "pin_busy" and "ลองใหม่" in busy.value.th
+    release.set()
+    worker.join(30)
+    assert first == [True]
