@@ -14,6 +14,7 @@ os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
 
 from prongsai.commands import counter, device, instruments, log, plan, queue, screens, setup, sync_lan
 from prongsai.commands import sync as sync_commands
+from prongsai.commands import terminals as terminal_commands
 from prongsai.context import CliContext, add_common_options, choose, current, os_error_message
 from surveys.home import resolve_home
 
@@ -70,6 +71,7 @@ cli.add_command(screens.kiosk)
 cli.add_command(screens.counter)
 cli.add_command(screens.board)
 cli.add_command(screens.all_in_one)
+cli.add_command(terminal_commands.terminals)
 sync_commands.sync.add_command(sync_lan.serve)
 sync_commands.sync.add_command(sync_lan.push)
 cli.add_command(sync_commands.sync)

@@ -36,12 +36,22 @@ from surveys.queue import (
     fold,
 )
 from surveys.settings import Settings, new_pin_problem
+from surveys.throttle import Throttle, wait_text
 from surveys.token import CodeError, code_matches, make_code, parse_code, token_key
 
 if TYPE_CHECKING:
     from surveys.instruments import Instrument
 
-MAX_FAILED_CODES = 5  # wrong codes for one ticket number in a day before it is locked
+# The office's limits, counted per terminal (never per ticket: a stranger must not be able to lock a
+# citizen's rating by typing wrong codes for their number).
+MAX_FAILED_CODES = 5  # rating codes matching no ticket, in a row, before the terminal must wait
+CODE_WAIT = timedelta(minutes=1)  # the first wait; doubled at each further lock
+MAX_PIN_FAILURES = 5  # wrong staff PINs in a row before the terminal must wait
+PIN_WAIT = timedelta(seconds=30)
+LONGEST_WAIT = timedelta(minutes=30)
+PIN_QUEUE_SECONDS = 2.0  # one PIN check at a time (scrypt is costly); a try waits this long at most
+MAX_OPEN_RESERVATIONS = 3  # reserved, not yet printed (confirmed) tickets per terminal
+RESERVATION_HOLD = timedelta(minutes=2)  # an unconfirmed reservation counts this long
 
 
 class OfficeError(Exception):
@@ -162,7 +172,10 @@ class LocalOffice:
         self._changed = threading.Condition(self._lock)
         self.state: QueueState = fold(self._log.read_days(self._horizon()))
         self._state_day = self._day()
-        self._failed_codes: dict[tuple[str, int, int], int] = {}
+        self._code_tries = Throttle(MAX_FAILED_CODES, CODE_WAIT, LONGEST_WAIT)
+        self._pin_tries = Throttle(MAX_PIN_FAILURES, PIN_WAIT, LONGEST_WAIT)
+        self._pin_check = threading.Lock()  # scrypt is costly: one PIN check at a time
+        self._held: dict[str, list[str]] = {}  # terminal → its reservations not known to be printed
         self._view: OfficeView | None = None
 
     # -- plumbing -----------------------------------------------------------------------------
@@ -172,17 +185,20 @@ class LocalOffice:
         return moment or self._clock().astimezone(BANGKOK)
 
     @contextlib.contextmanager
-    def _moment(self) -> Iterator[None]:
+    def _moment(self, by: str | None = None) -> Iterator[None]:
         """One reading of the clock for a whole request: the day it is decided for is the day it is
-        stamped with (a call at midnight is not decided on one day and recorded on the next)."""
+        stamped with (a call at midnight is not decided on one day and recorded on the next). ``by``
+        is the terminal making the request: every event it causes names it."""
         if getattr(self._moments, "now", None) is not None:  # nested: the outer request's moment stands
             yield
             return
         self._moments.now = self._clock().astimezone(BANGKOK)  # per thread: a waiting board keeps none
+        self._moments.by = by
         try:
             yield
         finally:
             self._moments.now = None
+            self._moments.by = None
 
     def _day(self) -> str:
         return self._now().date().isoformat()
@@ -196,7 +212,6 @@ class LocalOffice:
         day = self._day()
         if day != self._state_day:  # a new day: drop tickets past any rating window
             self.state.prune(self._horizon())
-            self._failed_codes = {k: v for k, v in self._failed_codes.items() if k[0] == day}
             self._state_day = day
         events = self._log.append_many(drafts)
         for event in events:
@@ -205,26 +220,70 @@ class LocalOffice:
         return events
 
     def _draft(self, kind: str, body: dict[str, JsonValue]) -> Draft:
-        return Draft(kind, body, self._now())
+        by: str | None = getattr(self._moments, "by", None)
+        return Draft(kind, body if by is None else {**body, "by": by}, self._now())
 
     def close(self) -> None:
         with self._lock, self._moment():
             self._log.close()
 
-    def check_pin(self, pin: str) -> bool:
-        """Is ``pin`` the staff PIN? (Terminals ask the office: the PIN's hash never leaves it.)"""
-        return self.settings.pin_ok(pin)
+    def check_pin(self, pin: str, *, by: str | None = None) -> bool:
+        """Is ``pin`` the staff PIN? (Terminals ask the office: the PIN's hash never leaves it.)
+
+        Wrong PINs are recorded (``pin.failed``); after :data:`MAX_PIN_FAILURES` in a row the terminal
+        is locked (``pin.locked``), with a wait that doubles at each lock, and every try meanwhile is
+        refused unchecked (:class:`OfficeError` ``pin_locked``), even the right PIN."""
+        with self._moment(by):
+            return self._pin_try(pin, by)
+
+    def _pin_try(self, pin: str, by: str | None) -> bool:
+        """Check ``pin`` for terminal ``by`` under the lockout rule (inside a :meth:`_moment`)."""
+        now = self._now()
+        until = self._pin_tries.locked_until(by, now)
+        if until is not None:
+            with self._lock:
+                self._append(self._draft("pin.failed", {"reason": "locked"}))
+            raise self._pin_locked(until, now)
+        if not self._pin_check.acquire(timeout=PIN_QUEUE_SECONDS):
+            raise OfficeError(
+                "pin_busy",
+                "เครื่องแม่ข่ายกำลังตรวจ PIN อื่นอยู่ กรุณาลองใหม่อีกครั้ง",
+                "the office is checking another PIN: try again in a moment",
+            )
+        try:
+            ok = self.settings.pin_ok(pin)
+        finally:
+            self._pin_check.release()
+        if ok:
+            self._pin_tries.succeeded(by)
+            return True
+        with self._lock:
+            self._append(self._draft("pin.failed", {"reason": "wrong"}))
+            until = self._pin_tries.failed(by, now)
+            if until is not None:
+                self._append(self._draft("pin.locked", {"until": until.isoformat()}))
+        return False
+
+    def _pin_locked(self, until: datetime, now: datetime) -> OfficeError:
+        th, en = wait_text(until, now)
+        return OfficeError(
+            "pin_locked",
+            f"ใส่ PIN ผิดหลายครั้งเกินไป เครื่องนี้ต้องรออีก {th} ก่อนลองใหม่",
+            f"too many wrong PINs: this terminal must wait {en} before trying again",
+        )
 
     def default_pin_in_force(self) -> bool:
         """Is the staff PIN still the default one printed in the README?"""
         return self.settings.staff_pin is None
 
-    def change_pin(self, old: str, new: str) -> None:
+    def change_pin(self, old: str, new: str, *, by: str | None = None) -> None:
         """Replace the staff PIN ``old`` by ``new`` (4–12 digits, not the default), stored only as a
-        hash in the home's settings."""
+        hash in the home's settings. ``old`` is checked under the lockout rule of :meth:`check_pin`."""
         from surveys.settings import hash_pin, set_staff_pin
 
-        if not self.settings.pin_ok(old):
+        with self._moment(by):
+            right = self._pin_try(old, by)
+        if not right:
             raise OfficeError("wrong_pin", "PIN เดิมไม่ถูกต้อง", "the current PIN is wrong")
         problem = new_pin_problem(new)
         if problem is not None:
@@ -302,16 +361,22 @@ class LocalOffice:
 
     # -- the kiosk ----------------------------------------------------------------------------
 
-    def reserve_ticket(self, service: str, priority: str | None = None) -> Reservation:
-        """Take the next number of the day for ``service`` (durably) before the ticket is printed."""
+    def reserve_ticket(
+        self, service: str, priority: str | None = None, *, by: str | None = None
+    ) -> Reservation:
+        """Take the next number of the day for ``service`` (durably) before the ticket is printed.
+
+        A terminal (``by``) holds at most :data:`MAX_OPEN_RESERVATIONS` unconfirmed reservations of the
+        last :data:`RESERVATION_HOLD`: one terminal can't use up the day's numbers without printing."""
         if service not in self.settings.by_id:
             raise OfficeError("unknown_service", f"ไม่มีบริการ {service}", f"there is no service {service!r}")
         if priority is not None and priority not in {g.id for g in self.settings.priority.groups}:
             raise OfficeError(
                 "unknown_priority", f"ไม่มีกลุ่ม {priority}", f"unknown priority group {priority!r}"
             )
-        with self._lock, self._moment():
+        with self._lock, self._moment(by):
             day = self._day()
+            held = self._open_reservations(by)
             serial = self.state.next_serial(service, day)
             if serial > 999:
                 raise OfficeError(
@@ -337,12 +402,37 @@ class LocalOffice:
                 )
             )
             code = make_code(self._key, ticket_id, self.settings.service_digit(service), serial)
+            if held is not None:
+                held.append(ticket_id)
             ahead, exact = ahead_of(self.state, self.settings, self.state.tickets[ticket_id], day)
             return Reservation(ticket_id, service, number, priority, str(code), event.at, ahead, exact)
 
-    def confirm_ticket(self, ticket_id: str, printer: str) -> Ticket:
+    def _open_reservations(self, by: str | None) -> list[str] | None:
+        """Terminal ``by``'s unconfirmed reservations of the last :data:`RESERVATION_HOLD` (the caller
+        holds the lock); refused when it already holds the most it may. The office's own process
+        (``by`` None) is not capped."""
+        if by is None:
+            return None
+        since = self._now() - RESERVATION_HOLD
+        held = [
+            t for t in self._held.get(by, [])
+            if (ticket := self.state.tickets.get(t)) is not None and not ticket.issued
+            and datetime.fromisoformat(ticket.reserved_at) > since
+        ]  # fmt: skip
+        self._held[by] = held
+        if len(held) >= MAX_OPEN_RESERVATIONS:
+            raise OfficeError(
+                "too_many_reservations",
+                f"เครื่องนี้จองคิวไว้ {len(held)} ใบที่ยังไม่ได้พิมพ์ กรุณาพิมพ์บัตรเหล่านั้นให้เสร็จ"
+                f" หรือรอ {int(RESERVATION_HOLD.total_seconds() // 60)} นาที",
+                f"this terminal holds {len(held)} reserved tickets not yet printed: print them, or wait "
+                f"{int(RESERVATION_HOLD.total_seconds() // 60)} minutes",
+            )
+        return held
+
+    def confirm_ticket(self, ticket_id: str, printer: str, *, by: str | None = None) -> Ticket:
         """The ticket was printed: from now on it counts and waits in the queue."""
-        with self._lock, self._moment():
+        with self._lock, self._moment(by):
             ticket = self._ticket(ticket_id)
             if ticket.issued:
                 raise OfficeError("already_issued", "บัตรนี้ออกแล้ว", "this ticket was already issued")
@@ -359,8 +449,8 @@ class LocalOffice:
             )
             return self.state.tickets[ticket_id]
 
-    def ticket_print_failed(self, ticket_id: str, error: str, printer: str) -> None:
-        with self._lock, self._moment():
+    def ticket_print_failed(self, ticket_id: str, error: str, printer: str, *, by: str | None = None) -> None:
+        with self._lock, self._moment(by):
             ticket = self._ticket(ticket_id)
             self._append(
                 self._draft(
@@ -375,8 +465,8 @@ class LocalOffice:
                 )
             )
 
-    def ticket_reprinted(self, ticket_id: str, printer: str) -> None:
-        with self._lock, self._moment():
+    def ticket_reprinted(self, ticket_id: str, printer: str, *, by: str | None = None) -> None:
+        with self._lock, self._moment(by):
             self._ticket(ticket_id)
             self._append(self._draft("ticket.reprinted", {"ticket": ticket_id, "printer": printer}))
 
@@ -412,9 +502,9 @@ class LocalOffice:
                 f"ticket {current.number} is still open: finish it, mark it no-show or transfer it first",
             )
 
-    def call_next(self, counter: int) -> Ticket | None:
+    def call_next(self, counter: int, *, by: str | None = None) -> Ticket | None:
         """Call the ticket the policy puts next for this counter (None when nobody waits)."""
-        with self._lock, self._moment():
+        with self._lock, self._moment(by):
             self._check_counter(counter)
             self._free(counter)
             nxt = expected_next(self.state, self.settings, counter, self._day())
@@ -422,9 +512,11 @@ class LocalOffice:
                 return None
             return self._called(nxt, counter, nxt, None, None)
 
-    def call_ticket(self, counter: int, number: str, reason: str | None, pin: str | None = None) -> Ticket:
+    def call_ticket(
+        self, counter: int, number: str, reason: str | None, pin: str | None = None, *, by: str | None = None
+    ) -> Ticket:
         """Call a given ticket. If it is not the policy's next, a reason (and maybe a PIN) is required."""
-        with self._lock, self._moment():
+        with self._lock, self._moment(by):
             self._check_counter(counter)
             self._free(counter)
             day = self._day()
@@ -449,7 +541,7 @@ class LocalOffice:
                         "needs a reason from the list",
                     )
                 if self.settings.second_pin_for_out_of_order:
-                    if not pin or not self.settings.pin_ok(pin):
+                    if not pin or not self._pin_try(pin, by):
                         raise OfficeError(
                             "pin_required",
                             "การเรียกข้ามคิวต้องใช้ PIN ของเจ้าหน้าที่อีกคน",
@@ -478,8 +570,10 @@ class LocalOffice:
         )
         return self.state.tickets[ticket.id]
 
-    def _step(self, counter: int, kind: str, allowed: tuple[str, ...], extra: dict[str, JsonValue]) -> Ticket:
-        with self._lock, self._moment():
+    def _step(
+        self, counter: int, kind: str, allowed: tuple[str, ...], extra: dict[str, JsonValue], by: str | None
+    ) -> Ticket:
+        with self._lock, self._moment(by):
             self._check_counter(counter)
             ticket = self._current(counter)
             if ticket.status not in allowed:
@@ -492,18 +586,18 @@ class LocalOffice:
                                             **extra}))  # fmt: skip
             return self.state.tickets[ticket.id]
 
-    def recall(self, counter: int) -> Ticket:
-        return self._step(counter, "ticket.recalled", (CALLED,), {})
+    def recall(self, counter: int, *, by: str | None = None) -> Ticket:
+        return self._step(counter, "ticket.recalled", (CALLED,), {}, by)
 
-    def no_show(self, counter: int) -> Ticket:
+    def no_show(self, counter: int, *, by: str | None = None) -> Ticket:
         """The called person did not come: only after the recalls and the wait the settings ask for
         (else a no-show would be an out-of-order call without a reason by another name)."""
-        with self._lock, self._moment():
+        with self._lock, self._moment(by):
             self._check_counter(counter)
             ticket = self._current(counter)
             if ticket.status == CALLED and ticket.called_at is not None:
                 self._check_no_show(ticket)
-            return self._step(counter, "ticket.no_show", (CALLED,), {})
+            return self._step(counter, "ticket.no_show", (CALLED,), {}, by)
 
     def _check_no_show(self, ticket: Ticket) -> None:
         settings = self.settings
@@ -532,9 +626,9 @@ class LocalOffice:
                 f"{f' {wait % 60} s' if wait % 60 else ''} from the first call)",
             )
 
-    def undo_no_show(self, counter: int, number: str) -> Ticket:
+    def undo_no_show(self, counter: int, number: str, *, by: str | None = None) -> Ticket:
         """A no-show marked by mistake: ``number`` waits again, in its old place in the queue."""
-        with self._lock, self._moment():
+        with self._lock, self._moment(by):
             self._check_counter(counter)
             ticket = self.state.find_number(number, self._day())
             if ticket is None or ticket.status != NO_SHOW:
@@ -547,13 +641,13 @@ class LocalOffice:
             self._append(self._draft("ticket.no_show_undone", body))
             return self.state.tickets[ticket.id]
 
-    def start(self, counter: int) -> Ticket:
-        return self._step(counter, "ticket.started", (CALLED,), {})
+    def start(self, counter: int, *, by: str | None = None) -> Ticket:
+        return self._step(counter, "ticket.started", (CALLED,), {}, by)
 
-    def finish(self, counter: int) -> Ticket:
+    def finish(self, counter: int, *, by: str | None = None) -> Ticket:
         """Served: only a ticket whose service was started (a called ticket nobody came for is a no-show,
         with its recall and wait; finishing it would pass it off as served)."""
-        with self._lock, self._moment():
+        with self._lock, self._moment(by):
             self._check_counter(counter)
             ticket = self._current(counter)
             if ticket.status == CALLED:
@@ -564,16 +658,16 @@ class LocalOffice:
                     f"ticket {ticket.number} was not started: press s to start the service first "
                     "(if nobody came, recall it and mark a no-show)",
                 )
-            return self._step(counter, "ticket.finished", (SERVING,), {})
+            return self._step(counter, "ticket.finished", (SERVING,), {}, by)
 
-    def transfer(self, counter: int, to_service: str) -> Ticket:
+    def transfer(self, counter: int, to_service: str, *, by: str | None = None) -> Ticket:
         """Send the ticket at ``counter`` to another service's queue (never its own: that would put the
         citizen at the back of the line they were called from, a skip without a reason)."""
         if to_service not in self.settings.by_id:
             raise OfficeError(
                 "unknown_service", f"ไม่มีบริการ {to_service}", f"there is no service {to_service!r}"
             )
-        with self._lock, self._moment():
+        with self._lock, self._moment(by):
             self._check_counter(counter)
             current = self._current(counter)
             if current.service == to_service:
@@ -582,7 +676,9 @@ class LocalOffice:
                     f"คิว {current.number} อยู่ในบริการนี้อยู่แล้ว: โอนได้เฉพาะไปบริการอื่น",
                     f"ticket {current.number} is already in this service: transfer only to another one",
                 )
-            return self._step(counter, "ticket.transferred", (CALLED, SERVING), {"to_service": to_service})
+            return self._step(
+                counter, "ticket.transferred", (CALLED, SERVING), {"to_service": to_service}, by
+            )
 
     # -- ratings ------------------------------------------------------------------------------
 
@@ -590,9 +686,12 @@ class LocalOffice:
         self._append(self._draft("rating.refused", {"reason": reason, "ticket": ticket}))
         return RatingRefused(reason, th, en)
 
-    def open_rating(self, typed: str) -> RatingSession:
-        """Check a scanned or typed code: only a served, unrated ticket within the window opens."""
-        with self._lock, self._moment():
+    def open_rating(self, typed: str, *, by: str | None = None) -> RatingSession:
+        """Check a scanned or typed code: only a served, unrated ticket within the window opens.
+
+        Codes that match no ticket are counted per terminal (``by``), never per ticket number: after
+        :data:`MAX_FAILED_CODES` in a row the terminal waits (longer at each lock)."""
+        with self._lock, self._moment(by):
             try:
                 code = parse_code(typed)
             except CodeError as exc:
@@ -603,13 +702,14 @@ class LocalOffice:
                     "That code is not right. Please check the digits under the QR code.",
                 ) from exc
             now = self._now()
-            key = (now.date().isoformat(), code.service_digit, code.number)
-            if self._failed_codes.get(key, 0) >= MAX_FAILED_CODES:
+            until = self._code_tries.locked_until(by, now)
+            if until is not None:
+                th, en = wait_text(until, now)
                 raise self._refuse(
                     "locked",
                     None,
-                    "บัตรนี้ถูกระงับการประเมินชั่วคราว กรุณาติดต่อเจ้าหน้าที่",
-                    "Rating with this ticket is locked. Please ask a member of staff.",
+                    f"ใส่รหัสไม่ถูกต้องหลายครั้งเกินไป กรุณารอ {th} หรือติดต่อเจ้าหน้าที่",
+                    f"Too many codes that match no ticket. Please wait {en}, or ask a member of staff.",
                 )
             candidates = [
                 t for t in self.state.tickets.values()
@@ -617,13 +717,14 @@ class LocalOffice:
             ]  # fmt: skip
             ticket = next((t for t in candidates if code_matches(self._key, t.id, code)), None)
             if ticket is None:
-                self._failed_codes[key] = self._failed_codes.get(key, 0) + 1
+                self._code_tries.failed(by, now)
                 raise self._refuse(
                     "unknown_code",
                     None,
                     "ไม่พบบัตรคิวนี้ กรุณาติดต่อเจ้าหน้าที่",
                     "We can't find this ticket. Please ask a member of staff.",
                 )
+            self._code_tries.succeeded(by)
             self._check_rateable(ticket, now, grace=timedelta(0))
             instrument = self.settings.service(ticket.service).instrument
             return RatingSession(ticket.id, ticket.number, ticket.service, instrument, now.isoformat())
@@ -657,10 +758,15 @@ class LocalOffice:
         return self.settings.service_digit(ticket.origin) if ticket.origin in self.settings.by_id else 0
 
     def submit_rating(
-        self, session: RatingSession, answers: Mapping[str, JsonValue], elapsed_ms: int
+        self,
+        session: RatingSession,
+        answers: Mapping[str, JsonValue],
+        elapsed_ms: int,
+        *,
+        by: str | None = None,
     ) -> None:
         """Record a rating for a session opened by :meth:`open_rating`."""
-        with self._lock, self._moment():
+        with self._lock, self._moment(by):
             ticket = self._ticket(session.ticket)
             # The session is only the caller's word: check the ticket again (a few minutes' grace
             # for someone still answering when the window closes).

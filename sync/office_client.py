@@ -69,7 +69,8 @@ def _bad_reply(url: str, detail: str) -> OfficeError:
 
 
 class RemoteOffice:
-    """The office at ``url`` (``http://192.168.1.10:8765``), reached with the office ``key``.
+    """The office at ``url`` (``http://192.168.1.10:8765``), reached with ``key``: this terminal's
+    credential (``prongsai terminals add``), or on the office's own PC the office key.
 
     ``transport`` replaces the network (tests pass an in-process one); ``settings`` skips fetching
     them (otherwise they are fetched once, here, and an unreachable server raises at once).

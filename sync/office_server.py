@@ -2,8 +2,12 @@
 
 One process owns the log and is its only writer; the counters, the board and other kiosks (each a
 separate process, textual-serve sessions included) call this server through
-``sync.office_client.RemoteOffice``. Every request carries ``Authorization: Bearer <office key>``,
-a random secret kept in ``office.key`` in the office's home folder (see :func:`office_key`).
+``sync.office_client.RemoteOffice``. Every request carries ``Authorization: Bearer <credential>``:
+a terminal's own credential (``prongsai terminals add``, see ``sync.terminals``), whose role decides
+the endpoints it may use (:data:`ROLE_PATHS`; a counter only for its own counter), or the office key
+(``office.key`` in the office's home, see :func:`office_key`), the admin credential, accepted only
+from this PC (127.0.0.1, ::1 or the server's own address). Every event a terminal causes names it
+(``by`` in the event body).
 
 ==========================  =============================================================  ===========
 endpoint                    JSON body → reply                                              Office method
@@ -29,7 +33,8 @@ GET  /wait?version=N&timeout=S   → OfficeView once past version N, or after S 
 GET  /settings              → Settings.model_dump (the staff PIN hash withheld)
 ==========================  =============================================================  ===========
 
-Replies: 200 with the value; 401 without the right key; 400 naming the bad field; 409 for an
+Replies: 200 with the value; 401 without a live credential; 403 outside the terminal's role; 400
+naming the bad field; 409 for an
 :class:`OfficeError` (``{"error", "th", "en", "refused"}``); 503 when the log can't be written.
 Long polls hold no thread: one watcher thread follows the office and wakes them all.
 """
@@ -38,6 +43,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import hmac
 import json
 import logging
@@ -64,6 +70,7 @@ from surveys.queue import Ticket
 from sync import office_wire as wire
 from sync.http import Server
 from sync.office_wire import WireError, get_int, get_object, get_opt_str, get_str
+from sync.terminals import ADMIN, Terminal, TerminalBook
 
 KEY_FILE = "office.key"
 MAX_WAIT = 30.0  # seconds a long poll may be held
@@ -109,12 +116,67 @@ def _unauthorised() -> JSONResponse:
     response = _error(
         401,
         "unauthorized",
-        "ไม่ได้รับอนุญาต: ต้องส่งกุญแจของสำนักงาน (ไฟล์ office.key บนเครื่องแม่ข่าย)",
-        "not authorised: send the office key (the office.key file on the office server) "
-        "as 'Authorization: Bearer <key>'",
+        "ไม่ได้รับอนุญาต: เครื่องนี้ต้องมีรหัสเครื่องปลายทางที่ยังใช้ได้ (สร้างบนเครื่องแม่ข่ายด้วยคำสั่ง "
+        "prongsai terminals add แล้วใส่ด้วย --key) หรือบนเครื่องแม่ข่ายเอง ใช้กุญแจในไฟล์ office.key",
+        "not authorised: this terminal needs a live terminal credential (made on the office server with "
+        "`prongsai terminals add`, given with --key); on the office server itself, the office.key file's key",
     )
     response.headers["WWW-Authenticate"] = "Bearer"
     return response
+
+
+# -- who may do what ----------------------------------------------------------------------------
+
+READ_PATHS = frozenset({"/snapshot", "/wait", "/settings"})
+PIN_PATHS = frozenset({"/pin", "/pin/default", "/pin/change"})
+COUNTER_PATHS = frozenset(
+    {"/call-next", "/call-ticket", "/recall", "/no-show", "/no-show/undo", "/start", "/finish", "/transfer"}
+)
+KIOSK_PATHS = frozenset(
+    {"/reserve", "/confirm", "/print-failed", "/reprinted", "/code", "/rating/open", "/rating/submit"}
+)
+ROLE_PATHS: dict[str, frozenset[str]] = {
+    "kiosk": READ_PATHS | PIN_PATHS | KIOSK_PATHS,  # only a kiosk issues tickets, reprints and rates
+    "counter": READ_PATHS | PIN_PATHS | COUNTER_PATHS,  # with its own counter's number in the body
+    "board": READ_PATHS,
+}
+LOOPBACK = frozenset({"127.0.0.1", "::1"})
+_caller: contextvars.ContextVar[str | None] = contextvars.ContextVar("office_caller", default=None)
+
+
+def _by() -> str | None:
+    """The terminal id of the request being handled (None for the office's own process)."""
+    return _caller.get()
+
+
+def _same_pc(request: Request) -> bool:
+    """Does ``request`` come from this PC (loopback, or from the address the server listens on)?"""
+    client = request.client.host if request.client else ""
+    server = request.scope.get("server") or ("",)
+    return client in LOOPBACK or client == server[0]
+
+
+def _forbidden(terminal: Terminal, path: str, body: Body) -> JSONResponse | None:
+    """A 403 when ``path`` (with ``body``) is outside ``terminal``'s role, else None."""
+    if terminal.role == ADMIN:
+        return None
+    kind = terminal.role.partition(":")[0]
+    if path in ROLE_PATHS.get(kind, frozenset()):
+        counter = body.get("counter")
+        if path not in COUNTER_PATHS or (type(counter) is int and counter == terminal.counter):
+            return None
+        return _error(
+            403,
+            "forbidden",
+            f"เครื่องนี้เป็นของช่องบริการ {terminal.counter} เท่านั้น ทำรายการของช่องอื่นไม่ได้",
+            f"this terminal acts for counter {terminal.counter} only",
+        )
+    return _error(
+        403,
+        "forbidden",
+        f"เครื่องปลายทาง {terminal.id} ({terminal.role}) ไม่มีสิทธิ์ทำรายการนี้",
+        f"terminal {terminal.id} ({terminal.role}) may not do this ({path})",
+    )
 
 
 class ChangeFeed:
@@ -188,6 +250,7 @@ class _Api:
     def __init__(self, office: LocalOffice, key: str) -> None:
         self.office = office
         self._key = key.encode("utf-8")
+        self._terminals = TerminalBook(office.home)
         self.feed = ChangeFeed(office)
         self._sessions: OrderedDict[RatingSession, None] = OrderedDict()  # opened here, newest last
         self._sessions_lock = threading.Lock()
@@ -199,43 +262,54 @@ class _Api:
             "/print-failed": self.print_failed,
             "/reprinted": self.reprinted,
             "/code": self.code,
-            "/call-next": lambda b: _ticket(self.office.call_next(get_int(b, "counter"))),
+            "/call-next": lambda b: _ticket(self.office.call_next(get_int(b, "counter"), by=_by())),
             "/call-ticket": self.call_ticket,
-            "/recall": lambda b: _ticket(self.office.recall(get_int(b, "counter"))),
-            "/no-show": lambda b: _ticket(self.office.no_show(get_int(b, "counter"))),
+            "/recall": lambda b: _ticket(self.office.recall(get_int(b, "counter"), by=_by())),
+            "/no-show": lambda b: _ticket(self.office.no_show(get_int(b, "counter"), by=_by())),
             "/no-show/undo": lambda b: _ticket(
-                self.office.undo_no_show(get_int(b, "counter"), get_str(b, "number"))
+                self.office.undo_no_show(get_int(b, "counter"), get_str(b, "number"), by=_by())
             ),
-            "/start": lambda b: _ticket(self.office.start(get_int(b, "counter"))),
-            "/finish": lambda b: _ticket(self.office.finish(get_int(b, "counter"))),
+            "/start": lambda b: _ticket(self.office.start(get_int(b, "counter"), by=_by())),
+            "/finish": lambda b: _ticket(self.office.finish(get_int(b, "counter"), by=_by())),
             "/transfer": self.transfer,
             "/rating/open": self.open_rating,
             "/rating/submit": self.submit_rating,
-            "/pin": lambda b: {"ok": self.office.check_pin(get_str(b, "pin"))},
+            "/pin": lambda b: {"ok": self.office.check_pin(get_str(b, "pin"), by=_by())},
             "/pin/default": lambda b: {"default": self.office.default_pin_in_force()},
             "/pin/change": self.change_pin,
         }
         gets: dict[str, Callable[[Body], Any]] = {"/snapshot": self.snapshot, "/settings": self.settings}
         return [
-            *(Route(path, self._endpoint(h, body=True), methods=["POST"]) for path, h in posts.items()),
-            *(Route(path, self._endpoint(h), methods=["GET"]) for path, h in gets.items()),
+            *(Route(p, self._endpoint(h, body=True, path=p), methods=["POST"]) for p, h in posts.items()),
+            *(Route(p, self._endpoint(h, path=p), methods=["GET"]) for p, h in gets.items()),
             Route("/wait", self.wait, methods=["GET"]),
         ]
 
     # -- plumbing -----------------------------------------------------------------------------
 
-    def _authorised(self, request: Request) -> bool:
+    def _caller(self, request: Request) -> Terminal | None:
+        """The terminal the request's credential names (the office key: admin, from this PC only)."""
         scheme, _, given = request.headers.get("authorization", "").partition(" ")
-        return scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode("utf-8"), self._key)
+        if scheme.lower() != "bearer":
+            return None
+        credential = given.strip()
+        if hmac.compare_digest(credential.encode("utf-8"), self._key):
+            return Terminal(ADMIN, ADMIN, ADMIN, "", "") if _same_pc(request) else None
+        return self._terminals.authenticate(credential)
 
     def _endpoint(
-        self, handler: Callable[[Body], Any], *, body: bool = False
+        self, handler: Callable[[Body], Any], *, body: bool = False, path: str = ""
     ) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(request: Request) -> Response:
-            if not self._authorised(request):
+            terminal = self._caller(request)
+            if terminal is None:
                 return _unauthorised()
             try:
                 data = await _read_body(request) if body else {}
+                refused = _forbidden(terminal, path, data)
+                if refused is not None:
+                    return refused
+                _caller.set(terminal.id)  # this request's context only (copied into the threadpool)
                 return JSONResponse(await run_in_threadpool(handler, data))
             except _TooLarge:
                 return _error(
@@ -267,17 +341,19 @@ class _Api:
     # -- handlers (run in the threadpool) -----------------------------------------------------
 
     def reserve(self, b: Body) -> Any:
-        return wire.encode_flat(self.office.reserve_ticket(get_str(b, "service"), get_opt_str(b, "priority")))
+        reservation = self.office.reserve_ticket(get_str(b, "service"), get_opt_str(b, "priority"), by=_by())
+        return wire.encode_flat(reservation)
 
     def confirm(self, b: Body) -> Any:
-        return _ticket(self.office.confirm_ticket(get_str(b, "ticket_id"), get_str(b, "printer")))
+        return _ticket(self.office.confirm_ticket(get_str(b, "ticket_id"), get_str(b, "printer"), by=_by()))
 
     def print_failed(self, b: Body) -> Any:
-        self.office.ticket_print_failed(get_str(b, "ticket_id"), get_str(b, "error"), get_str(b, "printer"))
+        ticket, error, printer = get_str(b, "ticket_id"), get_str(b, "error"), get_str(b, "printer")
+        self.office.ticket_print_failed(ticket, error, printer, by=_by())
         return {"ok": True}
 
     def reprinted(self, b: Body) -> Any:
-        self.office.ticket_reprinted(get_str(b, "ticket_id"), get_str(b, "printer"))
+        self.office.ticket_reprinted(get_str(b, "ticket_id"), get_str(b, "printer"), by=_by())
         return {"ok": True}
 
     def code(self, b: Body) -> Any:
@@ -286,17 +362,17 @@ class _Api:
     def call_ticket(self, b: Body) -> Any:
         counter, number = get_int(b, "counter"), get_str(b, "number")
         reason, pin = get_opt_str(b, "reason"), get_opt_str(b, "pin")
-        return _ticket(self.office.call_ticket(counter, number, reason, pin))
+        return _ticket(self.office.call_ticket(counter, number, reason, pin, by=_by()))
 
     def change_pin(self, b: Body) -> Any:
-        self.office.change_pin(get_str(b, "old"), get_str(b, "new"))
+        self.office.change_pin(get_str(b, "old"), get_str(b, "new"), by=_by())
         return {"ok": True}
 
     def transfer(self, b: Body) -> Any:
-        return _ticket(self.office.transfer(get_int(b, "counter"), get_str(b, "to_service")))
+        return _ticket(self.office.transfer(get_int(b, "counter"), get_str(b, "to_service"), by=_by()))
 
     def open_rating(self, b: Body) -> Any:
-        session = self.office.open_rating(get_str(b, "typed"))
+        session = self.office.open_rating(get_str(b, "typed"), by=_by())
         with self._sessions_lock:
             self._sessions[session] = None
             while len(self._sessions) > MAX_SESSIONS:
@@ -323,7 +399,7 @@ class _Api:
             )
         # The session stays remembered (until MAX_SESSIONS newer ones push it out), so that sending
         # it again reaches the office, which refuses a second rating and logs the refusal.
-        self.office.submit_rating(session, answers, elapsed_ms)
+        self.office.submit_rating(session, answers, elapsed_ms, by=_by())
         return {"ok": True}
 
     def snapshot(self, _: Body) -> Any:
@@ -336,7 +412,7 @@ class _Api:
         return data
 
     async def wait(self, request: Request) -> Response:
-        if not self._authorised(request):
+        if self._caller(request) is None:  # every role may read
             return _unauthorised()
         try:
             version = int(request.query_params.get("version", ""))

@@ -70,18 +70,23 @@ class PinDialog(ModalScreen[bool]):
 
     @work(thread=True, exclusive=True)
     def _check(self, pin: str) -> None:
-        ok = self.check(pin)  # may be a slow hash: off the screen's thread
+        try:
+            ok: bool | OfficeError = self.check(pin)  # may be a slow hash: off the screen's thread
+        except OfficeError as exc:  # too many wrong PINs (the office makes this terminal wait), offline …
+            ok = exc
         self.app.call_from_thread(self._checked, ok)
 
-    def _checked(self, ok: bool) -> None:
+    def _checked(self, ok: bool | OfficeError) -> None:
         self._checking = False
         if not self.is_current:
             return  # closed meanwhile (the kiosk went idle)
-        if ok:
+        if ok is True:
             self.dismiss(True)
             return
         self.pin = ""
-        self._show("PIN ไม่ถูกต้อง" if self.lang == "th" else "Wrong PIN")
+        self._show(
+            ok.message(self.lang) if isinstance(ok, OfficeError) else self._say("PIN ไม่ถูกต้อง", "Wrong PIN")
+        )
 
     @on(Keypad.KeyTapped)
     def _tapped(self, event: Keypad.KeyTapped) -> None:

@@ -37,8 +37,8 @@ key_option = click.option(
     "office_key",
     default=None,
     envvar=KEY_ENV,
-    help=f"The office key that `prongsai serve` printed (also ${KEY_ENV}; on the same PC it is read "
-    "from the home folder).",
+    help=f"This terminal's credential, from `prongsai terminals add` on the office PC (also ${KEY_ENV}; "
+    "on the office PC itself the office key is read from the home folder).",
 )
 
 
@@ -56,8 +56,10 @@ def open_office(cli: CliContext, url: str | None, key: str | None) -> Office:
         if not key:
             raise click.ClickException(
                 cli.t(
-                    f"ต้องมีกุญแจของสำนักงาน: ใช้ --key หรือ ${KEY_ENV} (ดูได้จากหน้าจอของ prongsai serve)",
-                    f"the office key is needed: pass --key or set ${KEY_ENV} (prongsai serve prints it)",
+                    f"ต้องมีรหัสของเครื่องนี้: ใช้ --key หรือ ${KEY_ENV} (สร้างบนเครื่องแม่ข่ายด้วย "
+                    "prongsai terminals add --role kiosk|counter:N|board)",
+                    f"this terminal's credential is needed: pass --key or set ${KEY_ENV} (make one on the "
+                    "office PC with prongsai terminals add --role kiosk|counter:N|board)",
                 )
             )
         try:
@@ -138,10 +140,16 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
     def started(bound_host: str, bound_port: int) -> None:
         url = f"http://{bound_host}:{bound_port}"
         click.echo(cli.t(f"สำนักงานพร้อมที่ {url} (กด Ctrl+C เพื่อหยุด)", f"office ready at {url} (Ctrl+C stops)"))
-        click.echo(cli.t("เปิดหน้าจออื่นด้วย:", "start the screens with:"))
-        click.echo(f"  {KEY_ENV}={key} prongsai kiosk --office {url}")
-        click.echo(f"  {KEY_ENV}={key} prongsai counter 1 --office {url}")
-        click.echo(f"  {KEY_ENV}={key} prongsai board --office {url}")
+        click.echo(cli.t("เปิดหน้าจอบนเครื่องนี้ด้วย:", "start the screens on this PC with:"))
+        click.echo(f"  prongsai kiosk --office {url}")
+        click.echo(f"  prongsai counter 1 --office {url}")
+        click.echo(f"  prongsai board --office {url}")
+        click.echo(
+            cli.t(
+                "เครื่องอื่นในสำนักงานต้องมีรหัสของตัวเอง: prongsai terminals add --role kiosk|counter:N|board",
+                "other PCs need their own credential: prongsai terminals add --role kiosk|counter:N|board",
+            )
+        )
 
     try:
         serve_office(office, host, port, key, on_started=started)

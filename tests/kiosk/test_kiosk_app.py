@@ -775,6 +775,24 @@ def test_with_their_own_pin_staff_close_the_kiosk_at_once(tmp_path: Path, printe
     assert app.return_code == 0
 
 
+def test_after_five_wrong_pins_the_kiosk_says_it_must_wait(office: LocalOffice, printer: PngPrinter) -> None:
+    app = make_kiosk_app(office, printer)
+
+    async def visit(pilot: Pilot[None]) -> None:
+        await pilot.press("f10")
+        await until(pilot, lambda: isinstance(app.screen, PinDialog))
+        for _ in range(5):
+            await pilot.press("1", "1", "1", "1", "enter")
+            await until(pilot, lambda: "PIN ไม่ถูกต้อง" in screen_text(app))
+            await pilot.pause(DEBOUNCE)
+        await pilot.press("2", "5", "6", "8", "enter")  # the right PIN, within the lockout
+        await until(pilot, lambda: "ต้องรอ" in screen_text(app))
+        assert isinstance(app.screen, PinDialog) and app.return_code is None
+
+    run(app, visit)
+    assert [e.kind for e in office.log.read()].count("pin.locked") == 1
+
+
 def test_an_idle_kiosk_goes_home(office_factory: Callable[..., LocalOffice], printer: PngPrinter) -> None:
     office = office_factory(idle_seconds=1)
     app = make_kiosk_app(office, printer)

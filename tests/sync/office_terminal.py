@@ -9,7 +9,8 @@ usage:
                                                      people wait), call, serve, no-show, transfer … until
                                                      STOPFILE exists and the office is quiet
 
-Terminals take the office key from $PRONGSAI_OFFICE_KEY and print one JSON line of counts at the end.
+Terminals take their own credential (``sync.terminals.add_terminal``: kiosk, counter:N) from
+$PRONGSAI_OFFICE_KEY and print one JSON line of counts at the end.
 """
 
 from __future__ import annotations

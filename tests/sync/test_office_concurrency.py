@@ -24,6 +24,7 @@ from surveys.log import read_events
 from surveys.queue import DONE, NO_SHOW, fold
 from surveys.settings import default_settings
 from sync.office_server import office_key
+from sync.terminals import add_terminal
 
 TERMINAL = Path(__file__).with_name("office_terminal.py")
 ROOT = Path(__file__).resolve().parents[2]
@@ -69,7 +70,11 @@ def finish(process: subprocess.Popen[str], timeout: float) -> dict[str, object]:
 
 def test_one_kiosk_and_four_counters_at_once_keep_every_invariant(tmp_path: Path) -> None:
     home = tmp_path / "office"
-    key = office_key(home)
+    office_key(home)  # the server's own (admin) key; the terminals each have their own credential
+    keys = {
+        role: add_terminal(home, role)[1]
+        for role in ("kiosk", "counter:1", "counter:2", "counter:3", "counter:4")
+    }
     began = time.monotonic()
     server, url = start_server(home)
     stop = tmp_path / "kiosk-done"
@@ -77,9 +82,10 @@ def test_one_kiosk_and_four_counters_at_once_keep_every_invariant(tmp_path: Path
         tickets = max(OPS // 5, 10)  # a ticket costs ~2 kiosk requests and ~3 counter requests
         backlog = str(tickets // 5)  # counters start once people wait, so that some are called out of order
         counters = [
-            spawn("counter", url, str(n), str(stop), str(100 + n), backlog, key=key) for n in (1, 2, 3, 4)
+            spawn("counter", url, str(n), str(stop), str(100 + n), backlog, key=keys[f"counter:{n}"])
+            for n in (1, 2, 3, 4)
         ]
-        kiosk = spawn("kiosk", url, str(tickets), "2568", key=key)
+        kiosk = spawn("kiosk", url, str(tickets), "2568", key=keys["kiosk"])
         kiosk_counts = finish(kiosk, timeout=90)
         stop.touch()
         counter_counts = [finish(c, timeout=60) for c in counters]
@@ -115,3 +121,8 @@ def test_one_kiosk_and_four_counters_at_once_keep_every_invariant(tmp_path: Path
     state = fold(events)
     statuses = {t.status for t in state.tickets.values()}
     assert statuses == {DONE, NO_SHOW}  # the counters drained it, marking some no-shows
+    by_counter = {(e.body["counter"], e.body["by"].split("-")[0]) for e in events if "counter" in e.body}
+    assert by_counter == {(n, f"counter{n}") for n in (1, 2, 3, 4)}  # each counter named, its own only
+    assert {
+        e.body["by"].split("-")[0] for e in events if e.kind.startswith("ticket.") and "counter" not in e.body
+    } == {"kiosk"}

@@ -35,6 +35,7 @@ from surveys.settings import default_settings, hash_pin
 from sync import office_wire as wire
 from sync.office_client import OfficeUnreachable, RemoteOffice
 from sync.office_server import KEY_FILE, make_office_app, office_key
+from sync.terminals import add_terminal
 
 TERMINAL = Path(__file__).with_name("office_terminal.py")
 ROOT = Path(__file__).resolve().parents[2]
@@ -108,6 +109,7 @@ def test_a_request_without_the_office_key_is_refused_and_changes_nothing(
             response = client.post(path, json={"service": "tax", "counter": 3})
             assert response.status_code == 401
             assert response.json()["error"] == "unauthorized"
+            assert "terminals add" in response.json()["en"] and "terminals add" in response.json()["th"]
             assert "office.key" in response.json()["en"] and "กุญแจ" in response.json()["th"]
         assert client.get("/snapshot").status_code == 401
         assert client.get("/wait", params={"version": 0, "timeout": 0}).status_code == 401
@@ -384,9 +386,15 @@ def test_an_unauthorised_request_is_refused_over_loopback(server: tuple[str, str
         assert counter.snapshot().version == before
 
 
+def credential(home: Path, role: str) -> str:
+    """A new terminal's credential (the running server reads the terminals file again)."""
+    return add_terminal(home, role)[1]
+
+
 def test_a_ticket_goes_from_kiosk_to_rating_over_loopback(server: tuple[str, str, Path]) -> None:
-    url, key, _ = server
-    with RemoteOffice(url, key) as kiosk, RemoteOffice(url, key) as counter:
+    url, _, home = server
+    kiosk_key, counter_key = credential(home, "kiosk"), credential(home, "counter:4")
+    with RemoteOffice(url, kiosk_key) as kiosk, RemoteOffice(url, counter_key) as counter:
         reservation = kiosk.reserve_ticket("complaints")
         kiosk.confirm_ticket(reservation.ticket, "test")
         assert kiosk.ticket_code(reservation.ticket) == reservation.code
@@ -407,8 +415,13 @@ def test_a_ticket_goes_from_kiosk_to_rating_over_loopback(server: tuple[str, str
 
 def test_a_board_waiting_over_loopback_is_answered_with_the_call(server: tuple[str, str, Path]) -> None:
     """How soon it is answered is a benchmark's figure (benchmarks/board_latency.py), not a test's."""
-    url, key, _ = server
-    with RemoteOffice(url, key) as kiosk, RemoteOffice(url, key) as counter, RemoteOffice(url, key) as board:
+    url, _, home = server
+    keys = [credential(home, role) for role in ("kiosk", "counter:4", "board")]
+    with (
+        RemoteOffice(url, keys[0]) as kiosk,
+        RemoteOffice(url, keys[1]) as counter,
+        RemoteOffice(url, keys[2]) as board,
+    ):
         issue(kiosk, "info")
         version = board.snapshot().version
         seen: list[OfficeView] = []
