@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from surveys.instruments import Instrument
 
 MAX_FAILED_CODES = 5  # wrong codes for one ticket number in a day before it is locked
+MAX_OPEN_RATINGS = 1024  # rating sessions whose opening time is remembered (the oldest forgotten first)
 
 
 class OfficeError(Exception):
@@ -163,6 +164,7 @@ class LocalOffice:
         self.state: QueueState = fold(self._log.read_days(self._horizon()))
         self._state_day = self._day()
         self._failed_codes: dict[tuple[str, int, int], int] = {}
+        self._rating_opened: dict[str, datetime] = {}  # ticket id → when open_rating let it in (this clock)
         self._view: OfficeView | None = None
 
     # -- plumbing -----------------------------------------------------------------------------
@@ -602,6 +604,10 @@ class LocalOffice:
                 )
             self._check_rateable(ticket, now, grace=timedelta(0))
             instrument = self.settings.service(ticket.service).instrument
+            self._rating_opened.pop(ticket.id, None)  # opened again: the time to answer starts again
+            self._rating_opened[ticket.id] = now
+            while len(self._rating_opened) > MAX_OPEN_RATINGS:
+                del self._rating_opened[next(iter(self._rating_opened))]
             return RatingSession(ticket.id, ticket.number, ticket.service, instrument, now.isoformat())
 
     def _check_rateable(self, ticket: Ticket, now: datetime, grace: timedelta) -> None:
@@ -635,13 +641,25 @@ class LocalOffice:
     def submit_rating(
         self, session: RatingSession, answers: Mapping[str, JsonValue], elapsed_ms: int
     ) -> None:
-        """Record a rating for a session opened by :meth:`open_rating`."""
+        """Record a rating for a session opened by :meth:`open_rating`.
+
+        Too fast is decided by this office's clock, from when :meth:`open_rating` let the ticket in;
+        ``elapsed_ms`` is the terminal's own figure, recorded beside the rating but never trusted.
+        """
         with self._lock, self._moment():
             ticket = self._ticket(session.ticket)
             # The session is only the caller's word: check the ticket again (a few minutes' grace
             # for someone still answering when the window closes).
             self._check_rateable(ticket, self._now(), grace=timedelta(minutes=10))
-            if elapsed_ms < self.settings.min_answer_ms:
+            opened = self._rating_opened.get(ticket.id)
+            if opened is None:
+                raise self._refuse(
+                    "unknown_session",
+                    ticket.id,
+                    "ไม่พบการเปิดแบบประเมินนี้ กรุณาสแกนบัตรคิวอีกครั้ง",
+                    "This rating was not opened on the office server. Please scan the ticket again.",
+                )
+            if self._now() - opened < timedelta(milliseconds=self.settings.min_answer_ms):
                 raise self._refuse(
                     "too_fast",
                     ticket.id,

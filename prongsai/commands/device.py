@@ -20,6 +20,7 @@ import click
 from prongsai.context import CliContext, get, pad
 from surveys.device import DeviceError, load_or_create_device
 from sync.central import DEMO_BY_ENROLMENT, CentralError, CentralStore
+from sync.untrusted import shown
 from sync.enrolment import (
     ROLES,
     Enrolment,
@@ -197,9 +198,10 @@ def list_devices(ctx: click.Context, as_json: bool) -> None:
         if record.demo:
             status += cli.t(" · สาธิต (ไม่นับในรายงาน)", " · demo (not counted in reports)")
         role = _role(cli, record.role)
-        click.echo(f"{record.id}  {pad(role, 16)}  {pad(record.name, 28)}  {status}")
+        # shown(): a name stored before names were checked shows its hidden characters as escapes
+        click.echo(f"{record.id}  {pad(role, 16)}  {pad(shown(record.name), 28)}  {status}")
         if record.place:
-            click.echo(f"    {cli.t('สถานที่', 'place')}: {record.place}")
+            click.echo(f"    {cli.t('สถานที่', 'place')}: {shown(record.place)}")
         if record.revoked_reason:
             click.echo(f"    {cli.t('เหตุผลที่เพิกถอน', 'revoked because')}: {record.revoked_reason}")
         if record.demo_reason:
