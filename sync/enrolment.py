@@ -203,7 +203,9 @@ def parse_enrolment(data: bytes | str, source: str = "QR") -> SignedEnrolment:
         raise EnrolmentError(
             "damaged",
             "ไฟล์ลงทะเบียนอุปกรณ์เสียหาย (" + "; ".join(f"{f} ต้องเป็น{th}" for f, th, _ in problems) + ")",
-            "the enrolment file is damaged (" + "; ".join(f"{f}: expected {en}" for f, _, en in problems) + ")",
+            "the enrolment file is damaged ("
+            + "; ".join(f"{f}: expected {en}" for f, _, en in problems)
+            + ")",
             source,
         ) from None
     enrolment = Enrolment(

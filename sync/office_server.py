@@ -39,7 +39,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hmac
-import json
 import logging
 import os
 import secrets
@@ -244,7 +243,9 @@ class _Api:
             except WireError as exc:
                 return _error(400, "bad_request", exc.th, exc.en, field=exc.field)
             except ClientDisconnect:  # the body was cut off: nobody is left to read the reply
-                logger.warning("office server: %s %s: the request was cut off", request.method, request.url.path)
+                logger.warning(
+                    "office server: %s %s: the request was cut off", request.method, request.url.path
+                )
                 return _error(400, "cut_off", "คำขอขาดตอน", "the request was cut off")
             except OfficeError as exc:
                 return JSONResponse(wire.encode_error(exc), status_code=409)

@@ -292,7 +292,8 @@ def _bad_bundle(exc: BundleError) -> JSONResponse:
             403,
             "wrong_key",
             f"ชุดข้อมูลลงนามด้วยกุญแจที่ไม่ใช่ของอุปกรณ์ ไม่ได้นำเข้า ({exc.reason})",
-            f"the bundle is signed with a key that is not the device's own and was not imported: {exc.reason}",
+            "the bundle is signed with a key that is not the device's own and was not imported: "
+            f"{exc.reason}",
         )
     return _error(
         422,

@@ -54,9 +54,7 @@ def load_json(raw: bytes | str, max_depth: int = MAX_DEPTH) -> Any:
     """Parse ``raw`` as JSON, refusing (:class:`JsonRefused`) bad UTF-8, deep nesting and bad JSON."""
     data = raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else raw
     if json_depth(data) > max_depth:
-        raise JsonRefused(
-            f"JSON ซ้อนกันลึกเกิน {max_depth} ชั้น", f"the JSON nests deeper than {max_depth} levels"
-        )
+        raise JsonRefused(f"JSON ซ้อนกันลึกเกิน {max_depth} ชั้น", f"the JSON nests deeper than {max_depth} levels")
     try:
         return json.loads(data.decode("utf-8"))
     except UnicodeDecodeError:

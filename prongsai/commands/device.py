@@ -20,7 +20,6 @@ import click
 from prongsai.context import CliContext, get, pad
 from surveys.device import DeviceError, load_or_create_device
 from sync.central import DEMO_BY_ENROLMENT, CentralError, CentralStore
-from sync.untrusted import shown
 from sync.enrolment import (
     ROLES,
     Enrolment,
@@ -32,6 +31,7 @@ from sync.enrolment import (
     read_signed_enrolment,
     write_enrolment,
 )
+from sync.untrusted import shown
 
 ROLE_TH = {"kiosk": "ตู้บริการ", "laptop": "แล็ปท็อป", "office": "เครื่องสำนักงาน"}
 

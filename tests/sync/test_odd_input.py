@@ -29,9 +29,12 @@ from prongsai.commands.device import device as device_command
 from prongsai.context import CliContext
 from surveys.device import Device, load_or_create_device
 from surveys.event import BANGKOK, canonical
+from surveys.home import log_dir
+from surveys.log import DeviceLog, Draft
 from surveys.office import LocalOffice, RatingRefused, RatingSession
 from surveys.settings import default_settings
 from sync.bundle import FORMAT as BUNDLE_FORMAT
+from sync.bundle import write_bundle
 from sync.central import CentralStore
 from sync.enrolment import FORMAT as ENROLMENT_FORMAT
 from sync.enrolment import Enrolment, EnrolmentError, make_enrolment, parse_enrolment
@@ -135,7 +138,9 @@ def put(body: dict[str, Any], field: str, value: Any) -> dict[str, Any]:
     return {**body, head: put(body[head], rest, value) if rest else value}
 
 
-@pytest.mark.parametrize(("path", "body", "field"), STRING_FIELDS, ids=[f"{p}:{f}" for p, _, f in STRING_FIELDS])
+@pytest.mark.parametrize(
+    ("path", "body", "field"), STRING_FIELDS, ids=[f"{p}:{f}" for p, _, f in STRING_FIELDS]
+)
 def test_a_lone_surrogate_in_any_string_field_is_a_400_naming_it(
     client: httpx.Client, office: LocalOffice, path: str, body: dict[str, Any], field: str
 ) -> None:
@@ -159,9 +164,17 @@ def test_a_lone_surrogate_in_an_answer_key_is_a_400(client: httpx.Client) -> Non
 @pytest.mark.parametrize(
     ("path", "body", "field"),
     [
-        ("/rating/submit", {"session": SESSION, "answers": {"overall": 5}, "elapsed_ms": 2**53}, "elapsed_ms"),
+        (
+            "/rating/submit",
+            {"session": SESSION, "answers": {"overall": 5}, "elapsed_ms": 2**53},
+            "elapsed_ms",
+        ),
         ("/rating/submit", {"session": SESSION, "answers": {"overall": 5}, "elapsed_ms": -1}, "elapsed_ms"),
-        ("/rating/submit", {"session": SESSION, "answers": {"overall": 10**301}, "elapsed_ms": 1}, "answers.overall"),
+        (
+            "/rating/submit",
+            {"session": SESSION, "answers": {"overall": 10**301}, "elapsed_ms": 1},
+            "answers.overall",
+        ),
         ("/call-next", {"counter": 2**63}, "counter"),
         ("/call-next", {"counter": 10**300}, "counter"),
     ],
@@ -225,7 +238,9 @@ def test_a_body_cut_off_midway_is_a_400_logged_as_one_line(
 # -- the too-fast rule, on the office's clock ----------------------------------------------------------
 
 
-def test_too_fast_is_decided_by_the_office_clock_not_the_kiosk_figure(office: LocalOffice, clock: Clock) -> None:
+def test_too_fast_is_decided_by_the_office_clock_not_the_kiosk_figure(
+    office: LocalOffice, clock: Clock
+) -> None:
     session = office.open_rating(served_code(office))
     clock.advance(seconds=1)  # the office saw one second; the kiosk claims a whole day
     with pytest.raises(RatingRefused) as fast:
@@ -253,7 +268,9 @@ def test_a_session_the_office_never_opened_is_refused(office: LocalOffice, clock
     restarted = LocalOffice(office.home, office.settings, clock=clock)
     try:
         clock.advance(seconds=10)
-        forged = RatingSession(session.ticket, session.number, session.service, session.instrument, "2000-01-01")
+        forged = RatingSession(
+            session.ticket, session.number, session.service, session.instrument, "2000-01-01"
+        )
         with pytest.raises(RatingRefused) as refused:
             restarted.submit_rating(forged, {"overall": 5}, elapsed_ms=10_000)
         assert refused.value.code == "unknown_session"
@@ -332,17 +349,16 @@ def test_a_first_seq_out_of_range_is_refused_at_sync_serve(
 
 def test_a_refusal_from_sync_serve_names_no_server_path(tmp_path: Path, central: Central) -> None:
     incoming = tmp_path / "the-servers-own-folder"
-    for body in (b"not a bundle\n", signed_bundle(load_or_create_device(tmp_path / "k"), payload_sha256="0" * 64)):
+    for body in (
+        b"not a bundle\n",
+        signed_bundle(load_or_create_device(tmp_path / "k"), payload_sha256="0" * 64),
+    ):
         response = upload(central, incoming, body)
         assert response.status_code == 422, response.text
         assert "the-servers-own-folder" not in response.text and str(tmp_path) not in response.text
 
 
 def test_an_accepted_bundle_reply_names_no_server_path(tmp_path: Path, central: Central) -> None:
-    from sync.bundle import write_bundle
-    from surveys.home import log_dir
-    from surveys.log import DeviceLog, Draft
-
     home = tmp_path / "kiosk"
     device = load_or_create_device(home)
     with DeviceLog(log_dir(home), device.id) as log:
@@ -384,7 +400,12 @@ def enrolment_text(device: Device, **members: Any) -> str:
 
 @pytest.mark.parametrize(
     "members",
-    [{"name": f"kiosk{SURROGATE}"}, {"place": SURROGATE}, {"created_at": f"2025{SURROGATE}"}, {"name": "deep"}],
+    [
+        {"name": f"kiosk{SURROGATE}"},
+        {"place": SURROGATE},
+        {"created_at": f"2025{SURROGATE}"},
+        {"name": "deep"},
+    ],
     ids=["surrogate-name", "surrogate-place", "surrogate-created_at", "nested-1000"],
 )
 def test_device_enrol_on_an_odd_file_says_so_and_exits_1(tmp_path: Path, members: dict[str, Any]) -> None:
