@@ -338,7 +338,7 @@ def parse_request(path: str, raw: bytes) -> dict[str, Any]:
     try:
         data = load_json(raw)
     except JsonRefused as exc:
-        raise WireError("body", f"JSON ที่ถูกต้อง ({exc.th})", f"valid JSON ({exc.en})") from None
+        raise WireError("body", f" JSON ที่ถูกต้อง ({exc.th})", f"valid JSON ({exc.en})") from None
     obj = as_object(data, "body")
     model = REQUESTS.get(path)
     if model is None:

@@ -146,6 +146,8 @@ def shown(text: str) -> str:
 def _path(loc: tuple[int | str, ...], where: str) -> str:
     path = where
     for part in loc:
+        if part == "[key]":  # pydantic's mark for a dict key (not its value): the key is named already
+            continue
         if isinstance(part, int):
             path += f"[{part}]"
         else:
@@ -169,6 +171,12 @@ _REASONS_TH = {
 }
 
 
+_REASONS_EN = {
+    "greater_than_equal": "a number no less than {ge}",
+    "less_than_equal": "a number no greater than {le}",
+}
+
+
 def field_errors(exc: ValidationError, where: str = "") -> list[tuple[str, str, str]]:
     """``(field, expected_th, expected_en)`` for each problem pydantic found, the field written as
     ``session.ticket`` (prefixed by ``where``), what was expected as a noun phrase (``an integer``)."""
@@ -180,6 +188,9 @@ def field_errors(exc: ValidationError, where: str = "") -> list[tuple[str, str, 
             reason_th, reason_en = _REASONS_TH["missing"], "a value (it is missing)"
         elif kind == "value_error" and isinstance(ctx.get("error"), Expected):
             reason_th, reason_en = ctx["error"].th, ctx["error"].en
+        elif kind in _REASONS_EN:
+            reason_th = _REASONS_TH[kind].format(**ctx)
+            reason_en = _REASONS_EN[kind].format(**ctx)
         else:
             reason_en = error["msg"].removeprefix("Input should be ").removeprefix("Value error, ")
             reason_th = _REASONS_TH.get(kind, reason_en).format(**{k: shown(str(v)) for k, v in ctx.items()})
