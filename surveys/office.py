@@ -52,6 +52,7 @@ LONGEST_WAIT = timedelta(minutes=30)
 PIN_QUEUE_SECONDS = 2.0  # one PIN check at a time (scrypt is costly); a try waits this long at most
 MAX_OPEN_RESERVATIONS = 3  # reserved, not yet printed (confirmed) tickets per terminal
 RESERVATION_HOLD = timedelta(minutes=2)  # an unconfirmed reservation counts this long
+MAX_OPEN_RATINGS = 1024  # rating sessions whose opening time is remembered (the oldest forgotten first)
 
 
 class OfficeError(Exception):
@@ -176,6 +177,7 @@ class LocalOffice:
         self._pin_tries = Throttle(MAX_PIN_FAILURES, PIN_WAIT, LONGEST_WAIT)
         self._pin_check = threading.Lock()  # scrypt is costly: one PIN check at a time
         self._held: dict[str, list[str]] = {}  # terminal → its reservations not known to be printed
+        self._rating_opened: dict[str, datetime] = {}  # ticket id → when open_rating let it in (this clock)
         self._view: OfficeView | None = None
 
     # -- plumbing -----------------------------------------------------------------------------
@@ -727,6 +729,10 @@ class LocalOffice:
             self._code_tries.succeeded(by)
             self._check_rateable(ticket, now, grace=timedelta(0))
             instrument = self.settings.service(ticket.service).instrument
+            self._rating_opened.pop(ticket.id, None)  # opened again: the time to answer starts again
+            self._rating_opened[ticket.id] = now
+            while len(self._rating_opened) > MAX_OPEN_RATINGS:
+                del self._rating_opened[next(iter(self._rating_opened))]
             return RatingSession(ticket.id, ticket.number, ticket.service, instrument, now.isoformat())
 
     def _check_rateable(self, ticket: Ticket, now: datetime, grace: timedelta) -> None:
@@ -765,13 +771,25 @@ class LocalOffice:
         *,
         by: str | None = None,
     ) -> None:
-        """Record a rating for a session opened by :meth:`open_rating`."""
+        """Record a rating for a session opened by :meth:`open_rating`.
+
+        Too fast is decided by this office's clock, from when :meth:`open_rating` let the ticket in;
+        ``elapsed_ms`` is the terminal's own figure, recorded beside the rating but never trusted.
+        """
         with self._lock, self._moment(by):
             ticket = self._ticket(session.ticket)
             # The session is only the caller's word: check the ticket again (a few minutes' grace
             # for someone still answering when the window closes).
             self._check_rateable(ticket, self._now(), grace=timedelta(minutes=10))
-            if elapsed_ms < self.settings.min_answer_ms:
+            opened = self._rating_opened.get(ticket.id)
+            if opened is None:
+                raise self._refuse(
+                    "unknown_session",
+                    ticket.id,
+                    "ไม่พบการเปิดแบบประเมินนี้ กรุณาสแกนบัตรคิวอีกครั้ง",
+                    "This rating was not opened on the office server. Please scan the ticket again.",
+                )
+            if self._now() - opened < timedelta(milliseconds=self.settings.min_answer_ms):
                 raise self._refuse(
                     "too_fast",
                     ticket.id,

@@ -41,7 +41,7 @@ from surveys.device import (
 from surveys.event import BANGKOK, Event, JsonValue, now_iso
 from surveys.home import default_home, log_dir
 from surveys.log import DAYS, JOURNAL, read_events
-from surveys.office import LocalOffice, OfficeError
+from surveys.office import LocalOffice, OfficeError, RatingSession
 from surveys.settings import Settings
 
 OPEN, CLOSE = time(8, 30), time(16, 30)
@@ -439,7 +439,20 @@ class _Day:
                     answers[item] = max(1, min(5, mood + self.rng.choice((-1, 0, 0, 0, 1))))
             if session.instrument != "service-satisfaction":
                 answers = {"overall": mood}
-            self.office.submit_rating(session, answers, int(self.rng.uniform(4000, 40000)))
+        except OfficeError:
+            self.report.refused_ratings += 1
+            return
+        elapsed_ms = int(self.rng.uniform(4000, 40000))  # answering takes time on the office's clock too
+        self.at(
+            self.clock.now + timedelta(milliseconds=elapsed_ms),
+            partial(self._submit, code, session, answers, elapsed_ms),
+        )
+
+    def _submit(
+        self, code: str, session: RatingSession, answers: dict[str, JsonValue], elapsed_ms: int
+    ) -> None:
+        try:
+            self.office.submit_rating(session, answers, elapsed_ms)
             self.report.ratings += 1
             if self.rng.random() < 0.02:  # someone tries to rate the same visit again
                 self.office.open_rating(code)

@@ -26,12 +26,15 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from surveys.atomic import fsync_dir
 from surveys.device import Device, device_id_for, verify_signature
 from surveys.event import canonical, now_iso
 from surveys.log import Mark, MarkError, read_events, read_mark
+from sync.untrusted import MAX_INT, JsonRefused, Text, field_errors, load_json
 
 FORMAT = "prongsai-bundle/1"
 SUFFIX = ".psb"
@@ -44,6 +47,7 @@ class BundleError(Exception):
         super().__init__(f"{path}: {message}" if path else message)
         self.code = code
         self.path = path
+        self.reason = message  # without the path: for a reply to someone who must not see our folders
 
 
 @dataclass(frozen=True)
@@ -231,20 +235,40 @@ def read_bundle(path: Path) -> Bundle:
     return Bundle(path, manifest, file_digest.hexdigest())
 
 
+Seq = Annotated[int, Field(ge=1, le=MAX_INT)]
+
+
+class _ManifestLine(BaseModel):
+    """The first line of a bundle as it must be: seqs an event can hold, text that is valid Unicode."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+    format: Literal["prongsai-bundle/1"]
+    device: Annotated[str, Field(pattern=r"^[a-z0-9-]{1,64}$")]
+    public_key: Annotated[str, Field(max_length=64)]
+    first_seq: Seq
+    last_seq: Seq
+    count: Seq
+    prev: Text
+    head: Text
+    payload_sha256: Text
+    created_at: Text
+
+
 def _manifest(line: bytes, path: Path) -> Manifest:
     try:
-        data = json.loads(line)
-        if data.pop("format") != FORMAT:
-            raise BundleError("format", f"not a {FORMAT} file", path)
-        manifest = Manifest(**data)
-        numbers = (manifest.first_seq, manifest.last_seq, manifest.count)
-        texts = (manifest.device, manifest.public_key, manifest.prev, manifest.head, manifest.payload_sha256)
-        if not all(type(n) is int for n in numbers) or not all(isinstance(t, str) for t in texts):
-            raise BundleError("format", "the manifest's fields have the wrong types", path)
-    except BundleError:
-        raise
-    except (ValueError, TypeError, KeyError, AttributeError):
+        data = load_json(line, max_depth=1)
+    except JsonRefused:
         raise BundleError("format", "not a prongsai bundle (its first line is no manifest)", path) from None
+    if not isinstance(data, dict) or "format" not in data:
+        raise BundleError("format", "not a prongsai bundle (its first line is no manifest)", path)
+    if data["format"] != FORMAT:
+        raise BundleError("format", f"not a {FORMAT} file", path)
+    try:
+        checked = _ManifestLine.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(f"{field}: expected {en}" for field, _, en in field_errors(exc, "manifest"))
+        raise BundleError("format", f"the manifest's fields are wrong ({problems})", path) from None
+    manifest = Manifest(**checked.model_dump(exclude={"format"}))
     if manifest.count != manifest.last_seq - manifest.first_seq + 1 or manifest.first_seq < 1:
         raise BundleError("manifest", "the manifest's seq range and count disagree", path)
     return manifest

@@ -26,16 +26,17 @@ import binascii
 import hashlib
 import io
 import json
-import unicodedata
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import segno
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from surveys.atomic import write_atomic
 from surveys.device import Device, device_id_for, verify_signature
 from surveys.event import canonical, now_iso
+from sync.untrusted import JsonRefused, Text, field_errors, hidden_characters, load_json
 
 FORMAT = "prongsai-enrolment/1"
 ROLES = ("kiosk", "laptop", "office")
@@ -160,16 +161,31 @@ def read_signed_enrolment(path: Path) -> SignedEnrolment:
     return parse_enrolment(data, source)
 
 
+class _EnrolmentFile(BaseModel):
+    """The members of an enrolment file as they must be before the signature is checked: every one
+    text that is valid Unicode (a lone surrogate could not even be encoded to check the signature)."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+    format: Text
+    device: Text
+    public_key: Text
+    name: Text
+    role: Text
+    place: Text
+    created_at: Text
+    signature: Text
+    demo: Literal[True] | None = None
+
+
 def parse_enrolment(data: bytes | str, source: str = "QR") -> SignedEnrolment:
     """Read an enrolment from the file's bytes or a QR code's text; check signature and device id."""
     try:
-        text = data.decode("utf-8") if isinstance(data, bytes) else data
-        record = json.loads(text)
-    except (UnicodeDecodeError, ValueError):
+        record = load_json(data, max_depth=2)
+    except JsonRefused as exc:
         raise EnrolmentError(
             "damaged",
-            "ไฟล์เสียหายหรือไม่ใช่ไฟล์ลงทะเบียนอุปกรณ์ของ prongsai (อ่าน JSON ไม่ได้)",
-            "the file is damaged or not a prongsai enrolment file (it is not valid JSON)",
+            f"ไฟล์เสียหายหรือไม่ใช่ไฟล์ลงทะเบียนอุปกรณ์ของ prongsai (อ่าน JSON ไม่ได้: {exc.th})",
+            f"the file is damaged or not a prongsai enrolment file (it is not valid JSON: {exc.en})",
             source,
         ) from None
     if not isinstance(record, dict) or record.get("format") != FORMAT:
@@ -180,6 +196,18 @@ def parse_enrolment(data: bytes | str, source: str = "QR") -> SignedEnrolment:
             source,
         )
     _check_members(record, source)
+    try:
+        _EnrolmentFile.model_validate(record)
+    except ValidationError as exc:
+        problems = field_errors(exc)
+        raise EnrolmentError(
+            "damaged",
+            "ไฟล์ลงทะเบียนอุปกรณ์เสียหาย (" + "; ".join(f"{f} ต้องเป็น{th}" for f, th, _ in problems) + ")",
+            "the enrolment file is damaged ("
+            + "; ".join(f"{f}: expected {en}" for f, _, en in problems)
+            + ")",
+            source,
+        ) from None
     enrolment = Enrolment(
         record["device"],
         record["public_key"],
@@ -292,10 +320,13 @@ def _check_fields(enrolment: Enrolment, source: str) -> None:
                 f"the {field} is longer than {MAX_TEXT} characters",
                 source,
             )
-        if any(unicodedata.category(ch) == "Cc" for ch in value):
+        hidden = hidden_characters(value)
+        if hidden:
+            codes = ", ".join(f"U+{ord(ch):04X}" for ch in dict.fromkeys(hidden))
             raise EnrolmentError(
                 field,
-                f"{th}มีอักขระควบคุม (เช่น ขึ้นบรรทัดใหม่)",
-                f"the {field} holds control characters (a line break, say)",
+                f"{th}มีอักขระควบคุมหรืออักขระที่มองไม่เห็น (เช่น ขึ้นบรรทัดใหม่ อักขระกลับทิศ หรืออักขระความกว้างศูนย์: {codes})",
+                f"the {field} holds control characters or characters that hide or reorder text "
+                f"(a line break, a right-to-left override, a zero-width space: {codes})",
                 source,
             )

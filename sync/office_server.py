@@ -45,7 +45,6 @@ import asyncio
 import contextlib
 import contextvars
 import hmac
-import json
 import logging
 import os
 import secrets
@@ -58,7 +57,7 @@ from typing import Any
 import uvicorn
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
@@ -317,6 +316,11 @@ class _Api:
                 )
             except WireError as exc:
                 return _error(400, "bad_request", exc.th, exc.en, field=exc.field)
+            except ClientDisconnect:  # the body was cut off: nobody is left to read the reply
+                logger.warning(
+                    "office server: %s %s: the request was cut off", request.method, request.url.path
+                )
+                return _error(400, "cut_off", "คำขอขาดตอน", "the request was cut off")
             except OfficeError as exc:
                 return JSONResponse(wire.encode_error(exc), status_code=409)
             except LogError as exc:
@@ -325,7 +329,7 @@ class _Api:
                     503,
                     "log_unavailable",
                     "เครื่องแม่ข่ายบันทึกข้อมูลไม่ได้ (ดิสก์อาจเต็ม หรือกำลังปิดระบบ) รายการนี้ไม่ถูกบันทึก กรุณาแจ้งเจ้าหน้าที่ไอที",
-                    f"the office server could not record this ({exc}); nothing was recorded",
+                    "the office server could not record this (its log has the details); nothing was recorded",
                 )
             except Exception:
                 logger.exception("office server: %s %s", request.method, request.url.path)
@@ -440,11 +444,12 @@ async def _read_body(request: Request) -> Body:
     raw = await request.body()
     if len(raw) > MAX_BODY:
         raise _TooLarge
-    try:
-        data = json.loads(raw)
-    except ValueError:
-        raise WireError("body", "JSON ที่ถูกต้อง", "valid JSON") from None
-    return wire.as_object(data, "body")
+    return _parse_body(request, raw)
+
+
+def _parse_body(request: Request, raw: bytes) -> Body:
+    """The body checked by the model of its endpoint (``office_wire.REQUESTS``); WireError if not."""
+    return wire.parse_request(request.url.path, raw)
 
 
 def make_office_app(office: LocalOffice, key: str) -> Starlette:

@@ -9,7 +9,10 @@ Errors travel as ``{"error": code, "th": …, "en": …, "refused": bool}``.
 
 Decoding checks every field's type and raises :class:`WireError` naming the field, so that a bad
 request gets a 400 that says what to fix, and a reply from a server of another version says so
-instead of failing somewhere later.
+instead of failing somewhere later. A request body is read by :func:`parse_request`: bounded JSON
+(``sync.untrusted``), then the pydantic model of its endpoint (:data:`REQUESTS`), so that text that is
+not valid Unicode, a number outside what an event can store, or nesting past a sane depth is a 400
+naming the field before the office sees it.
 """
 
 from __future__ import annotations
@@ -18,10 +21,13 @@ import dataclasses
 import types
 import typing
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from surveys.office import CounterView, OfficeError, OfficeView, RatingRefused, RatingSession, Reservation
 from surveys.queue import Call, Ticket
+from sync.untrusted import MAX_INT, Answer, JsonRefused, Text, WireInt, field_errors, has_surrogate, load_json
 
 T = TypeVar("T")
 
@@ -229,3 +235,131 @@ def decode_error(data: object) -> OfficeError | None:
         return None
     cls = RatingRefused if data.get("refused") is True else OfficeError
     return cls(code, th, en)
+
+
+# -- requests ------------------------------------------------------------------------------------
+
+
+class _Request(BaseModel):
+    """A request body: JSON types exactly (no "1" for 1, no true for 1); unknown members ignored."""
+
+    model_config = ConfigDict(strict=True, extra="ignore", frozen=True)
+
+
+class ReserveRequest(_Request):
+    service: Text
+    priority: Text | None = None
+
+
+class TicketRequest(_Request):
+    ticket_id: Text
+
+
+class PrintedRequest(TicketRequest):
+    printer: Text
+
+
+class PrintFailedRequest(PrintedRequest):
+    error: Text
+
+
+class CounterRequest(_Request):
+    counter: WireInt
+
+
+class CallTicketRequest(CounterRequest):
+    number: Text
+    reason: Text | None = None
+    pin: Text | None = None
+
+
+class UndoNoShowRequest(CounterRequest):
+    number: Text
+
+
+class TransferRequest(CounterRequest):
+    to_service: Text
+
+
+class OpenRatingRequest(_Request):
+    typed: Text
+
+
+class SessionBody(_Request):
+    ticket: Text
+    number: Text
+    service: Text
+    instrument: Text
+    opened_at: Text
+
+
+AnswerKey = Annotated[str, Field(pattern=r"^[\x20-\x7e]+$", max_length=64)]  # event keys are ASCII
+
+
+class SubmitRatingRequest(_Request):
+    session: SessionBody
+    answers: dict[AnswerKey, Answer]
+    elapsed_ms: Annotated[int, Field(ge=0, le=MAX_INT)]  # the kiosk's figure, recorded; not trusted
+
+
+class PinRequest(_Request):
+    pin: Text
+
+
+class PinChangeRequest(_Request):
+    old: Text
+    new: Text
+
+
+REQUESTS: dict[str, type[_Request]] = {
+    "/reserve": ReserveRequest,
+    "/confirm": PrintedRequest,
+    "/print-failed": PrintFailedRequest,
+    "/reprinted": PrintedRequest,
+    "/code": TicketRequest,
+    "/call-next": CounterRequest,
+    "/call-ticket": CallTicketRequest,
+    "/recall": CounterRequest,
+    "/no-show": CounterRequest,
+    "/no-show/undo": UndoNoShowRequest,
+    "/start": CounterRequest,
+    "/finish": CounterRequest,
+    "/transfer": TransferRequest,
+    "/rating/open": OpenRatingRequest,
+    "/rating/submit": SubmitRatingRequest,
+    "/pin": PinRequest,
+    "/pin/change": PinChangeRequest,
+}
+"""The model of each endpoint's body; an endpoint not named here takes any JSON object of valid text."""
+
+
+def parse_request(path: str, raw: bytes) -> dict[str, Any]:
+    """The body of a request to ``path``, checked by its model; :class:`WireError` names what is wrong."""
+    try:
+        data = load_json(raw)
+    except JsonRefused as exc:
+        raise WireError("body", f" JSON ที่ถูกต้อง ({exc.th})", f"valid JSON ({exc.en})") from None
+    obj = as_object(data, "body")
+    model = REQUESTS.get(path)
+    if model is None:
+        _check_plain(obj, "")
+        return obj
+    try:
+        request = model.model_validate(obj)
+    except ValidationError as exc:
+        field, th, en = field_errors(exc)[0]
+        raise WireError(field, th, en) from None
+    return request.model_dump(exclude_unset=True)
+
+
+def _check_plain(value: object, where: str) -> None:
+    """Valid text and storable integers all through ``value`` (its depth is bounded by load_json)."""
+    if isinstance(value, str) and has_surrogate(value):
+        raise WireError(where or "body", "ข้อความยูนิโคดที่ถูกต้อง", "valid Unicode text")
+    if _is(value, int) and not -MAX_INT <= value <= MAX_INT:  # type: ignore[operator]
+        raise WireError(where or "body", f"จำนวนเต็มไม่เกิน ±{MAX_INT}", f"an integer within ±{MAX_INT}")
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        if isinstance(key, str) and has_surrogate(key):
+            raise WireError(where or "body", "ชื่อช่องที่เป็นยูนิโคดที่ถูกต้อง", "keys of valid Unicode text")
+        _check_plain(item, f"{where}.{key}" if isinstance(key, str) else f"{where}[{key}]")

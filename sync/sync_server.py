@@ -286,18 +286,20 @@ class _Api:
 
 
 def _bad_bundle(exc: BundleError) -> JSONResponse:
+    """The refusal of a bundle that failed its checks; it names no folder of this machine."""
     if exc.code == "key":  # signed by a key that is not the device's own: a forgery, not damage
         return _error(
             403,
             "wrong_key",
-            f"ชุดข้อมูลลงนามด้วยกุญแจที่ไม่ใช่ของอุปกรณ์ ไม่ได้นำเข้า ({exc})",
-            f"the bundle is signed with a key that is not the device's own and was not imported: {exc}",
+            f"ชุดข้อมูลลงนามด้วยกุญแจที่ไม่ใช่ของอุปกรณ์ ไม่ได้นำเข้า ({exc.reason})",
+            "the bundle is signed with a key that is not the device's own and was not imported: "
+            f"{exc.reason}",
         )
     return _error(
         422,
         exc.code,
-        f"ชุดข้อมูลเสียหายหรือถูกแก้ไข ไม่ได้นำเข้า: {REFUSAL_TH.get(exc.code, exc.code)} ({exc})",
-        f"the bundle is damaged or altered and was not imported: {exc}",
+        f"ชุดข้อมูลเสียหายหรือถูกแก้ไข ไม่ได้นำเข้า: {REFUSAL_TH.get(exc.code, exc.code)} ({exc.reason})",
+        f"the bundle is damaged or altered and was not imported: {exc.reason}",
     )
 
 

@@ -31,6 +31,7 @@ from sync.enrolment import (
     read_signed_enrolment,
     write_enrolment,
 )
+from sync.untrusted import shown
 
 ROLE_TH = {"kiosk": "ตู้บริการ", "laptop": "แล็ปท็อป", "office": "เครื่องสำนักงาน"}
 
@@ -197,9 +198,10 @@ def list_devices(ctx: click.Context, as_json: bool) -> None:
         if record.demo:
             status += cli.t(" · สาธิต (ไม่นับในรายงาน)", " · demo (not counted in reports)")
         role = _role(cli, record.role)
-        click.echo(f"{record.id}  {pad(role, 16)}  {pad(record.name, 28)}  {status}")
+        # shown(): a name stored before names were checked shows its hidden characters as escapes
+        click.echo(f"{record.id}  {pad(role, 16)}  {pad(shown(record.name), 28)}  {status}")
         if record.place:
-            click.echo(f"    {cli.t('สถานที่', 'place')}: {record.place}")
+            click.echo(f"    {cli.t('สถานที่', 'place')}: {shown(record.place)}")
         if record.revoked_reason:
             click.echo(f"    {cli.t('เหตุผลที่เพิกถอน', 'revoked because')}: {record.revoked_reason}")
         if record.demo_reason:
