@@ -63,6 +63,7 @@ from surveys.office import LocalOffice, OfficeError, OfficeView, RatingRefused, 
 from surveys.queue import Ticket
 from sync import office_wire as wire
 from sync.http import Server
+from sync.tls import Certificate, server_ssl
 from sync.office_wire import WireError, get_int, get_object, get_opt_str, get_str
 
 KEY_FILE = "office.key"
@@ -388,16 +389,22 @@ def serve_office(
     key: str,
     *,
     on_started: Callable[[str, int], None] | None = None,
+    certificate: Certificate | None = None,
 ) -> None:
     """Serve ``office`` on ``host:port`` until SIGINT or SIGTERM, then close its log.
 
-    ``port`` 0 picks a free port; ``on_started(host, port)`` is called once it listens.
+    ``port`` 0 picks a free port; ``on_started(host, port)`` is called once it listens. With a
+    ``certificate`` (``sync.tls.server_certificate``) it serves TLS; without, plain HTTP, which only
+    a loopback ``host`` may (a ``ValueError`` otherwise).
     """
+    ssl_certfile, ssl_keyfile = server_ssl(host, certificate)
     app = make_office_app(office, key)
     config = uvicorn.Config(
         app,
         host=host,
         port=port,
+        ssl_certfile=ssl_certfile,
+        ssl_keyfile=ssl_keyfile,
         log_level="warning",
         access_log=False,
         timeout_keep_alive=KEEP_ALIVE,
