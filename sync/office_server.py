@@ -63,8 +63,8 @@ from surveys.office import LocalOffice, OfficeError, OfficeView, RatingRefused, 
 from surveys.queue import Ticket
 from sync import office_wire as wire
 from sync.http import Server
-from sync.tls import Certificate, server_ssl
 from sync.office_wire import WireError, get_int, get_object, get_opt_str, get_str
+from sync.tls import Certificate, server_ssl
 
 KEY_FILE = "office.key"
 MAX_WAIT = 30.0  # seconds a long poll may be held

@@ -198,7 +198,7 @@ def test_plain_http_to_another_machine_is_refused_before_connecting() -> None:
 def test_a_server_will_not_listen_in_clear_off_this_machine(tmp_path: Path) -> None:
     office = LocalOffice(tmp_path, default_settings())
     try:
-        with pytest.raises(ValueError, match="plain HTTP on 0.0.0.0"):
+        with pytest.raises(ValueError, match=r"plain HTTP on 0\.0\.0\.0"):
             serve_office(office, "0.0.0.0", 0, office_key(tmp_path))
     finally:
         office.close()
