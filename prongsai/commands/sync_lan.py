@@ -61,17 +61,17 @@ def serve(ctx: click.Context, host: str, port: int, force_tls: bool) -> None:
                 "Ctrl+C stops it",
             )
         )
-        if certificate:
-            show_fingerprint(cli, certificate.fingerprint)
-            click.echo(
-                f"  prongsai sync push {scheme}://{bound_host}:{bound_port} --fingerprint {tls.fingerprint}"
-            )
         if bound_host in ("127.0.0.1", "localhost", "::1"):
             click.echo(
                 cli.t(
                     "  รับเฉพาะจากเครื่องนี้: ให้อุปกรณ์อื่นส่งได้ด้วย --host ที่อยู่ของเครื่องนี้ในวงแลน",
                     "  this machine only: for other devices, give --host this machine's LAN address",
                 )
+            )
+        if certificate:
+            show_fingerprint(cli, certificate.fingerprint)
+            click.echo(
+                f"  prongsai sync push {scheme}://{bound_host}:{bound_port} --fingerprint {tls.fingerprint}"
             )
 
     def imported(reply: dict[str, Any]) -> None:

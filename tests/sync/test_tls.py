@@ -258,3 +258,34 @@ def test_push_refuses_plain_http_to_another_machine(tmp_path: Path) -> None:
     assert "refusing plain http://" in result.output
     bare = CliRunner().invoke(sync_lan.push, ["192.0.2.1"], obj=CliContext(kiosk, "en"))
     assert bare.exit_code == 1 and "fingerprint" in bare.output  # a bare LAN address means https://
+
+
+def test_serving_on_every_interface_is_always_tls(tmp_path: Path) -> None:
+    home = tmp_path / "office"
+    server = subprocess.Popen(
+        cli(home, "serve", "--host", "0.0.0.0", "--port", "0"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env=env(),
+    )
+    assert server.stdout is not None
+    output = []
+    for line in server.stdout:
+        output.append(line)
+        if "prongsai board" in line:
+            break
+    text = "".join(output)
+    try:
+        port = re.search(r"https://0\.0\.0\.0:(\d+)", text)
+        fingerprint = FINGERPRINT.search(text)
+        assert port is not None and fingerprint is not None, text
+        with pytest.raises(OfficeError) as refused:  # plain HTTP is not answered: it is TLS
+            RemoteOffice(f"http://127.0.0.1:{port.group(1)}", office_key(home), timeout=5)
+        assert refused.value.code == "offline"
+        url = f"https://127.0.0.1:{port.group(1)}"
+        with RemoteOffice(url, office_key(home), fingerprint=fingerprint.group(1)) as board:
+            assert board.snapshot().issued_today == 0
+    finally:
+        stop(Running("", "", server, output))
