@@ -223,9 +223,9 @@ def tls_failed(url: str, detail: str, what_th: str, what_en: str) -> TlsError:
     return TlsError(
         "tls_failed",
         f"เชื่อมต่อแบบเข้ารหัสกับ{what_th} ({url}) ไม่สำเร็จ — ตรวจว่าเป็นเครื่องของ prongsai "
-        "และที่อยู่ขึ้นต้นถูกต้อง (https:// เมื่ออยู่ต่างเครื่อง)",
+        "และใช้ที่อยู่ตามที่เครื่องนั้นแสดงตอนเริ่มทำงาน (https:// หรือ http://)",
         f"could not set up TLS with the {what_en} at {url} ({detail}); is it a prongsai server, and is "
-        "the address right (https:// from another machine)?",
+        "this the address it printed when it started (https:// or http://)?",
     )
 
 
