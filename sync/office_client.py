@@ -13,6 +13,7 @@ looks at the queue before pressing again. Read-only calls are retried once.
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import Mapping
 from types import TracebackType
 from typing import Any, TypeVar
@@ -27,6 +28,14 @@ from surveys.settings import Settings
 from sync import office_wire as wire
 from sync.http import send
 from sync.office_wire import WireError
+from sync.tls import (
+    CertificateMismatch,
+    TlsError,
+    certificate_refused,
+    check_address,
+    pinned_context,
+    tls_failed,
+)
 
 T = TypeVar("T")
 
@@ -68,12 +77,38 @@ def _bad_reply(url: str, detail: str) -> OfficeError:
     )
 
 
+OFFICE_TH, OFFICE_EN = "เครื่องแม่ข่ายของสำนักงาน", "office server"
+
+
+def _pinned(url: str, fingerprint: str | None) -> ssl.SSLContext | bool:
+    """The TLS check for ``url``: the pinned certificate for https://; none for http:// to this
+    machine; any other address is refused here, before a connection is made."""
+    try:
+        check_address(url, fingerprint, OFFICE_TH, OFFICE_EN)
+        if fingerprint is None or not url.startswith("https://"):
+            return True  # plain HTTP on this machine: nothing to verify
+        return pinned_context(fingerprint)
+    except TlsError as exc:
+        raise OfficeError(exc.code, exc.th, exc.en) from None
+
+
+def _insecure(url: str, problem: ssl.SSLError) -> OfficeError:
+    if isinstance(problem, CertificateMismatch):
+        exc = certificate_refused(url, problem, OFFICE_TH, OFFICE_EN)
+    else:
+        exc = tls_failed(url, problem.reason or str(problem), OFFICE_TH, OFFICE_EN)
+    return OfficeError(exc.code, exc.th, exc.en)
+
+
 class RemoteOffice:
-    """The office at ``url`` (``http://192.168.1.10:8765``), reached with ``key``: this terminal's
+    """The office at ``url`` (``https://192.168.1.10:8568``), reached with ``key``: this terminal's
     credential (``prongsai terminals add``), or on the office's own PC the office key.
 
-    ``transport`` replaces the network (tests pass an in-process one); ``settings`` skips fetching
-    them (otherwise they are fetched once, here, and an unreachable server raises at once).
+    Off this machine the URL is ``https://`` and ``fingerprint`` the office certificate's (as
+    ``prongsai serve`` prints it): no other server is talked to (``sync.tls``); ``http://`` is
+    allowed only to this machine. ``transport`` replaces the network (tests pass an in-process
+    one); ``settings`` skips fetching them (otherwise they are fetched once, here, and an
+    unreachable server raises at once).
     """
 
     def __init__(
@@ -84,15 +119,18 @@ class RemoteOffice:
         transport: httpx.BaseTransport | None = None,
         timeout: float = 5.0,
         settings: Settings | None = None,
+        fingerprint: str | None = None,
     ) -> None:
         if not url.startswith(("http://", "https://")):
             raise ValueError(f"the office URL must start with http:// or https:// (got {url!r})")
         self.url = url.rstrip("/")
         self.timeout = timeout
+        verify = _pinned(self.url, fingerprint) if transport is None else True
         self._client = httpx.Client(
             base_url=self.url,
             headers={"Authorization": f"Bearer {key}"},
             transport=transport,
+            verify=verify,
             timeout=timeout,
             limits=httpx.Limits(keepalive_expiry=KEEPALIVE_EXPIRY),
             trust_env=False,  # the office is on the LAN: never through a proxy from the environment
@@ -120,6 +158,7 @@ class RemoteOffice:
             path,
             appends=appends,
             unreachable=lambda maybe_done: _unreachable(self.url, maybe_done=maybe_done),
+            insecure=lambda problem: _insecure(self.url, problem),
             **kwargs,
         )
         return self._reply(response)

@@ -70,6 +70,7 @@ from sync import office_wire as wire
 from sync.http import Server
 from sync.office_wire import WireError, get_int, get_object, get_opt_str, get_str
 from sync.terminals import ADMIN, Terminal, TerminalBook
+from sync.tls import Certificate, server_ssl
 
 KEY_FILE = "office.key"
 MAX_WAIT = 30.0  # seconds a long poll may be held
@@ -469,16 +470,22 @@ def serve_office(
     key: str,
     *,
     on_started: Callable[[str, int], None] | None = None,
+    certificate: Certificate | None = None,
 ) -> None:
     """Serve ``office`` on ``host:port`` until SIGINT or SIGTERM, then close its log.
 
-    ``port`` 0 picks a free port; ``on_started(host, port)`` is called once it listens.
+    ``port`` 0 picks a free port; ``on_started(host, port)`` is called once it listens. With a
+    ``certificate`` (``sync.tls.server_certificate``) it serves TLS; without, plain HTTP, which only
+    a loopback ``host`` may (a ``ValueError`` otherwise).
     """
+    ssl_certfile, ssl_keyfile = server_ssl(host, certificate)
     app = make_office_app(office, key)
     config = uvicorn.Config(
         app,
         host=host,
         port=port,
+        ssl_certfile=ssl_certfile,
+        ssl_keyfile=ssl_keyfile,
         log_level="warning",
         access_log=False,
         timeout_keep_alive=KEEP_ALIVE,

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import ssl
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +36,15 @@ from sync.ack import ACKED, Ack, accept_ack, acked
 from sync.bundle import SUFFIX, write_bundle
 from sync.http import send
 from sync.sync_server import DEFAULT_PORT, MAX_BUNDLE
+from sync.tls import (
+    CertificateMismatch,
+    TlsError,
+    certificate_refused,
+    check_address,
+    is_loopback,
+    pinned_context,
+    tls_failed,
+)
 
 OUTBOX = "outbox"
 PUSH_LOCK = "push.lock"
@@ -94,11 +104,13 @@ class PushResult:
         }
 
 
-def normalise_url(url: str) -> str:
-    """``192.168.1.10`` → ``http://192.168.1.10:8569``; a full URL is kept (without a trailing /)."""
+def normalise_url(url: str, fingerprint: str | None = None) -> str:
+    """``192.168.1.10`` → ``https://192.168.1.10:8569``; ``127.0.0.1`` → ``http://127.0.0.1:8569``
+    (``https://`` with a ``fingerprint``); a full URL is kept (without a trailing /)."""
     url = url.strip().rstrip("/")
     if "://" not in url:
-        url = "http://" + url
+        host = urlsplit("//" + url).hostname or ""
+        url = ("http://" if is_loopback(host) and fingerprint is None else "https://") + url
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(
@@ -119,14 +131,24 @@ def _acknowledge(home: Path, device: Device, seq: int, head: str, at: str) -> No
 
 
 def push(
-    home: Path, url: str, *, transport: httpx.BaseTransport | None = None, timeout: float = 10.0
+    home: Path,
+    url: str,
+    *,
+    transport: httpx.BaseTransport | None = None,
+    timeout: float = 10.0,
+    fingerprint: str | None = None,
 ) -> PushResult:
-    """Send this device's events after the server's checkpoint; record the acknowledgement."""
-    url = normalise_url(url)
+    """Send this device's events after the server's checkpoint; record the acknowledgement.
+
+    Off this machine the server is reached over TLS and must present the certificate whose
+    ``fingerprint`` ``sync serve`` printed (``sync.tls``); ``http://`` only to this machine.
+    """
+    url = normalise_url(url, fingerprint)
+    verify = _pinned(url, fingerprint) if transport is None else True
     device = load_device(home)
     folder = home / ACKED.parent
     folder.mkdir(parents=True, exist_ok=True)
-    with _only_push(folder), _Server(url, transport, timeout) as server:
+    with _only_push(folder), _Server(url, transport, timeout, verify) as server:
         before = acked(home)
         acked_before = before.last_seq if before is not None and before.device == device.id else 0
         seq, head, at = server.checkpoint(device.id)
@@ -238,13 +260,39 @@ def _bad_reply(url: str, detail: str) -> SyncError:
     )
 
 
+SERVER_TH, SERVER_EN = "เครื่องกลาง", "sync server"
+
+
+def _pinned(url: str, fingerprint: str | None) -> ssl.SSLContext | bool:
+    """The TLS check for ``url``: the pinned certificate for https://; none for http:// to this
+    machine; any other address is refused here, before a connection is made."""
+    try:
+        check_address(url, fingerprint, SERVER_TH, SERVER_EN)
+        if fingerprint is None or not url.startswith("https://"):
+            return True  # plain HTTP on this machine: nothing to verify
+        return pinned_context(fingerprint)
+    except TlsError as exc:
+        raise SyncRefused(exc.code, exc.th, exc.en) from None
+
+
+def _insecure(url: str, problem: ssl.SSLError) -> SyncRefused:
+    if isinstance(problem, CertificateMismatch):
+        exc = certificate_refused(url, problem, SERVER_TH, SERVER_EN)
+    else:
+        exc = tls_failed(url, problem.reason or str(problem), SERVER_TH, SERVER_EN)
+    return SyncRefused(exc.code, exc.th, exc.en)
+
+
 class _Server:
-    def __init__(self, url: str, transport: httpx.BaseTransport | None, timeout: float) -> None:
+    def __init__(
+        self, url: str, transport: httpx.BaseTransport | None, timeout: float, verify: ssl.SSLContext | bool
+    ) -> None:
         self.url = url
         self.timeout = timeout
         self._client = httpx.Client(
             base_url=url,
             transport=transport,
+            verify=verify,
             timeout=timeout,
             trust_env=False,  # the central machine is on the LAN: never through a proxy from the environment
         )
@@ -287,6 +335,7 @@ class _Server:
             path,
             appends=sends_bundle,
             unreachable=lambda maybe_done: _unreachable(self.url, maybe_done=maybe_done),
+            insecure=lambda problem: _insecure(self.url, problem),
             **kwargs,
         )
         return self._reply(response)

@@ -64,6 +64,7 @@ from surveys.event import now_iso
 from sync.bundle import SUFFIX, Bundle, BundleError, read_bundle
 from sync.central import REFUSAL_TH, CentralStore
 from sync.http import Server
+from sync.tls import Certificate, server_ssl
 
 DEFAULT_PORT = 8569
 MAX_BUNDLE = 512 * 1024 * 1024  # bytes
@@ -342,12 +343,16 @@ def serve_sync(
     on_started: Callable[[str, int], None] | None = None,
     *,
     on_import: Callable[[dict[str, Any]], None] | None = None,
+    certificate: Certificate | None = None,
 ) -> None:
     """Serve the central store of ``home`` on ``host:port`` until SIGINT or SIGTERM, then close it.
 
     Binds only to ``host`` (``0.0.0.0`` for every interface). ``port`` 0 picks a free port;
-    ``on_started(host, port)`` is called once it listens.
+    ``on_started(host, port)`` is called once it listens. With a ``certificate``
+    (``sync.tls.server_certificate``) it serves TLS; without, plain HTTP, which only a loopback
+    ``host`` may (a ``ValueError`` otherwise).
     """
+    ssl_certfile, ssl_keyfile = server_ssl(host, certificate)
     incoming = home / INCOMING
     remove_stale_uploads(incoming)
     worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="central-store")
@@ -362,6 +367,8 @@ def serve_sync(
         app,
         host=host,
         port=port,
+        ssl_certfile=ssl_certfile,
+        ssl_keyfile=ssl_keyfile,
         log_level="warning",
         access_log=False,
         timeout_keep_alive=KEEP_ALIVE,

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from prongsai.commands.queue import settings_of
-from prongsai.commands.screens import key_option, office_option, open_office, printer_of
+from prongsai.commands.screens import fingerprint_option, key_option, office_option, open_office, printer_of
 from prongsai.context import get, os_error_message
 
 
@@ -35,6 +35,7 @@ def ticket() -> None:
 )
 @office_option
 @key_option
+@fingerprint_option
 @click.pass_context
 def issue(
     ctx: click.Context,
@@ -43,6 +44,7 @@ def issue(
     spec: str | None,
     office_url: str | None,
     office_key: str | None,
+    office_fingerprint: str | None,
 ) -> None:
     """Issue one ticket (test a printer, or a ticket for a phone caller); with --office, through the
     running office (`prongsai serve`)."""
@@ -59,7 +61,7 @@ def issue(
             cli.t(f"ไม่มีบริการ {service} (มี: {known})", f"no service {service} ({known})")
         )
     printer = printer_of(cli, spec)
-    office = open_office(cli, office_url, office_key)
+    office = open_office(cli, office_url, office_key, office_fingerprint)
     try:
         issued = issue_ticket(office, service, priority, printer, cli.lang)
     except PrintFailed as exc:

@@ -23,13 +23,14 @@ if TYPE_CHECKING:
 DEFAULT_PORT = 8568
 KEY_ENV = "PRONGSAI_OFFICE_KEY"
 URL_ENV = "PRONGSAI_OFFICE"
+FINGERPRINT_ENV = "PRONGSAI_OFFICE_FINGERPRINT"  # sync.tls.FINGERPRINT_ENV (sync loads only when used)
 
 office_option = click.option(
     "--office",
     "office_url",
     default=None,
     envvar=URL_ENV,
-    help=f"URL of the office process (`prongsai serve`), e.g. http://192.168.1.10:{DEFAULT_PORT}; "
+    help=f"URL of the office process (`prongsai serve`), e.g. https://192.168.1.10:{DEFAULT_PORT}; "
     f"else this process runs the office itself. Also ${URL_ENV}.",
 )
 key_option = click.option(
@@ -41,8 +42,17 @@ key_option = click.option(
     "on the office PC itself the office key is read from the home folder).",
 )
 
+fingerprint_option = click.option(
+    "--fingerprint",
+    "office_fingerprint",
+    default=None,
+    envvar=FINGERPRINT_ENV,
+    help=f"The office certificate's fingerprint that `prongsai serve` printed (also ${FINGERPRINT_ENV}; "
+    "on the same PC it is read from the home folder). Needed for an https:// office.",
+)
 
-def open_office(cli: CliContext, url: str | None, key: str | None) -> Office:
+
+def open_office(cli: CliContext, url: str | None, key: str | None, fingerprint: str | None = None) -> Office:
     """A terminal of a running office (``url``), or the office itself in this process."""
     from surveys.log import LogError
     from surveys.office import LocalOffice, OfficeError
@@ -50,6 +60,10 @@ def open_office(cli: CliContext, url: str | None, key: str | None) -> Office:
     if url:
         from sync.office_client import RemoteOffice
         from sync.office_server import KEY_FILE
+        from sync.tls import OFFICE_TLS, read_fingerprint
+
+        if fingerprint is None and url.startswith("https://"):
+            fingerprint = read_fingerprint(cli.home / OFFICE_TLS)  # the office's own PC
 
         if key is None and (cli.home / KEY_FILE).exists():
             key = (cli.home / KEY_FILE).read_text(encoding="utf-8").strip()
@@ -63,7 +77,7 @@ def open_office(cli: CliContext, url: str | None, key: str | None) -> Office:
                 )
             )
         try:
-            return RemoteOffice(url, key)
+            return RemoteOffice(url, key, fingerprint=fingerprint)
         except OfficeError as exc:
             raise click.ClickException(exc.message(cli.lang)) from None
     try:
@@ -111,8 +125,14 @@ def printer_of(cli: CliContext, spec: str | None) -> Printer:
         raise click.ClickException(exc.text(cli.lang)) from None
 
 
-def _run(cli: CliContext, url: str | None, key: str | None, build: Callable[[Office], object]) -> None:
-    office = open_office(cli, url, key)
+def _run(
+    cli: CliContext,
+    url: str | None,
+    key: str | None,
+    build: Callable[[Office], object],
+    fingerprint: str | None = None,
+) -> None:
+    office = open_office(cli, url, key, fingerprint)
     try:
         app = build(office)
         app.run()  # type: ignore[attr-defined]
@@ -125,61 +145,113 @@ def _run(cli: CliContext, url: str | None, key: str | None, build: Callable[[Off
     "--host", default="127.0.0.1", show_default=True, help="Address to listen on (the office LAN's)."
 )
 @click.option("--port", type=click.IntRange(0, 65535), default=DEFAULT_PORT, show_default=True)
+@click.option(
+    "--tls",
+    "force_tls",
+    is_flag=True,
+    help="Serve TLS on 127.0.0.1 too (it always does on any other address).",
+)
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int) -> None:
+def serve(ctx: click.Context, host: str, port: int, force_tls: bool) -> None:
     """Run the office: the one process that writes this PC's log. Kiosk, counters and board connect."""
     from surveys.office import LocalOffice
     from sync.office_server import office_key, serve_office
+    from sync.tls import OFFICE_TLS, is_loopback, server_certificate
 
     cli = get(ctx)
     warn_if_not_set_up(cli)
+    try:
+        tls = server_certificate(cli.home / OFFICE_TLS, "prongsai office")
+        certificate = tls if force_tls or not is_loopback(host) else None
+    except OSError as exc:
+        raise click.ClickException(str(exc)) from None
     office = open_office(cli, None, None)
     assert isinstance(office, LocalOffice)
     key = office_key(cli.home)
 
     def started(bound_host: str, bound_port: int) -> None:
-        url = f"http://{bound_host}:{bound_port}"
+        url = f"{'https' if certificate else 'http'}://{bound_host}:{bound_port}"
+        pin = f" --fingerprint {certificate.fingerprint}" if certificate else ""
         click.echo(cli.t(f"สำนักงานพร้อมที่ {url} (กด Ctrl+C เพื่อหยุด)", f"office ready at {url} (Ctrl+C stops)"))
+        if certificate:
+            show_fingerprint(cli, certificate.fingerprint)
         click.echo(cli.t("เปิดหน้าจอบนเครื่องนี้ด้วย:", "start the screens on this PC with:"))
-        click.echo(f"  prongsai kiosk --office {url}")
-        click.echo(f"  prongsai counter 1 --office {url}")
-        click.echo(f"  prongsai board --office {url}")
+        click.echo(f"  prongsai kiosk --office {url}{pin}")
+        click.echo(f"  prongsai counter 1 --office {url}{pin}")
+        click.echo(f"  prongsai board --office {url}{pin}")
         click.echo(
             cli.t(
-                "เครื่องอื่นในสำนักงานต้องมีรหัสของตัวเอง: prongsai terminals add --role kiosk|counter:N|board",
-                "other PCs need their own credential: prongsai terminals add --role kiosk|counter:N|board",
+                "เครื่องอื่นในสำนักงานต้องมีรหัสของตัวเอง: prongsai terminals add --role kiosk|counter:N|board "
+                "แล้วใช้รหัสนั้นกับลายนิ้วมือใบรับรองข้างบน",
+                "other PCs need their own credential: prongsai terminals add --role kiosk|counter:N|board, "
+                "used with the certificate fingerprint above",
             )
         )
 
     try:
-        serve_office(office, host, port, key, on_started=started)
+        serve_office(office, host, port, key, on_started=started, certificate=certificate)
     except OSError as exc:
         raise click.ClickException(str(exc)) from None
+
+
+def show_fingerprint(cli: CliContext, fingerprint: str) -> None:
+    """The certificate's fingerprint, to give each terminal once (typed, or scanned from the QR)."""
+    from sync.tls import fingerprint_qr, format_fingerprint
+
+    click.echo(
+        cli.t(
+            "ลายนิ้วมือของใบรับรอง (ให้แต่ละเครื่องใช้ด้วย --fingerprint เพื่อยืนยันว่าคุยกับเครื่องนี้จริง):",
+            "certificate fingerprint (give it to each terminal with --fingerprint: it proves this is the "
+            "real server):",
+        )
+    )
+    click.echo(f"  SHA256 {format_fingerprint(fingerprint)}")
+    click.echo(fingerprint_qr(fingerprint), nl=False)
 
 
 @click.command()
 @office_option
 @key_option
+@fingerprint_option
 @click.option(
     "--printer", "spec", default=None, help="Printer spec (default from settings: png into the home)."
 )
 @click.pass_context
-def kiosk(ctx: click.Context, office_url: str | None, office_key: str | None, spec: str | None) -> None:
+def kiosk(
+    ctx: click.Context,
+    office_url: str | None,
+    office_key: str | None,
+    office_fingerprint: str | None,
+    spec: str | None,
+) -> None:
     """The citizens' touch-screen kiosk: take a ticket, rate the service by scanning it."""
     from kiosk.kiosk_app import CRASH_LOG_NAME, make_kiosk_app
 
     cli = get(ctx)
     printer = printer_of(cli, spec)
     log = cli.home / CRASH_LOG_NAME  # faults for staff (an unreachable office too), never on screen
-    _run(cli, office_url, office_key, lambda office: make_kiosk_app(office, printer, cli.lang, crash_log=log))
+    _run(
+        cli,
+        office_url,
+        office_key,
+        lambda office: make_kiosk_app(office, printer, cli.lang, crash_log=log),
+        office_fingerprint,
+    )
 
 
 @click.command()
 @click.argument("number", type=int)
 @office_option
 @key_option
+@fingerprint_option
 @click.pass_context
-def counter(ctx: click.Context, number: int, office_url: str | None, office_key: str | None) -> None:
+def counter(
+    ctx: click.Context,
+    number: int,
+    office_url: str | None,
+    office_key: str | None,
+    office_fingerprint: str | None,
+) -> None:
     """A clerk's console for counter NUMBER: call next, recall, start, finish, no-show, transfer."""
     from kiosk.counter_app import make_counter_app
 
@@ -191,7 +263,7 @@ def counter(ctx: click.Context, number: int, office_url: str | None, office_key:
         _check_counter(cli, number, office.settings.counters)  # a LAN office has its own counters
         return make_counter_app(office, number, cli.lang)
 
-    _run(cli, office_url, office_key, build)
+    _run(cli, office_url, office_key, build, office_fingerprint)
 
 
 def _check_counter(cli: CliContext, number: int, counters: Sequence[Counter]) -> None:
@@ -208,13 +280,16 @@ def _check_counter(cli: CliContext, number: int, counters: Sequence[Counter]) ->
 @click.command()
 @office_option
 @key_option
+@fingerprint_option
 @click.pass_context
-def board(ctx: click.Context, office_url: str | None, office_key: str | None) -> None:
+def board(
+    ctx: click.Context, office_url: str | None, office_key: str | None, office_fingerprint: str | None
+) -> None:
     """The waiting-room display: who is called to which counter, and how many wait."""
     from kiosk.board_app import make_board_app
 
     cli = get(ctx)
-    _run(cli, office_url, office_key, lambda office: make_board_app(office, cli.lang))
+    _run(cli, office_url, office_key, lambda office: make_board_app(office, cli.lang), office_fingerprint)
 
 
 @click.command("all-in-one")

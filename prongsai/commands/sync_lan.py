@@ -19,6 +19,7 @@ from sync.bundle import BundleError
 from sync.importer import STATUS_TH, STATUSES
 
 DEFAULT_PORT = 8569  # sync.sync_server.DEFAULT_PORT (not imported here: uvicorn loads only for serve)
+FINGERPRINT_ENV = "PRONGSAI_SYNC_FINGERPRINT"
 EXIT_OFFLINE = 2
 
 
@@ -30,18 +31,33 @@ EXIT_OFFLINE = 2
     help="Address to listen on: this machine's LAN address, or 0.0.0.0 for every interface.",
 )
 @click.option("--port", default=DEFAULT_PORT, show_default=True, type=click.IntRange(0, 65535))
+@click.option(
+    "--tls",
+    "force_tls",
+    is_flag=True,
+    help="Serve TLS on 127.0.0.1 too (it always does on any other address).",
+)
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int) -> None:
+def serve(ctx: click.Context, host: str, port: int, force_tls: bool) -> None:
     """Receive devices' bundles over the LAN into this home's central store (until Ctrl+C)."""
+    from prongsai.commands.screens import show_fingerprint
     from sync.sync_server import serve_sync
+    from sync.tls import SYNC_TLS, is_loopback, server_certificate
 
     cli = get(ctx)
+    try:
+        tls = server_certificate(cli.home / SYNC_TLS, "prongsai sync")
+    except OSError as exc:
+        raise click.ClickException(str(exc)) from None
+    certificate = tls if force_tls or not is_loopback(host) else None
+    scheme = "https" if certificate else "http"
 
     def started(bound_host: str, bound_port: int) -> None:
         click.echo(
             cli.t(
-                f"เครื่องกลางรอรับข้อมูลที่ http://{bound_host}:{bound_port} (คลังข้อมูล {cli.home}) กด Ctrl+C เพื่อหยุด",
-                f"sync server listening on http://{bound_host}:{bound_port} (store in {cli.home}); "
+                f"เครื่องกลางรอรับข้อมูลที่ {scheme}://{bound_host}:{bound_port} (คลังข้อมูล {cli.home}) "
+                "กด Ctrl+C เพื่อหยุด",
+                f"sync server listening on {scheme}://{bound_host}:{bound_port} (store in {cli.home}); "
                 "Ctrl+C stops it",
             )
         )
@@ -52,6 +68,11 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
                     "  this machine only: for other devices, give --host this machine's LAN address",
                 )
             )
+        if certificate:
+            show_fingerprint(cli, certificate.fingerprint)
+            click.echo(
+                f"  prongsai sync push {scheme}://{bound_host}:{bound_port} --fingerprint {tls.fingerprint}"
+            )
 
     def imported(reply: dict[str, Any]) -> None:
         counts = _counts(reply.get("result", {}))
@@ -59,7 +80,7 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
         click.echo(f"{reply['device']} seq {reply['first_seq']}–{reply['last_seq']}: {summary}")
 
     try:
-        serve_sync(cli.home, host, port, started, on_import=imported)
+        serve_sync(cli.home, host, port, started, on_import=imported, certificate=certificate)
     except OSError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(cli.t("ปิดเครื่องรับข้อมูลแล้ว", "sync server stopped"))
@@ -68,9 +89,16 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
 @click.command("push")
 @click.argument("url")
 @click.option("--timeout", default=10.0, show_default=True, help="Seconds to wait for the server.")
+@click.option(
+    "--fingerprint",
+    default=None,
+    envvar=FINGERPRINT_ENV,
+    help=f"The sync server certificate's fingerprint that `sync serve` printed (also ${FINGERPRINT_ENV}); "
+    "needed off this machine.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.pass_context
-def push(ctx: click.Context, url: str, timeout: float, as_json: bool) -> None:
+def push(ctx: click.Context, url: str, timeout: float, fingerprint: str | None, as_json: bool) -> None:
     """Send this device's pending events to the sync server at URL (e.g. 192.168.1.10)."""
     from sync.sync_client import SyncError, SyncUnreachable
     from sync.sync_client import push as push_bundle
@@ -78,7 +106,7 @@ def push(ctx: click.Context, url: str, timeout: float, as_json: bool) -> None:
     cli = get(ctx)
     require_device(cli)
     try:
-        result = push_bundle(cli.home, url, timeout=timeout)
+        result = push_bundle(cli.home, url, timeout=timeout, fingerprint=fingerprint)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="URL") from None
     except LogError as exc:

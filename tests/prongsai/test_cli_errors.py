@@ -243,7 +243,7 @@ def test_a_counter_the_lan_office_lacks_is_a_message(tmp_path: Path, monkeypatch
     import prongsai.commands.screens as screens
 
     office = LocalOffice(tmp_path, default_settings())
-    monkeypatch.setattr(screens, "open_office", lambda cli, url, key: office)
+    monkeypatch.setattr(screens, "open_office", lambda cli, url, key, fingerprint=None: office)
     try:
         result = invoke("--lang", "en", "counter", "9", "--office", "http://192.168.1.10:8568", "--key", "k")
     finally:
