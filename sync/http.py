@@ -63,6 +63,7 @@ class Server(uvicorn.Server):
         if not self.config.loaded:
             self.config.load()
         guard = ConnectionGuard(self.limits, connection_cap(self.limits))
+        self.config.backlog = min(self.config.backlog, self.limits.backlog)
         self.config.http_protocol_class = guarded_protocol(self.config.http_protocol_class, guard)
 
     async def startup(self, sockets: Any = None) -> None:

@@ -8,7 +8,10 @@ connection is an open file: at the process's limit no one, the kiosk included, c
   request's head must arrive whole within ``header_timeout`` of the connection opening, or of its first
   byte after a reply, or the connection is closed; and past ``max_connections`` open connections (kept
   below the open-file limit, see :func:`connection_cap`) the one waiting longest for a request is
-  closed to make room, so a new connection (a kiosk's) is always taken;
+  closed to make room, so a new connection (a kiosk's) is always taken. The listening socket's backlog
+  is kept small (:attr:`Limits.backlog`): asyncio accepts up to that many connections at once before
+  any of them reaches the guard, and at the open-file limit it logs a traceback for every failed
+  accept, which starves the event loop; the cap leaves room for three such bursts;
 - :func:`receive_chunks` reads a request's body with a time limit between chunks and in all, and a cap
   on its size checked on the declared ``Content-Length`` before a byte is read and again as it streams.
 """
@@ -35,6 +38,7 @@ class Limits:
     header_timeout: float = 10.0  # s for a request's head, from the connection or its first byte
     body_timeout: float = 30.0  # s for a whole body (the office's are small; sync uploads: between chunks)
     max_connections: int = 1000  # open connections; fewer if the open-file limit is lower
+    backlog: int = 32  # connections accepted at once (and queued by the system before that)
 
 
 class BodyRefused(Exception):
@@ -57,7 +61,7 @@ def connection_cap(limits: Limits) -> int:
             soft = wanted
     if soft == resource.RLIM_INFINITY:
         return limits.max_connections
-    return max(8, min(limits.max_connections, int(soft) - RESERVED_FILES))
+    return max(8, min(limits.max_connections, int(soft) - RESERVED_FILES - 3 * limits.backlog))
 
 
 class ConnectionGuard:
