@@ -206,16 +206,21 @@ class _GuardedProtocol(asyncio.Protocol):
             self.close()
 
 
-def guarded_protocol(inner: Callable[..., asyncio.Protocol], guard: ConnectionGuard) -> Callable[..., Any]:
-    """A protocol factory for ``uvicorn.Config.http_protocol_class``: ``inner``'s, under ``guard``."""
+def guarded_protocol(
+    inner: Callable[..., asyncio.Protocol], guard: ConnectionGuard
+) -> type[asyncio.Protocol]:
+    """A protocol class for ``uvicorn.Config.http_protocol_class``: ``inner``'s, under ``guard``."""
 
-    def make(*args: Any, **kwargs: Any) -> asyncio.Protocol:
-        return _GuardedProtocol(inner(*args, **kwargs), guard)
+    class Guarded(_GuardedProtocol):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(inner(*args, **kwargs), guard)
 
-    return make
+    return Guarded
 
 
-async def receive_chunks(request: Request, max_bytes: int, limits: Limits, *, whole: bool) -> AsyncIterator[bytes]:
+async def receive_chunks(
+    request: Request, max_bytes: int, limits: Limits, *, whole: bool
+) -> AsyncIterator[bytes]:
     """The body of ``request``, chunk by chunk, refused (:class:`BodyRefused`) past ``max_bytes``
     (before reading, on the declared size) or when it is slow: ``whole`` bodies must arrive within
     ``limits.body_timeout`` in all (small JSON bodies), others within it between two chunks (uploads)."""

@@ -234,7 +234,9 @@ def test_a_streamed_body_larger_than_the_limit_is_refused(office: int, office_ho
     assert reply.status_code == 413 and reply.json()["error"] == "too_large"
 
 
-def test_a_body_that_never_ends_is_refused_after_the_body_timeout(quick_office: int, office_home: Path) -> None:
+def test_a_body_that_never_ends_is_refused_after_the_body_timeout(
+    quick_office: int, office_home: Path
+) -> None:
     sock = connect(quick_office)
     try:
         sock.sendall(
