@@ -117,6 +117,7 @@ class Stalled:
         self.active = threading.Event()
         self.done = threading.Event()
         self.reopened = 0
+        self.refused = 0
         self.thread = threading.Thread(target=self.keep, daemon=True)
         self.thread.start()
 
@@ -132,7 +133,11 @@ class Stalled:
                 self.active.wait(0.05)
                 continue
             while len(self.sockets) < self.count:
-                self.sockets.append(self.open())
+                try:
+                    self.sockets.append(self.open())
+                except OSError:  # the office's queue is full: try again on the next round
+                    self.refused += 1
+                    break
             closed, _, _ = select.select(self.sockets, [], [], 0.05)
             for sock in closed:  # readable on a stalled connection: the office closed it
                 self.sockets.remove(sock)
@@ -141,7 +146,8 @@ class Stalled:
 
     def attach(self) -> None:
         self.active.set()
-        while len(self.sockets) < self.count:
+        deadline = time.monotonic() + 10
+        while len(self.sockets) < self.count and time.monotonic() < deadline:
             time.sleep(0.01)
 
     def detach(self) -> None:
@@ -174,6 +180,7 @@ def main() -> int:
         [sys.executable, "-c", SERVER, str(root), str(args.files)], stdout=subprocess.PIPE, text=True
     )
     times: dict[bool, list[float]] = {False: [], True: []}
+    failed: dict[bool, Counter[str]] = {False: Counter(), True: Counter()}
     try:
         assert server.stdout is not None
         port = int(server.stdout.readline())
@@ -189,9 +196,12 @@ def main() -> int:
                     stalled.attach()
                 for i in range(BLOCK):
                     start = time.perf_counter()
-                    reservation = kiosk.reserve_ticket(services[i % len(services)], None)
-                    times[with_stalled].append(time.perf_counter() - start)
-                    kiosk.confirm_ticket(reservation.ticket, "bench")
+                    try:
+                        reservation = kiosk.reserve_ticket(services[i % len(services)], None)
+                        times[with_stalled].append(time.perf_counter() - start)
+                        kiosk.confirm_ticket(reservation.ticket, "bench")
+                    except OfficeError as exc:
+                        failed[with_stalled][exc.code] += 1
                     time.sleep(0.01)
                 if with_stalled:
                     stalled.detach()
@@ -202,8 +212,11 @@ def main() -> int:
             f"attached: {COUNTERS} counters ({attached.counts['served']} tickets served, "
             f"{attached.counts['refused']} refusals), {BOARDS} boards "
             f"({attached.counts['board views']} views); stalled connections reopened after the office "
-            f"closed them: {stalled.reopened}"
+            f"closed them: {stalled.reopened} (connections refused: {stalled.refused})"
         )
+        for condition, name in ((False, "without"), (True, "with")):
+            if failed[condition]:
+                print(f"  FAILED kiosk calls {name} the stalled connections: {dict(failed[condition])}")
         quiet_median, quiet_p95 = summary(times[False])
         busy_median, busy_p95 = summary(times[True])
         print(

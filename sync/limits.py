@@ -65,33 +65,41 @@ def connection_cap(limits: Limits) -> int:
 
 
 class ConnectionGuard:
-    """The open connections of one server; those waiting for a request are closed first when full."""
+    """The open connections of one server. When full, one waiting for a request is closed to make
+    room: first those that never sent one (longest waiting first), then those idle after a reply
+    (idle longest first), never one whose request is under way. So connections that never send a
+    request can't push out a terminal's keep-alive connection."""
 
     def __init__(self, limits: Limits, cap: int) -> None:
         self.limits = limits
         self.cap = cap
         self._open: set[_GuardedProtocol] = set()
-        self._waiting: OrderedDict[_GuardedProtocol, None] = OrderedDict()  # longest waiting first
+        self._fresh: OrderedDict[_GuardedProtocol, None] = OrderedDict()  # no request yet
+        self._idle: OrderedDict[_GuardedProtocol, None] = OrderedDict()  # answered, waiting again
 
     def admit(self, connection: _GuardedProtocol) -> bool:
-        while len(self._open) >= self.cap and self._waiting:
-            oldest, _ = self._waiting.popitem(last=False)
+        while len(self._open) >= self.cap and (self._fresh or self._idle):
+            oldest, _ = (self._fresh or self._idle).popitem(last=False)
             oldest.close()
         if len(self._open) >= self.cap:
             return False  # every open connection is busy with a request
         self._open.add(connection)
+        self._fresh[connection] = None
         return True
 
     def waiting(self, connection: _GuardedProtocol) -> None:
-        self._waiting[connection] = None
-        self._waiting.move_to_end(connection)
+        """``connection`` was answered and waits for its next request."""
+        self._fresh.pop(connection, None)
+        self._idle[connection] = None
+        self._idle.move_to_end(connection)
 
     def busy(self, connection: _GuardedProtocol) -> None:
-        self._waiting.pop(connection, None)
+        self._fresh.pop(connection, None)
+        self._idle.pop(connection, None)
 
     def forget(self, connection: _GuardedProtocol) -> None:
         self._open.discard(connection)
-        self._waiting.pop(connection, None)
+        self.busy(connection)
 
     def __len__(self) -> int:
         return len(self._open)
@@ -139,7 +147,6 @@ class _GuardedProtocol(asyncio.Protocol):
             transport.abort()
             return
         self._admitted = True
-        self._guard.waiting(self)
         self._start_timer()
         self._inner.connection_made(_Transport(transport, self._replied))  # type: ignore[arg-type]
 

@@ -370,19 +370,23 @@ def _wait_timeout(given: str) -> float | None:
 
 
 def _body_refused(exc: BodyRefused) -> JSONResponse:
+    """413 or 408, closing the connection: the rest of the body is not read."""
     if exc.status == 413:
-        return _error(
+        response = _error(
             413,
             "too_large",
             f"คำขอใหญ่เกิน {MAX_BODY // 1024} KiB จึงไม่ได้อ่าน",
             f"the request is larger than {MAX_BODY // 1024} KiB and was not read",
         )
-    return _error(
-        408,
-        "too_slow",
-        "ส่งคำขอช้าเกินไป จึงยกเลิก กรุณาลองใหม่",
-        "the request's body came too slowly and was dropped; please try again",
-    )
+    else:
+        response = _error(
+            408,
+            "too_slow",
+            "ส่งคำขอช้าเกินไป จึงยกเลิก กรุณาลองใหม่",
+            "the request's body came too slowly and was dropped; please try again",
+        )
+    response.headers["Connection"] = "close"
+    return response
 
 
 def _ticket(ticket: Ticket | None) -> Any:
