@@ -168,16 +168,19 @@ def test_a_long_poll_with_a_sane_timeout_still_answers(office: int, office_home:
 
 def test_300_idle_connections_do_not_stop_a_kiosk_from_reserving(office_home: Path) -> None:
     """The office runs with 256 open files at most: 300 connections that never send a request
-    would use them all up (the kiosk then can't connect); they must not stop the kiosk."""
+    would use them all up (the kiosk then can't connect); they must not stop the kiosk, whether it
+    connects after them or already holds a keep-alive connection (which must not be pushed out)."""
     for port in run_office(office_home, files=256):
         stalled = []
         try:
-            for _ in range(300):
-                stalled.append(connect(port))
-            with client(port, office_home) as http:
-                reply = http.post("/reserve", json={"service": "registration"})
-                assert reply.status_code == 200, reply.text
-                assert reply.json()["number"]
+            with client(port, office_home) as early, client(port, office_home) as late:
+                assert early.post("/reserve", json={"service": "registration"}).status_code == 200
+                for _ in range(300):
+                    stalled.append(connect(port))
+                for http in (late, early):
+                    reply = http.post("/reserve", json={"service": "registration"})
+                    assert reply.status_code == 200, reply.text
+                    assert reply.json()["number"]
         finally:
             for sock in stalled:
                 sock.close()
