@@ -254,7 +254,15 @@ class _ManifestLine(BaseModel):
     created_at: Text
 
 
-def _manifest(line: bytes, path: Path) -> Manifest:
+def read_header(first_line: bytes, second_line: bytes) -> Manifest:
+    """The manifest of a bundle from its first two lines, its signature checked against the key it
+    names; :class:`BundleError` if either fails. For a server that checks a bundle before storing it."""
+    manifest = _manifest(first_line, None)
+    _check_signature(manifest, first_line, second_line, None)
+    return manifest
+
+
+def _manifest(line: bytes, path: Path | None) -> Manifest:
     try:
         data = load_json(line, max_depth=1)
     except JsonRefused:
@@ -274,7 +282,7 @@ def _manifest(line: bytes, path: Path) -> Manifest:
     return manifest
 
 
-def _check_signature(manifest: Manifest, first_line: bytes, second_line: bytes, path: Path) -> None:
+def _check_signature(manifest: Manifest, first_line: bytes, second_line: bytes, path: Path | None) -> None:
     try:
         signature = base64.b64decode(json.loads(second_line)["signature"], validate=True)
         public_key = base64.b64decode(manifest.public_key, validate=True)

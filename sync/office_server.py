@@ -34,7 +34,9 @@ GET  /settings              → Settings.model_dump (the staff PIN hash withheld
 ==========================  =============================================================  ===========
 
 Replies: 200 with the value; 401 without a live credential; 403 outside the terminal's role; 400
-naming the bad field; 409 for an
+naming the bad field (a /wait timeout must be a number of seconds from 0 to 30); 408 for a body slower
+than the body timeout; 413 for a body over 64 KiB (refused on its declared size before it is read); 409
+for an
 :class:`OfficeError` (``{"error", "th", "en", "refused"}``); 503 when the log can't be written.
 Long polls hold no thread: one watcher thread follows the office and wakes them all.
 """
@@ -46,6 +48,7 @@ import contextlib
 import contextvars
 import hmac
 import logging
+import math
 import os
 import secrets
 import threading
@@ -68,6 +71,7 @@ from surveys.office import LocalOffice, OfficeError, OfficeView, RatingRefused, 
 from surveys.queue import Ticket
 from sync import office_wire as wire
 from sync.http import Server
+from sync.limits import BodyRefused, Limits, receive_chunks
 from sync.office_wire import WireError, get_int, get_object, get_opt_str, get_str
 from sync.terminals import ADMIN, Terminal, TerminalBook
 from sync.tls import Certificate, server_ssl
@@ -247,8 +251,9 @@ class ChangeFeed:
 
 
 class _Api:
-    def __init__(self, office: LocalOffice, key: str) -> None:
+    def __init__(self, office: LocalOffice, key: str, limits: Limits) -> None:
         self.office = office
+        self.limits = limits
         self._key = key.encode("utf-8")
         self._terminals = TerminalBook(office.home)
         self.feed = ChangeFeed(office)
@@ -305,16 +310,14 @@ class _Api:
             if terminal is None:
                 return _unauthorised()
             try:
-                data = await _read_body(request) if body else {}
+                data = await _read_body(request, self.limits) if body else {}
                 refused = _forbidden(terminal, path, data)
                 if refused is not None:
                     return refused
                 _caller.set(terminal.id)  # this request's context only (copied into the threadpool)
                 return JSONResponse(await run_in_threadpool(handler, data))
-            except _TooLarge:
-                return _error(
-                    413, "too_large", "คำขอใหญ่เกินไป", f"the request is larger than {MAX_BODY} bytes"
-                )
+            except BodyRefused as exc:
+                return _body_refused(exc)
             except WireError as exc:
                 return _error(400, "bad_request", exc.th, exc.en, field=exc.field)
             except ClientDisconnect:  # the body was cut off: nobody is left to read the reply
@@ -424,28 +427,61 @@ class _Api:
         except ValueError:
             return _error(400, "bad_request", "ต้องระบุ version เป็นจำนวนเต็ม", "version: expected an integer",
                           field="version")  # fmt: skip
-        try:
-            timeout = float(request.query_params.get("timeout", "25"))
-        except ValueError:
-            return _error(400, "bad_request", "timeout ต้องเป็นตัวเลข (วินาที)", "timeout: expected seconds",
-                          field="timeout")  # fmt: skip
-        view = await self.feed.wait(version, min(max(timeout, 0.0), MAX_WAIT))
+        timeout = _wait_timeout(request.query_params.get("timeout", "25"))
+        if timeout is None:
+            return _error(
+                400,
+                "bad_request",
+                f"timeout ต้องเป็นจำนวนวินาทีตั้งแต่ 0 ถึง {MAX_WAIT:g}",
+                f"timeout: expected a number of seconds from 0 to {MAX_WAIT:g}",
+                field="timeout",
+            )
+        view = await self.feed.wait(version, timeout)
         return JSONResponse(wire.encode_view(view))
 
 
-class _TooLarge(Exception):
-    pass
+def _wait_timeout(given: str) -> float | None:
+    """The seconds a long poll may wait: a finite number from 0 to :data:`MAX_WAIT`, else None
+    (``nan`` would never time out and hold the feed; ``inf``, ``1e309`` and negatives are no better)."""
+    try:
+        timeout = float(given)
+    except ValueError:
+        return None
+    return timeout if math.isfinite(timeout) and 0.0 <= timeout <= MAX_WAIT else None
+
+
+def _body_refused(exc: BodyRefused) -> JSONResponse:
+    """413 or 408, closing the connection: the rest of the body is not read."""
+    if exc.status == 413:
+        response = _error(
+            413,
+            "too_large",
+            f"คำขอใหญ่เกิน {MAX_BODY // 1024} KiB จึงไม่ได้อ่าน",
+            f"the request is larger than {MAX_BODY // 1024} KiB and was not read",
+        )
+    else:
+        response = _error(
+            408,
+            "too_slow",
+            "ส่งคำขอช้าเกินไป จึงยกเลิก กรุณาลองใหม่",
+            "the request's body came too slowly and was dropped; please try again",
+        )
+    response.headers["Connection"] = "close"
+    return response
 
 
 def _ticket(ticket: Ticket | None) -> Any:
     return None if ticket is None else wire.encode_flat(ticket)
 
 
-async def _read_body(request: Request) -> Body:
-    raw = await request.body()
-    if len(raw) > MAX_BODY:
-        raise _TooLarge
-    return _parse_body(request, raw)
+async def _receive_body(request: Request, limits: Limits) -> bytes:
+    """The request's body, at most :data:`MAX_BODY` bytes (refused on its declared size before a
+    byte is read), within ``limits.body_timeout`` seconds; else :class:`BodyRefused`."""
+    return b"".join([chunk async for chunk in receive_chunks(request, MAX_BODY, limits, whole=True)])
+
+
+async def _read_body(request: Request, limits: Limits) -> Body:
+    return _parse_body(request, await _receive_body(request, limits))
 
 
 def _parse_body(request: Request, raw: bytes) -> Body:
@@ -453,11 +489,11 @@ def _parse_body(request: Request, raw: bytes) -> Body:
     return wire.parse_request(request.url.path, raw)
 
 
-def make_office_app(office: LocalOffice, key: str) -> Starlette:
+def make_office_app(office: LocalOffice, key: str, *, limits: Limits | None = None) -> Starlette:
     """The office's JSON API; ``app.state.feed`` is the :class:`ChangeFeed` behind ``/wait``."""
     if not key:
         raise ValueError("the office key must not be empty")
-    api = _Api(office, key)
+    api = _Api(office, key, limits if limits is not None else Limits())
     app = Starlette(routes=api.routes())
     app.state.feed = api.feed
     return app
@@ -471,15 +507,18 @@ def serve_office(
     *,
     on_started: Callable[[str, int], None] | None = None,
     certificate: Certificate | None = None,
+    limits: Limits | None = None,
 ) -> None:
     """Serve ``office`` on ``host:port`` until SIGINT or SIGTERM, then close its log.
 
     ``port`` 0 picks a free port; ``on_started(host, port)`` is called once it listens. With a
     ``certificate`` (``sync.tls.server_certificate``) it serves TLS; without, plain HTTP, which only
-    a loopback ``host`` may (a ``ValueError`` otherwise).
+    a loopback ``host`` may (a ``ValueError`` otherwise). ``limits`` (:mod:`sync.limits`) keep stalled
+    or hostile clients from holding the office.
     """
     ssl_certfile, ssl_keyfile = server_ssl(host, certificate)
-    app = make_office_app(office, key)
+    limits = limits if limits is not None else Limits()
+    app = make_office_app(office, key, limits=limits)
     config = uvicorn.Config(
         app,
         host=host,
@@ -491,7 +530,7 @@ def serve_office(
         timeout_keep_alive=KEEP_ALIVE,
         timeout_graceful_shutdown=5,
     )
-    server = Server(config, on_started, app.state.feed.close)
+    server = Server(config, on_started, app.state.feed.close, limits=limits)
     try:
         server.run()
     except SystemExit:

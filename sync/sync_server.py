@@ -20,20 +20,24 @@ GET  /checkpoint/{device}      200 ``{"device", "last_seq", "head", "at"}``: whe
 
 Errors come as ``{"error": code, "th", "en", "refused": bool}``: 400 an empty or cut-off request;
 403 a device that is not enrolled, is revoked, or signed with a key other than the enrolled one
-(checked *before* anything is imported); 413 a bundle over the size limit; 422 a bundle that is
-damaged, altered, or refused by the store (``result`` holds the store's answer when it gave one);
-500 a failure of the server (its log has the details).
+(checked *before* anything is imported); 408 an upload that stalls (nothing for the body timeout);
+413 a bundle over the size limit; 422 a bundle that is damaged, altered, or refused by the store
+(``result`` holds the store's answer when it gave one); 500 a failure of the server (its log has the
+details); 503 ``busy`` when :data:`MAX_UPLOADS` uploads are already under way (``Retry-After``).
 
 There is no separate key for sending: a bundle is signed with the device's Ed25519 key, and the server
 accepts it only if that key is the one enrolled for the device (``prongsai device enrol``) and not
 revoked. Someone on the LAN without an enrolled key can only be refused; someone who copies a bundle
 can only send it again, which changes nothing (import is idempotent). Checkpoints of enrolled devices
-(a sequence number and a hash) are readable by anyone on the LAN; they hold no survey data. What the
-signature can't prevent is load: anyone on the LAN can upload junk up to the size limit, which is
-written to disk before it is refused (and then deleted) — bind to the office LAN's address only.
+(a sequence number and a hash) are readable by anyone on the LAN; they hold no survey data.
 
-An upload is streamed to a temporary file in ``HOME/sync/incoming`` (never held in memory), checked,
-imported, and deleted. Store calls run one at a time (a lock) on the one thread that opened the store:
+An upload's first two lines (the manifest and its signature) are read first, within the body timeout:
+unless they name an enrolled, unrevoked device and its signature holds, the upload is refused there,
+the rest is never read and nothing is written to disk. Only then does it count as one of the
+:data:`MAX_UPLOADS` uploads at a time; it is streamed to a temporary file in ``HOME/sync/incoming``
+(never held in memory), with the body timeout between two chunks, checked whole, imported, and
+deleted. Connections are held to :mod:`sync.limits` (a header timeout and a connection cap).
+Store calls run one at a time (a lock) on the one thread that opened the store:
 it is one SQLite file with one writer, and a ``sqlite3`` connection stays in the thread that made it.
 """
 
@@ -48,10 +52,10 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import uvicorn
 from starlette.applications import Starlette
@@ -61,9 +65,10 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from surveys.event import now_iso
-from sync.bundle import SUFFIX, Bundle, BundleError, read_bundle
+from sync.bundle import SUFFIX, Bundle, BundleError, Manifest, read_bundle, read_header
 from sync.central import REFUSAL_TH, CentralStore
 from sync.http import Server
+from sync.limits import BodyRefused, Limits, receive_chunks
 from sync.tls import Certificate, server_ssl
 
 DEFAULT_PORT = 8569
@@ -71,8 +76,12 @@ MAX_BUNDLE = 512 * 1024 * 1024  # bytes
 INCOMING = Path("sync") / "incoming"  # under the home folder
 STALE_UPLOAD = 3600.0  # seconds after which a leftover upload (a crash mid-import) is removed at start
 KEEP_ALIVE = 65  # seconds; longer than the client's keep-alive, so that the client always closes first
+MAX_UPLOADS = 4  # uploads written to disk at once; more are asked to come back later (503)
+MAX_HEADER = 64 * 1024  # bytes for a bundle's manifest and signature lines
+RETRY_AFTER = 30  # seconds, told to a device refused because the server is busy
 
 logger = logging.getLogger(__name__)
+R = TypeVar("R")
 
 
 class DeviceRecord(Protocol):
@@ -118,6 +127,8 @@ class _Api:
         incoming: Path,
         max_bytes: int,
         on_import: Callable[[dict[str, Any]], None] | None,
+        limits: Limits,
+        max_uploads: int,
     ) -> None:
         self.store = store
         self.lock = lock
@@ -125,6 +136,9 @@ class _Api:
         self.incoming = incoming
         self.max_bytes = max_bytes
         self.on_import = on_import
+        self.limits = limits
+        self.max_uploads = max_uploads
+        self.uploads = 0  # admitted uploads under way (counted in the event loop only)
 
     def routes(self) -> list[Route]:
         return [
@@ -135,19 +149,65 @@ class _Api:
     # -- endpoints (in the event loop) ----------------------------------------------------------
 
     async def post_bundle(self, request: Request) -> Response:
-        declared = request.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > self.max_bytes:
-            return self._too_large()
+        chunks = receive_chunks(request, self.max_bytes, self.limits, whole=False).__aiter__()
+        try:
+            head = await self._read_head(chunks)
+        except BodyRefused as exc:
+            return self._body_refused(exc)
+        except ClientDisconnect:
+            logger.warning("an upload was cut off by the device")
+            return _error(400, "cut_off", "การส่งข้อมูลขาดตอน", "the upload was cut off")
+        lines = head.split(b"\n", 2)
+        if len(lines) == 3:  # the whole header came: check it before anything is stored
+            try:
+                manifest = await run_in_threadpool(read_header, lines[0] + b"\n", lines[1] + b"\n")
+            except BundleError as exc:
+                return _closing(_bad_bundle(exc))
+            refused = await self._on_store(self._admit, manifest)
+            if refused is not None:
+                return _closing(refused)
+        if self.uploads >= self.max_uploads:
+            response = _error(
+                503,
+                "busy",
+                f"เครื่องกลางกำลังรับข้อมูลจากอุปกรณ์อื่นอยู่ {self.max_uploads} ชุด กรุณาส่งใหม่ในอีกสักครู่",
+                f"the sync server is taking {self.max_uploads} other uploads; push again in a moment",
+                refused=False,
+            )
+            response.headers["Retry-After"] = str(RETRY_AFTER)
+            return _closing(response)
+        self.uploads += 1
+        try:
+            return await self._store_upload(head, chunks)
+        finally:
+            self.uploads -= 1
+
+    async def _read_head(self, chunks: AsyncIterator[bytes]) -> bytes:
+        """The start of the upload holding its first two lines (or all of it, if shorter), read
+        within the body timeout in all: a stranger can't hold the server by sending it slowly."""
+        head = b""
+        try:
+            async with asyncio.timeout(self.limits.body_timeout):
+                async for chunk in chunks:
+                    head += chunk
+                    if head.count(b"\n") >= 2:
+                        break
+                    if len(head) > MAX_HEADER:
+                        raise BodyRefused(422, "format")
+        except TimeoutError:
+            raise BodyRefused(408, "too_slow") from None
+        return head
+
+    async def _store_upload(self, head: bytes, chunks: AsyncIterator[bytes]) -> Response:
         self.incoming.mkdir(parents=True, exist_ok=True)
         upload = self.incoming / f".upload-{uuid.uuid4().hex}{SUFFIX}"
         path: Path | None = None
         try:
-            size = 0
+            size = len(head)
             with upload.open("wb") as handle:
-                async for chunk in request.stream():
+                handle.write(head)
+                async for chunk in chunks:
                     size += len(chunk)
-                    if size > self.max_bytes:
-                        return self._too_large()
                     handle.write(chunk)
             if size == 0:
                 return _error(400, "empty", "ไม่มีข้อมูลในคำขอ", "the request holds no bundle")
@@ -156,6 +216,8 @@ class _Api:
                 return checked
             path = checked.path
             return await self._on_store(self._import, checked)
+        except BodyRefused as exc:
+            return self._body_refused(exc)
         except ClientDisconnect:
             logger.warning("an upload was cut off by the device")
             return _error(400, "cut_off", "การส่งข้อมูลขาดตอน", "the upload was cut off")
@@ -168,7 +230,7 @@ class _Api:
     async def get_checkpoint(self, request: Request) -> Response:
         return await self._on_store(self._checkpoint, str(request.path_params["device"]))
 
-    async def _on_store(self, work: Callable[[Any], Response], arg: Any) -> Response:
+    async def _on_store(self, work: Callable[[Any], R], arg: Any) -> R | Response:
         """Run ``work(arg)`` holding the lock, on the store's own thread (or any worker thread)."""
         if self.worker is None:
             return await run_in_threadpool(self._guarded, work, arg)
@@ -176,7 +238,7 @@ class _Api:
 
     # -- work (in a worker thread) --------------------------------------------------------------
 
-    def _guarded(self, work: Callable[[Any], Response], arg: Any) -> Response:
+    def _guarded(self, work: Callable[[Any], R], arg: Any) -> R | Response:
         try:
             with self.lock:
                 return work(arg)
@@ -205,6 +267,10 @@ class _Api:
         )
         os.replace(upload, path)
         return dataclasses.replace(bundle, path=path)  # checked once: the store does not hash it again
+
+    def _admit(self, manifest: Manifest) -> None:
+        """Raise :class:`_Refused` unless ``manifest``'s device may send."""
+        self._check_enrolled(manifest.device, manifest.public_key)
 
     def _import(self, bundle: Bundle) -> Response:
         manifest = bundle.manifest
@@ -275,6 +341,23 @@ class _Api:
                 )
             )
 
+    def _body_refused(self, exc: BodyRefused) -> Response:
+        if exc.status == 413:
+            return _closing(self._too_large())
+        if exc.status == 408:
+            return _closing(
+                _error(
+                    408,
+                    "too_slow",
+                    "การส่งข้อมูลหยุดนิ่งนานเกินไป จึงยกเลิก กรุณาส่งใหม่ (ข้อมูลจะไม่ซ้ำ)",
+                    "the upload stalled and was dropped; push again (nothing is duplicated)",
+                    refused=False,
+                )
+            )
+        return _closing(
+            _error(422, "format", "ไม่ใช่ชุดข้อมูลของ prongsai", "not a prongsai bundle (no manifest)")
+        )
+
     def _too_large(self) -> JSONResponse:
         mib = self.max_bytes // (1024 * 1024)
         return _error(
@@ -284,6 +367,12 @@ class _Api:
             f"the bundle is larger than {mib} MiB; carry it on a USB stick (prongsai sync export), "
             "or push more often",
         )
+
+
+def _closing(response: Response) -> Response:
+    """``response``, closing the connection after it: the rest of the upload is not read."""
+    response.headers["Connection"] = "close"
+    return response
 
 
 def _bad_bundle(exc: BundleError) -> JSONResponse:
@@ -312,6 +401,8 @@ def make_sync_app(
     max_bytes: int = MAX_BUNDLE,
     on_import: Callable[[dict[str, Any]], None] | None = None,
     worker: Executor | None = None,
+    limits: Limits | None = None,
+    max_uploads: int = MAX_UPLOADS,
 ) -> Starlette:
     """The sync API over ``store``; every store call holds ``lock``.
 
@@ -319,10 +410,13 @@ def make_sync_app(
     ``CentralStore`` (one ``sqlite3`` connection) is used only by the thread that opened it; without
     one, they run on any worker thread (for a store that allows that). ``incoming`` is where uploads
     wait for their import (default: the system's temporary folder); ``on_import`` is called with
-    each 200 reply (the server's console shows it).
+    each 200 reply (the server's console shows it); ``limits`` time the uploads (:mod:`sync.limits`);
+    at most ``max_uploads`` are written at once.
     """
     folder = incoming if incoming is not None else Path(tempfile.gettempdir())
-    return Starlette(routes=_Api(store, lock, worker, folder, max_bytes, on_import).routes())
+    limits = limits if limits is not None else Limits()
+    api = _Api(store, lock, worker, folder, max_bytes, on_import, limits, max_uploads)
+    return Starlette(routes=api.routes())
 
 
 def remove_stale_uploads(folder: Path, older_than: float = STALE_UPLOAD) -> None:
@@ -344,6 +438,7 @@ def serve_sync(
     *,
     on_import: Callable[[dict[str, Any]], None] | None = None,
     certificate: Certificate | None = None,
+    limits: Limits | None = None,
 ) -> None:
     """Serve the central store of ``home`` on ``host:port`` until SIGINT or SIGTERM, then close it.
 
@@ -362,7 +457,8 @@ def serve_sync(
         worker.shutdown()
         raise
     lock = threading.Lock()
-    app = make_sync_app(store, lock, incoming=incoming, on_import=on_import, worker=worker)
+    limits = limits if limits is not None else Limits()
+    app = make_sync_app(store, lock, incoming=incoming, on_import=on_import, worker=worker, limits=limits)
     config = uvicorn.Config(
         app,
         host=host,
@@ -374,7 +470,7 @@ def serve_sync(
         timeout_keep_alive=KEEP_ALIVE,
         timeout_graceful_shutdown=10,
     )
-    server = Server(config, on_started)
+    server = Server(config, on_started, limits=limits)
     try:
         server.run()
     except SystemExit:

@@ -349,9 +349,11 @@ def test_a_first_seq_out_of_range_is_refused_at_sync_serve(
 
 def test_a_refusal_from_sync_serve_names_no_server_path(tmp_path: Path, central: Central) -> None:
     incoming = tmp_path / "the-servers-own-folder"
+    device = load_or_create_device(tmp_path / "k")
+    central.enrol(device)  # enrolled: its bundle passes the header check and fails on the stored payload
     for body in (
         b"not a bundle\n",
-        signed_bundle(load_or_create_device(tmp_path / "k"), payload_sha256="0" * 64),
+        signed_bundle(device, payload_sha256="0" * 64),
     ):
         response = upload(central, incoming, body)
         assert response.status_code == 422, response.text

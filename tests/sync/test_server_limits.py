@@ -1,0 +1,380 @@
+"""A stranger on the LAN can't take the office or the sync server down (issue 8, findings 4 and 6).
+
+Real servers in their own processes on 127.0.0.1; raw sockets play the stalled or hostile clients.
+Nothing here measures time: each test waits (with a generous limit) for an outcome a user would see.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from surveys.device import load_or_create_device
+from surveys.home import log_dir
+from surveys.log import DeviceLog, Draft
+from sync.bundle import write_bundle
+from sync.central import CentralStore
+from sync.enrolment import make_enrolment
+from sync.office_server import office_key
+from sync.sync_server import INCOMING
+
+ROOT = Path(__file__).resolve().parents[2]
+PATIENCE = 30.0  # seconds a test client waits for an answer: generous, for a busy machine
+
+OFFICE = """
+import json, resource, sys
+from pathlib import Path
+from surveys.office import LocalOffice
+from surveys.settings import default_settings
+from sync.office_server import office_key, serve_office
+home, files, limits = Path(sys.argv[1]), int(sys.argv[2]), json.loads(sys.argv[3])
+if files:
+    resource.setrlimit(resource.RLIMIT_NOFILE, (files, files))
+extra = {}
+if limits:
+    from sync.limits import Limits
+    extra["limits"] = Limits(**limits)
+serve_office(LocalOffice(home, default_settings()), "127.0.0.1", 0, office_key(home),
+             on_started=lambda host, port: print(f"listening {port}", flush=True), **extra)
+print("closed", flush=True)
+"""
+
+SYNC = """
+import json, sys
+from pathlib import Path
+from sync.sync_server import serve_sync
+home, limits = Path(sys.argv[1]), json.loads(sys.argv[2])
+extra = {}
+if limits:
+    from sync.limits import Limits
+    extra["limits"] = Limits(**limits)
+serve_sync(home, "127.0.0.1", 0, lambda host, port: print(f"listening {port}", flush=True), **extra)
+print("closed", flush=True)
+"""
+
+
+def start(script: str, *args: str) -> tuple[subprocess.Popen[str], int]:
+    process = subprocess.Popen(
+        [sys.executable, "-c", script, *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    if not line.startswith("listening "):
+        process.kill()
+        raise AssertionError(process.communicate(timeout=10)[1])
+    return process, int(line.split()[1])
+
+
+def stop(process: subprocess.Popen[str]) -> str:
+    process.send_signal(signal.SIGTERM)
+    try:
+        out, err = process.communicate(timeout=PATIENCE)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        out, err = process.communicate()
+    assert process.returncode == 0 and "closed" in out, err
+    return err
+
+
+@pytest.fixture
+def office_home(tmp_path: Path) -> Path:
+    return tmp_path / "office"
+
+
+def run_office(home: Path, *, files: int = 0, **limits: float) -> Iterator[int]:
+    process, port = start(OFFICE, str(home), str(files), json.dumps(limits))
+    try:
+        yield port
+    finally:
+        stop(process)
+
+
+@pytest.fixture
+def office(office_home: Path) -> Iterator[int]:
+    yield from run_office(office_home)
+
+
+@pytest.fixture
+def quick_office(office_home: Path) -> Iterator[int]:
+    """An office whose header and body timeouts are short, so that a test sees them act."""
+    yield from run_office(office_home, header_timeout=0.5, body_timeout=0.5)
+
+
+def client(port: int, home: Path) -> httpx.Client:
+    return httpx.Client(
+        base_url=f"http://127.0.0.1:{port}",
+        headers={"Authorization": f"Bearer {office_key(home)}"},
+        timeout=PATIENCE,
+    )
+
+
+def connect(port: int) -> socket.socket:
+    sock = socket.create_connection(("127.0.0.1", port), timeout=PATIENCE)
+    sock.settimeout(PATIENCE)
+    return sock
+
+
+def read_reply(sock: socket.socket) -> bytes:
+    """What the server sends until it closes the connection (b"" if it closed without a word)."""
+    data = b""
+    while chunk := sock.recv(65536):
+        data += chunk
+        if b"\r\n\r\n" in data and b"content-length" not in data.lower():
+            break
+        head, _, body = data.partition(b"\r\n\r\n")
+        for line in head.split(b"\r\n"):
+            if line.lower().startswith(b"content-length:") and len(body) >= int(line.split(b":")[1]):
+                return data
+    return data
+
+
+# -- the office: finding 6 ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("timeout", ["nan", "inf", "-inf", "-1", "1e309", "31", "", "soon"])
+def test_a_long_poll_with_a_timeout_that_is_not_0_to_30_seconds_is_refused(
+    office: int, office_home: Path, timeout: str
+) -> None:
+    with client(office, office_home) as http:
+        reply = http.get("/wait", params={"version": 0, "timeout": timeout})
+    assert reply.status_code == 400
+    assert reply.json()["field"] == "timeout"
+    assert "timeout" in reply.json()["en"] and reply.json()["th"]
+
+
+def test_a_long_poll_with_a_sane_timeout_still_answers(office: int, office_home: Path) -> None:
+    with client(office, office_home) as http:
+        version = http.get("/snapshot").json()["version"]
+        reply = http.get("/wait", params={"version": version + 5, "timeout": "0.1"})
+    assert reply.status_code == 200 and reply.json()["version"] == version
+
+
+# -- the office: finding 4 ----------------------------------------------------------------------------
+
+
+def test_300_idle_connections_do_not_stop_a_kiosk_from_reserving(office_home: Path) -> None:
+    """The office runs with 256 open files at most: 300 connections that never send a request
+    would use them all up (the kiosk then can't connect); they must not stop the kiosk, whether it
+    connects after them or already holds a keep-alive connection (which must not be pushed out)."""
+    for port in run_office(office_home, files=256):
+        stalled = []
+        try:
+            with client(port, office_home) as early, client(port, office_home) as late:
+                assert early.post("/reserve", json={"service": "registration"}).status_code == 200
+                for _ in range(300):
+                    stalled.append(connect(port))
+                for http in (late, early):
+                    reply = http.post("/reserve", json={"service": "registration"})
+                    assert reply.status_code == 200, reply.text
+                    assert reply.json()["number"]
+        finally:
+            for sock in stalled:
+                sock.close()
+
+
+def test_a_connection_that_sends_no_request_is_closed_by_the_server(quick_office: int) -> None:
+    silent = connect(quick_office)
+    half = connect(quick_office)
+    half.sendall(b"GET /snapshot HTTP/1.1\r\nHost: office\r\n")  # a head that never ends
+    try:
+        assert silent.recv(1024) == b""  # closed by the office, not by our timeout (that raises)
+        assert half.recv(1024) == b""
+    finally:
+        silent.close()
+        half.close()
+
+
+def test_a_connection_closed_after_its_header_timeout_leaves_the_office_working(
+    quick_office: int, office_home: Path
+) -> None:
+    silent = connect(quick_office)
+    assert silent.recv(1024) == b""
+    silent.close()
+    with client(quick_office, office_home) as http:
+        assert http.post("/reserve", json={"service": "registration"}).status_code == 200
+        version = http.get("/snapshot").json()["version"]
+        # a long poll longer than the header timeout is not cut: the head came, the reply is pending
+        reply = http.get("/wait", params={"version": version + 5, "timeout": "1.5"})
+        assert reply.status_code == 200
+
+
+def test_a_body_larger_than_the_limit_is_refused_before_it_is_read(office: int, office_home: Path) -> None:
+    sock = connect(office)
+    try:
+        sock.sendall(
+            b"POST /reserve HTTP/1.1\r\nHost: office\r\nContent-Type: application/json\r\n"
+            + f"Authorization: Bearer {office_key(office_home)}\r\n".encode()
+            + b"Content-Length: 1000000000\r\n\r\n{"  # a gigabyte announced, one byte sent
+        )
+        reply = read_reply(sock)
+    finally:
+        sock.close()
+    assert reply.startswith(b"HTTP/1.1 413"), reply
+    assert b"too_large" in reply
+
+
+def test_a_streamed_body_larger_than_the_limit_is_refused(office: int, office_home: Path) -> None:
+    def chunks() -> Iterator[bytes]:
+        for _ in range(100):  # 100 × 64 KiB, no Content-Length
+            yield b" " * 65536
+
+    with client(office, office_home) as http:
+        reply = http.post("/reserve", content=chunks())
+    assert reply.status_code == 413 and reply.json()["error"] == "too_large"
+
+
+def test_a_body_that_never_ends_is_refused_after_the_body_timeout(
+    quick_office: int, office_home: Path
+) -> None:
+    sock = connect(quick_office)
+    try:
+        sock.sendall(
+            b"POST /reserve HTTP/1.1\r\nHost: office\r\nContent-Type: application/json\r\n"
+            + f"Authorization: Bearer {office_key(office_home)}\r\n".encode()
+            + b'Content-Length: 100\r\n\r\n{"service": '
+        )
+        reply = read_reply(sock)
+    finally:
+        sock.close()
+    assert reply.startswith(b"HTTP/1.1 408"), reply
+    assert b"too_slow" in reply
+
+
+# -- the sync server: finding 4, second half ----------------------------------------------------------
+
+
+def device_with_events(tmp_path: Path, name: str, events: int) -> Path:
+    home = tmp_path / name
+    device = load_or_create_device(home)
+    with DeviceLog(log_dir(home), device.id) as log:
+        log.append_many([Draft("test.ping", {"n": i}) for i in range(events)])
+    return home
+
+
+def bundle_head(home: Path, tmp_path: Path) -> bytes:
+    """The first part of a bundle of ``home``'s device: manifest, signature, some events."""
+    out = tmp_path / f"{home.name}.psb"
+    write_bundle(load_or_create_device(home), log_dir(home), out)
+    data = out.read_bytes()
+    assert data.count(b"\n") > 10
+    return data[: len(data) // 2]
+
+
+@pytest.fixture
+def central(tmp_path: Path) -> Path:
+    home = tmp_path / "central"
+    home.mkdir()
+    return home
+
+
+def run_sync(home: Path, **limits: float) -> Iterator[int]:
+    process, port = start(SYNC, str(home), json.dumps(limits))
+    try:
+        yield port
+    finally:
+        stop(process)
+
+
+@pytest.fixture
+def sync_port(central: Path) -> Iterator[int]:
+    yield from run_sync(central)
+
+
+def endless_upload(port: int, first: bytes) -> socket.socket:
+    """An upload whose body never ends: chunked, ``first`` sent, then nothing more."""
+    sock = connect(port)
+    sock.sendall(
+        b"POST /bundles HTTP/1.1\r\nHost: central\r\nContent-Type: application/octet-stream\r\n"
+        b"Transfer-Encoding: chunked\r\n\r\n" + f"{len(first):x}\r\n".encode() + first + b"\r\n"
+    )
+    return sock
+
+
+def enrol(central: Path, home: Path) -> None:
+    store = CentralStore.open(central)
+    try:
+        store.enrol(make_enrolment(load_or_create_device(home), home.name, "kiosk", "ชั้น 1"))
+    finally:
+        store.close()
+
+
+def test_an_unenrolled_upload_is_refused_before_its_body_is_stored(
+    sync_port: int, central: Path, tmp_path: Path
+) -> None:
+    stranger = device_with_events(tmp_path, "stranger", 40)
+    sock = endless_upload(sync_port, bundle_head(stranger, tmp_path))
+    try:
+        reply = read_reply(sock)  # the server answers without waiting for the rest
+        assert not list((central / INCOMING).glob("*")), "the upload was stored"
+    finally:
+        sock.close()
+    assert reply.startswith(b"HTTP/1.1 403"), reply
+    assert b"not_enrolled" in reply
+
+
+def test_an_upload_with_a_forged_signature_is_refused_before_its_body_is_stored(
+    sync_port: int, central: Path, tmp_path: Path
+) -> None:
+    device = device_with_events(tmp_path, "kiosk", 40)
+    enrol(central, device)
+    head = bundle_head(device, tmp_path)
+    manifest, _, rest = head.partition(b"\n")
+    forged = manifest.replace(b'"first_seq":1', b'"first_seq":2').replace(b'"count":40', b'"count":39')
+    assert forged != manifest
+    sock = endless_upload(sync_port, forged + b"\n" + rest)
+    try:
+        reply = read_reply(sock)
+        assert not list((central / INCOMING).glob("*")), "the upload was stored"
+    finally:
+        sock.close()
+    assert reply.startswith(b"HTTP/1.1 4"), reply
+    assert b"signature" in reply
+
+
+def test_an_enrolled_upload_that_stalls_is_cut_off_and_not_kept(central: Path, tmp_path: Path) -> None:
+    device = device_with_events(tmp_path, "kiosk", 40)
+    enrol(central, device)
+    for port in run_sync(central, body_timeout=0.5):
+        sock = endless_upload(port, bundle_head(device, tmp_path))
+        try:
+            reply = read_reply(sock)
+        finally:
+            sock.close()
+        assert reply.startswith(b"HTTP/1.1 408"), reply
+    assert not list((central / INCOMING).glob("*"))
+
+
+def test_uploads_past_the_concurrency_cap_are_asked_to_come_back_later(
+    sync_port: int, central: Path, tmp_path: Path
+) -> None:
+    from sync.sync_server import MAX_UPLOADS
+
+    device = device_with_events(tmp_path, "kiosk", 40)
+    enrol(central, device)
+    head = bundle_head(device, tmp_path)
+    stalled = [endless_upload(sync_port, head) for _ in range(MAX_UPLOADS)]
+    try:
+        with httpx.Client(timeout=PATIENCE) as http:
+            for _ in range(20):  # until the server has taken the stalled uploads in (at once, mostly)
+                reply = http.post(f"http://127.0.0.1:{sync_port}/bundles", content=head)
+                if reply.status_code == 503:
+                    break
+        assert reply.status_code == 503 and reply.json()["error"] == "busy"
+        assert reply.headers["retry-after"]
+    finally:
+        for sock in stalled:
+            sock.close()
