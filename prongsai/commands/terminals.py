@@ -79,9 +79,22 @@ def add(ctx: click.Context, role: str, name: str | None, no_qr: bool) -> None:
         out = io.StringIO()
         segno.make(credential, micro=False).terminal(out=out, compact=True, border=2)
         click.echo(out.getvalue(), nl=False)
+    from sync.tls import OFFICE_TLS, format_fingerprint, read_fingerprint
+
     command = {"kiosk": "kiosk", "board": "board"}.get(role, f"counter {terminal.counter}")
+    fingerprint = read_fingerprint(cli.home / OFFICE_TLS)  # made by the office's first start
+    pin = (
+        f' --fingerprint "{format_fingerprint(fingerprint)}"'
+        if fingerprint
+        else cli.t(
+            " --fingerprint <ลายนิ้วมือที่ prongsai serve แสดง>", " --fingerprint <what prongsai serve shows>"
+        )
+    )
     click.echo(cli.t("บนเครื่องนั้น เปิดหน้าจอด้วย:", "on that terminal, start its screen with:"))
-    click.echo(f"  PRONGSAI_OFFICE_KEY=<{cli.t('รหัส', 'credential')}> prongsai {command} --office <URL>")
+    click.echo(
+        f"  PRONGSAI_OFFICE_KEY=<{cli.t('รหัส', 'credential')}> prongsai {command} "
+        f"--office https://<{cli.t('ที่อยู่สำนักงาน', 'office address')}>:8568{pin}"
+    )
 
 
 @terminals.command("list")
