@@ -239,13 +239,10 @@ class LocalOffice:
             return self._pin_try(pin, by)
 
     def _pin_try(self, pin: str, by: str | None) -> bool:
-        """Check ``pin`` for terminal ``by`` under the lockout rule (inside a :meth:`_moment`)."""
-        now = self._now()
-        until = self._pin_tries.locked_until(by, now)
-        if until is not None:
-            with self._lock:
-                self._append(self._draft("pin.failed", {"reason": "locked"}))
-            raise self._pin_locked(until, now)
+        """Check ``pin`` for terminal ``by`` under the lockout rule (inside a :meth:`_moment`).
+
+        One try at a time: the lock is looked at, the PIN checked and a failure counted all while the
+        PIN check is held, so tries sent at once are refused as soon as the lockout begins."""
         if not self._pin_check.acquire(timeout=PIN_QUEUE_SECONDS):
             raise OfficeError(
                 "pin_busy",
@@ -253,18 +250,23 @@ class LocalOffice:
                 "the office is checking another PIN: try again in a moment",
             )
         try:
-            ok = self.settings.pin_ok(pin)
+            now = self._now()
+            until = self._pin_tries.locked_until(by, now)
+            if until is not None:
+                with self._lock:
+                    self._append(self._draft("pin.failed", {"reason": "locked"}))
+                raise self._pin_locked(until, now)
+            if self.settings.pin_ok(pin):
+                self._pin_tries.succeeded(by)
+                return True
+            with self._lock:
+                self._append(self._draft("pin.failed", {"reason": "wrong"}))
+                until = self._pin_tries.failed(by, now)
+                if until is not None:
+                    self._append(self._draft("pin.locked", {"until": until.isoformat()}))
+            return False
         finally:
             self._pin_check.release()
-        if ok:
-            self._pin_tries.succeeded(by)
-            return True
-        with self._lock:
-            self._append(self._draft("pin.failed", {"reason": "wrong"}))
-            until = self._pin_tries.failed(by, now)
-            if until is not None:
-                self._append(self._draft("pin.locked", {"until": until.isoformat()}))
-        return False
 
     def _pin_locked(self, until: datetime, now: datetime) -> OfficeError:
         th, en = wait_text(until, now)
@@ -290,9 +292,10 @@ class LocalOffice:
         problem = new_pin_problem(new)
         if problem is not None:
             raise OfficeError("bad_pin", *problem)
-        with self._lock:
+        with self._lock, self._moment(by):
             set_staff_pin(self.home, new)
             self.settings = self.settings.model_copy(update={"staff_pin": hash_pin(new)})
+            self._append(self._draft("pin.changed", {}))  # who and when, never the PIN
 
     @property
     def log(self) -> DeviceLog:
@@ -638,6 +641,13 @@ class LocalOffice:
                     "not_no_show",
                     f"คิว {number} ไม่ได้ถูกบันทึกว่าไม่มาตามเรียก (วันนี้)",
                     f"ticket {number} was not marked as a no-show today",
+                )
+            if ticket.service not in self.settings.services_of_counter(counter):
+                raise OfficeError(
+                    "wrong_counter",
+                    f"ช่องบริการ {counter} ไม่ได้ให้บริการคิว {ticket.number}: ให้ช่องที่ให้บริการนั้นเป็นผู้ยกเลิก",
+                    f"counter {counter} does not serve ticket {ticket.number}'s service: "
+                    "a counter that serves it may undo it",
                 )
             body: dict[str, JsonValue] = {"ticket": ticket.id, "number": ticket.number, "counter": counter}
             self._append(self._draft("ticket.no_show_undone", body))

@@ -467,6 +467,7 @@ def serve_sync(
         ssl_keyfile=ssl_keyfile,
         log_level="warning",
         access_log=False,
+        proxy_headers=False,  # the peer is the socket's: no X-Forwarded-For decides who is on this PC
         timeout_keep_alive=KEEP_ALIVE,
         timeout_graceful_shutdown=10,
     )

@@ -210,3 +210,49 @@ def test_one_pin_check_at_a_time(office: LocalOffice, monkeypatch: pytest.Monkey
     release.set()
     worker.join(30)
     assert first == [True]
+
+
+def test_wrong_pins_sent_at_once_still_lock_the_terminal(office: LocalOffice) -> None:
+    """Tries queued behind one another are each checked against the lockout as their turn comes: a
+    burst of wrong PINs cannot slip past it, and the right PIN after the burst is refused."""
+    import threading
+
+    from surveys.office import MAX_PIN_FAILURES
+
+    office.settings = office.settings.model_copy(update={"staff_pin": hash_pin("7391")})
+    answers: list[object] = []
+
+    def wrong() -> None:
+        try:
+            answers.append(office.check_pin("1111", by="kiosk-a"))
+        except OfficeError as exc:
+            answers.append(exc.code)
+
+    burst = [threading.Thread(target=wrong) for _ in range(12)]
+    for thread in burst:
+        thread.start()
+    for thread in burst:
+        thread.join(60)
+    assert answers.count(False) <= MAX_PIN_FAILURES  # never more wrong PINs checked than the rule allows
+    assert set(answers) <= {False, "pin_locked", "pin_busy"}
+    with pytest.raises(OfficeError) as right:
+        office.check_pin("7391", by="kiosk-a")
+    assert right.value.code == "pin_locked"
+
+
+def test_a_counter_undoes_only_a_no_show_of_a_service_it_serves(office: LocalOffice, clock: Clock) -> None:
+    office.settings = office.settings.model_copy(update={"no_show_recalls": 0, "no_show_wait_seconds": 0})
+    reservation = office.reserve_ticket("info")  # counter 4 serves info, counter 1 does not
+    office.confirm_ticket(reservation.ticket, "test")
+    office.call_next(4)
+    office.no_show(4)
+    with pytest.raises(OfficeError) as refused:
+        office.undo_no_show(1, reservation.number, by="counter1-a")
+    assert refused.value.code == "wrong_counter"
+    assert office.undo_no_show(4, reservation.number, by="counter4-a").status == "waiting"
+
+
+def test_a_pin_change_is_recorded_without_the_pin(office: LocalOffice) -> None:
+    office.change_pin("2468", "7391", by="counter1-a")
+    (changed,) = [e for e in office.log.read() if e.kind == "pin.changed"]
+    assert changed.body == {"by": "counter1-a"}

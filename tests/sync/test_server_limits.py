@@ -10,9 +10,9 @@ import json
 import os
 import signal
 import socket
-import time
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 

@@ -283,3 +283,22 @@ def test_serving_on_every_interface_is_always_tls(tmp_path: Path) -> None:
             assert board.snapshot().issued_today == 0
     finally:
         stop(Running("", "", server, output))
+
+
+def test_who_is_on_the_office_pc_is_the_socket_s_word_not_a_header(
+    office: Running, office_home: Path
+) -> None:
+    """The office key is for the office's own PC. uvicorn would take the peer's address from an
+    X-Forwarded-For header sent from 127.0.0.1; the office must not: the socket decides."""
+    import httpx
+
+    from sync.tls import pinned_context
+
+    key = office_key(office_home)
+    with httpx.Client(verify=pinned_context(office.fingerprint), timeout=30) as http:
+        for claimed in ("192.168.1.50", "127.0.0.1"):
+            reply = http.get(
+                f"{office.url}/snapshot",
+                headers={"Authorization": f"Bearer {key}", "X-Forwarded-For": claimed},
+            )
+            assert reply.status_code == 200, (claimed, reply.text)  # the socket is 127.0.0.1: this PC
