@@ -78,7 +78,8 @@ class Server(uvicorn.Server):
             self.config.load()
         guard = ConnectionGuard(self.limits, connection_cap(self.limits))
         self.config.backlog = min(self.config.backlog, self.limits.backlog)
-        self.config.http_protocol_class = guarded_protocol(self.config.http_protocol_class, guard)
+        tls, self.config.ssl = self.config.ssl, None  # the guard runs each handshake (sync.limits)
+        self.config.http_protocol_class = guarded_protocol(self.config.http_protocol_class, guard, tls)
 
     async def startup(self, sockets: Any = None) -> None:
         self._guard_connections()

@@ -12,6 +12,10 @@ connection is an open file: at the process's limit no one, the kiosk included, c
   is kept small (:attr:`Limits.backlog`): asyncio accepts up to that many connections at once before
   any of them reaches the guard, and at the open-file limit it logs a traceback for every failed
   accept, which starves the event loop; the cap leaves room for three such bursts;
+- with TLS, the guard takes the plain TCP connection and runs the TLS handshake itself
+  (``loop.start_tls``, within ``header_timeout``): asyncio's own TLS server would hand a connection to the
+  guard only after its handshake, so one that never sends a ClientHello would be held, uncounted, for a
+  minute;
 - :func:`receive_chunks` reads a request's body with a time limit between chunks and in all, and a cap
   on its size checked on the declared ``Content-Length`` before a byte is read and again as it streams.
 """
@@ -21,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import resource
+import ssl
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -129,11 +134,17 @@ class _GuardedProtocol(asyncio.Protocol):
     keep-alive timer runs; the next byte starts a new timed head).
     """
 
-    def __init__(self, inner: asyncio.Protocol, guard: ConnectionGuard) -> None:
+    def __init__(
+        self, inner: asyncio.Protocol, guard: ConnectionGuard, tls: ssl.SSLContext | None = None
+    ) -> None:
         self._inner = inner
         self._guard = guard
+        self._tls = tls
         self._transport: asyncio.Transport | None = None
         self._admitted = False
+        self._connected = False  # uvicorn's protocol has its transport (after the TLS handshake)
+        self._early: list[bytes] = []  # bytes decrypted before it had
+        self._handshake: asyncio.Task[None] | None = None
         self._state = "head"
         self._tail = b""
         self._timer: asyncio.TimerHandle | None = None
@@ -147,8 +158,37 @@ class _GuardedProtocol(asyncio.Protocol):
             transport.abort()
             return
         self._admitted = True
-        self._start_timer()
+        self._start_timer()  # the handshake and the request's head, within header_timeout
+        if self._tls is None:
+            self._connect(transport)
+        else:
+            self._handshake = asyncio.get_running_loop().create_task(self._start_tls(transport))
+
+    async def _start_tls(self, plain: asyncio.Transport) -> None:
+        assert self._tls is not None
+        try:
+            secure = await asyncio.get_running_loop().start_tls(
+                plain,
+                self,
+                self._tls,
+                server_side=True,
+                ssl_handshake_timeout=self._guard.limits.header_timeout,
+            )
+        except (OSError, TimeoutError, RuntimeError):  # ssl.SSLError and ConnectionError are OSErrors
+            self.close()  # no TLS within the time, or not TLS at all: nothing reached uvicorn
+            return
+        if secure is None or secure.is_closing():
+            self.close()
+            return
+        self._transport = secure
+        self._connect(secure)
+
+    def _connect(self, transport: asyncio.Transport) -> None:
         self._inner.connection_made(_Transport(transport, self._replied))  # type: ignore[arg-type]
+        self._connected = True
+        early, self._early = self._early, []
+        for data in early:
+            self._inner.data_received(data)
 
     def data_received(self, data: bytes) -> None:
         if not self._admitted:
@@ -164,23 +204,27 @@ class _GuardedProtocol(asyncio.Protocol):
                 self._guard.busy(self)
             else:
                 self._tail = seen[-(len(END_OF_HEAD) - 1) :]
-        self._inner.data_received(data)
+        if self._connected:
+            self._inner.data_received(data)
+        else:
+            self._early.append(data)
 
     def eof_received(self) -> bool | None:
-        return self._inner.eof_received() if self._admitted else None
+        return self._inner.eof_received() if self._connected else None
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._stop_timer()
         self._guard.forget(self)
-        if self._admitted:
+        if self._connected:
+            self._connected = False
             self._inner.connection_lost(exc)
 
     def pause_writing(self) -> None:
-        if self._admitted:
+        if self._connected:
             self._inner.pause_writing()
 
     def resume_writing(self) -> None:
-        if self._admitted:
+        if self._connected:
             self._inner.resume_writing()
 
     # -- the guard's side -----------------------------------------------------------------------
@@ -214,13 +258,14 @@ class _GuardedProtocol(asyncio.Protocol):
 
 
 def guarded_protocol(
-    inner: Callable[..., asyncio.Protocol], guard: ConnectionGuard
+    inner: Callable[..., asyncio.Protocol], guard: ConnectionGuard, tls: ssl.SSLContext | None = None
 ) -> type[asyncio.Protocol]:
-    """A protocol class for ``uvicorn.Config.http_protocol_class``: ``inner``'s, under ``guard``."""
+    """A protocol class for ``uvicorn.Config.http_protocol_class``: ``inner``'s, under ``guard``; with
+    ``tls`` the server listens in plain TCP and each connection's handshake runs under the guard."""
 
     class Guarded(_GuardedProtocol):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(inner(*args, **kwargs), guard)
+            super().__init__(inner(*args, **kwargs), guard, tls)
 
     return Guarded
 

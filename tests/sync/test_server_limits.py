@@ -41,6 +41,9 @@ home, files, limits = Path(sys.argv[1]), int(sys.argv[2]), json.loads(sys.argv[3
 if files:
     resource.setrlimit(resource.RLIMIT_NOFILE, (files, files))
 extra = {}
+if limits.pop("tls", False):
+    from sync.tls import OFFICE_TLS, server_certificate
+    extra["certificate"] = server_certificate(home / OFFICE_TLS, "prongsai office")
 if limits:
     from sync.limits import Limits
     extra["limits"] = Limits(**limits)
@@ -116,10 +119,15 @@ def quick_office(office_home: Path) -> Iterator[int]:
 
 
 def client(port: int, home: Path) -> httpx.Client:
+    """A client of the office of ``home``: over TLS (pinned) when the office made a certificate."""
+    from sync.tls import OFFICE_TLS, pinned_context, read_fingerprint
+
+    fingerprint = read_fingerprint(home / OFFICE_TLS)
     return httpx.Client(
-        base_url=f"http://127.0.0.1:{port}",
+        base_url=f"{'https' if fingerprint else 'http'}://127.0.0.1:{port}",
         headers={"Authorization": f"Bearer {office_key(home)}"},
         timeout=PATIENCE,
+        verify=pinned_context(fingerprint) if fingerprint else True,
     )
 
 
@@ -167,11 +175,13 @@ def test_a_long_poll_with_a_sane_timeout_still_answers(office: int, office_home:
 # -- the office: finding 4 ----------------------------------------------------------------------------
 
 
-def test_300_idle_connections_do_not_stop_a_kiosk_from_reserving(office_home: Path) -> None:
+@pytest.mark.parametrize("tls", [False, True], ids=["http", "tls"])
+def test_300_idle_connections_do_not_stop_a_kiosk_from_reserving(office_home: Path, tls: bool) -> None:
     """The office runs with 256 open files at most: 300 connections that never send a request
     would use them all up (the kiosk then can't connect); they must not stop the kiosk, whether it
-    connects after them or already holds a keep-alive connection (which must not be pushed out)."""
-    for port in run_office(office_home, files=256):
+    connects after them or already holds a keep-alive connection (which must not be pushed out).
+    With TLS, the 300 never even start a handshake."""
+    for port in run_office(office_home, files=256, tls=tls):
         stalled = []
         try:
             with client(port, office_home) as early, client(port, office_home) as late:
@@ -197,6 +207,17 @@ def test_a_connection_that_sends_no_request_is_closed_by_the_server(quick_office
     finally:
         silent.close()
         half.close()
+
+
+def test_a_tls_connection_that_never_starts_its_handshake_is_closed_by_the_server(office_home: Path) -> None:
+    for port in run_office(office_home, tls=True, header_timeout=0.5):
+        silent = connect(port)
+        try:
+            assert silent.recv(1024) == b""  # closed by the office within its header timeout
+        finally:
+            silent.close()
+        with client(port, office_home) as http:  # and TLS still works for a terminal
+            assert http.get("/snapshot").status_code == 200
 
 
 def test_a_connection_closed_after_its_header_timeout_leaves_the_office_working(
