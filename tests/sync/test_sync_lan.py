@@ -477,3 +477,14 @@ def test_a_failing_import_callback_is_logged_and_the_import_still_answers(
     assert reply.status_code == 200 and reply.json()["last_seq"] == 3
     lines = [r.getMessage() for r in caplog.records if r.name == "sync.sync_server"]
     assert any("the console is gone" in line for line in lines), lines
+
+
+def test_the_push_command_says_the_kept_ack_is_damaged(url: str, central: Path, tmp_path: Path) -> None:
+    kiosk = new_device(tmp_path, "kiosk", 4)
+    enrol(central, kiosk)
+    assert CliRunner().invoke(sync_lan.push, [url], obj=CliContext(kiosk, "en")).exit_code == 0
+    (kiosk / ACKED).write_text("{not json", encoding="utf-8")
+    result = CliRunner().invoke(sync_lan.push, [url], obj=CliContext(kiosk, "en"))
+    assert result.exit_code == 0, result.output
+    assert "warning:" in result.stderr and str(kiosk / ACKED) in result.stderr and "damaged" in result.stderr
+    assert read_acked(kiosk) == stored_checkpoint(central, load_or_create_device(kiosk))  # replaced
