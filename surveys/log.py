@@ -519,7 +519,6 @@ class DeviceLog:
         os.ftruncate(self._fd, 0)
         os.fsync(self._fd)
 
-
     def _fold_failed(self, exc: Exception) -> None:
         """Say (once per reason) that a fold failed, and record it for ``prongsai verify``."""
         reason = f"{type(exc).__name__}: {exc}"

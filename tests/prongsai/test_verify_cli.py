@@ -241,7 +241,9 @@ def test_a_damaged_acknowledgement_fails_verification(home: Path) -> None:
     assert json.loads(run(home, "--json")[1])["ok"] is False
 
 
-def test_verify_says_what_a_failed_fold_left_in_the_journal(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_verify_says_what_a_failed_fold_left_in_the_journal(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import errno
 
     from surveys import log as log_module
@@ -259,7 +261,9 @@ def test_verify_says_what_a_failed_fold_left_in_the_journal(home: Path, monkeypa
     assert "chain whole: 15 events" in out
     assert "the journal holds 3 events not yet folded" in out and "No space left on device" in out
     data = json.loads(run(home, "--json")[1])
-    assert data["journal"]["pending"] == 3 and "No space left" in data["journal"]["last_fold_failure"]["reason"]
+    assert (
+        data["journal"]["pending"] == 3 and "No space left" in data["journal"]["last_fold_failure"]["reason"]
+    )
     thai = CliRunner().invoke(cli, ["--home", str(home), "verify"])
     assert "เจอร์นัล" in thai.output and "3 เหตุการณ์" in thai.output
     with DeviceLog(log_dir(home), device.id) as log:
