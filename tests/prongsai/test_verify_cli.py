@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -12,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from prongsai.cli import cli
+from surveys import log as log_module
 from surveys.device import load_or_create_device
 from surveys.event import BANGKOK, hash_fields
 from surveys.home import log_dir
@@ -244,10 +246,6 @@ def test_a_damaged_acknowledgement_fails_verification(home: Path) -> None:
 def test_verify_says_what_a_failed_fold_left_in_the_journal(
     home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import errno
-
-    from surveys import log as log_module
-
     def full_disk(path: Path, events: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
