@@ -191,9 +191,6 @@ def shown_path(filename: object) -> str | None:
     return str(path.with_name(match["name"])) if match else str(path)
 
 
-pass_cli = click.make_pass_decorator(CliContext, ensure=False)
-
-
 def pad(text: str, width: int) -> str:
     """Pad to ``width`` terminal cells (Thai vowel and tone marks take no cell of their own)."""
     return text + " " * max(0, width - cell_len(text))

@@ -60,7 +60,6 @@ BUILTIN_IDS: tuple[str, ...] = (
 )
 
 ItemType = Literal["likert5", "single", "multiple", "number", "text"]
-ITEM_TYPES: tuple[ItemType, ...] = ("likert5", "single", "multiple", "number", "text")
 Audience = Literal["citizen", "staff"]
 
 

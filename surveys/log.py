@@ -7,6 +7,8 @@ Layout of a log folder::
     journal.jsonl        events appended since the last fold, one canonical JSON line each
     days/2025-01-15.json the events of one Bangkok day, a TinyDB file (table "events", doc_id = seq)
     torn/                the bytes of an interrupted append found at start-up, kept for inspection
+    fold.failed.json     why the last fold failed (a full disk, say), while the journal holds what it
+                         could not fold; removed by the next fold that succeeds
 
 and beside the folder (outside it, so that a log folder restored or swapped whole is still caught)::
 
@@ -34,6 +36,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -59,6 +62,9 @@ FOLD_LOCK = "fold.lock"
 TABLE = "events"
 MARK_SUFFIX = ".mark.json"
 MARK_FORMAT = "prongsai-mark/1"
+FOLD_FAILED = "fold.failed.json"
+
+logger = logging.getLogger(__name__)
 
 
 class LogError(Exception):
@@ -145,6 +151,41 @@ def read_mark(folder: Path) -> Mark | None:
     return mark
 
 
+@dataclass(frozen=True)
+class FoldFailure:
+    """Why the writer's last fold failed, and when (it tries again at every append meanwhile)."""
+
+    at: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class JournalState:
+    """The journal of a log as another process sees it: the events it holds, not yet folded into the day
+    files (a few is normal), and the last fold's failure, if the writer recorded one."""
+
+    pending: int
+    failure: FoldFailure | None
+
+
+def journal_state(folder: Path) -> JournalState:
+    """How many events the journal of the log in ``folder`` holds, and why the last fold failed (if so)."""
+    folder = Path(folder)
+    try:
+        pending = (folder / JOURNAL).read_bytes().count(b"\n")
+    except FileNotFoundError:
+        pending = 0
+    failure = None
+    try:
+        data = json.loads((folder / FOLD_FAILED).read_bytes())
+        failure = FoldFailure(str(data["at"]), str(data["reason"]))
+    except FileNotFoundError:
+        pass
+    except (OSError, ValueError, TypeError, KeyError) as exc:
+        failure = FoldFailure("", f"{folder / FOLD_FAILED} can't be read ({exc})")
+    return JournalState(pending, failure if pending else None)
+
+
 def day_key(at: str) -> str:
     """The Bangkok date of an event time, ``YYYY-MM-DD``."""
     return datetime.fromisoformat(at).astimezone(BANGKOK).date().isoformat()
@@ -173,6 +214,7 @@ class DeviceLog:
             ) from None
         self._journal_path = self.folder / JOURNAL
         self._fd = -1
+        self._fold_failure: str | None = None
         try:
             self._fd = os.open(self._journal_path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
             fsync_dir(self.folder)
@@ -188,6 +230,11 @@ class DeviceLog:
             raise
 
     # -- public API ---------------------------------------------------------------------------
+
+    @property
+    def fold_failure(self) -> str | None:
+        """Why the last fold failed (the journal keeps the events meanwhile); None once one succeeds."""
+        return self._fold_failure
 
     @property
     def head(self) -> tuple[int, str]:
@@ -457,14 +504,36 @@ class DeviceLog:
         try:
             for key, events in groups.items():
                 _write_day(self._days / f"{key}.json", events)
-        except (OSError, ValueError):
-            return  # the journal still holds every event; the next fold tries again
+        except (OSError, ValueError) as exc:
+            self._fold_failed(exc)  # the journal still holds every event; the next fold tries again
+            return
+        if self._fold_failure is not None:
+            logger.warning("the log in %s: the journal was folded again", self.folder)
+            self._fold_failure = None
+        with contextlib.suppress(OSError):
+            (self.folder / FOLD_FAILED).unlink(missing_ok=True)
         self._last_day = day
         self._folded = self._seq, self._head
         self._write_mark()
         self._pending.clear()
         os.ftruncate(self._fd, 0)
         os.fsync(self._fd)
+
+    def _fold_failed(self, exc: Exception) -> None:
+        """Say (once per reason) that a fold failed, and record it for ``prongsai verify``."""
+        reason = f"{type(exc).__name__}: {exc}"
+        if reason == self._fold_failure:
+            return
+        self._fold_failure = reason
+        logger.warning(
+            "the log in %s: could not fold the journal into the day files (%s); the journal keeps the "
+            "events and grows until a fold succeeds: free disk space, or run `prongsai verify`",
+            self.folder,
+            reason,
+        )
+        data = {"at": now_iso("seconds"), "reason": reason}
+        with contextlib.suppress(OSError):  # best effort: the disk may be what failed
+            write_atomic(self.folder / FOLD_FAILED, json.dumps(data, ensure_ascii=False).encode("utf-8"))
 
 
 def _datasync(fd: int) -> None:

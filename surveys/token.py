@@ -23,7 +23,6 @@ from stdnum import damm
 from surveys.device import Device
 
 CODE_DIGITS = 13
-QR_PREFIX = ""  # the QR carries the bare code, so scanning and typing are one path
 
 # What the keys type with the Thai (Kedmanee) layout on: the digit row 1–0, a–z and A–Z (shifted).
 _THAI_DIGIT_ROW = "ๅ/-ภถุึคตจ"
@@ -88,8 +87,7 @@ def normalise(text: str) -> str:
     text = text.strip().translate(_THAI_DIGITS)
     if any("\u0e01" <= ch <= "\u0e5b" for ch in text):  # typed with the Thai layout on
         text = "".join(_THAI_DIGIT_KEYS.get(ch, ch) for ch in text)
-    mapped = text
-    return "".join(ch for ch in mapped if ch.isdigit())
+    return "".join(ch for ch in text if ch.isdigit())
 
 
 def parse_code(text: str) -> TicketCode:

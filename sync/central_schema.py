@@ -4,7 +4,7 @@ Written in portable SQL so that the same schema runs on PostgreSQL once a provin
 shares one store: TEXT and INTEGER columns, times as ISO 8601 text (Asia/Bangkok), JSON as text, named
 constraints, ``INSERT … ON CONFLICT`` (SQLite ≥ 3.24 and PostgreSQL) instead of ``INSERT OR …``, no
 ``WITHOUT ROWID``, no ``AUTOINCREMENT``. Placeholders are ``?`` (sqlite3's paramstyle); a PostgreSQL
-driver with the ``format`` paramstyle needs them as ``%s``, which :func:`for_format_paramstyle` makes.
+driver with the ``format`` paramstyle needs them as ``%s`` (and a literal ``%`` doubled).
 """
 
 from __future__ import annotations
@@ -197,8 +197,3 @@ SELECT_QUARANTINE = (
     "ORDER BY seq IS NULL, seq, line_sha256"
 )
 SELECT_QUARANTINE_DEVICES = "SELECT DISTINCT device FROM quarantine ORDER BY device"
-
-
-def for_format_paramstyle(sql: str) -> str:
-    """The statement with ``%s`` placeholders (psycopg and other ``format`` paramstyle drivers)."""
-    return sql.replace("%", "%%").replace("?", "%s")

@@ -294,8 +294,17 @@ class _Api:
             "checkpoint": {**data["checkpoint"], "at": now_iso("seconds")},
         }
         if self.on_import is not None:
-            with contextlib.suppress(Exception):
+            try:
                 self.on_import(reply)
+            except Exception as exc:  # the import stands; only showing it failed
+                logger.warning(
+                    "sync server: the import of %s seq %s-%s was stored, but showing it failed: %s: %s",
+                    manifest.device,
+                    manifest.first_seq,
+                    manifest.last_seq,
+                    type(exc).__name__,
+                    exc,
+                )
         return JSONResponse(reply)
 
     def _checkpoint(self, device: str) -> Response:

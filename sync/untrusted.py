@@ -6,9 +6,9 @@ hundreds of digits, and nesting a thousand levels deep exhausts the stack. Here:
 
 - :func:`load_json` refuses bytes that are not UTF-8 or nest deeper than a bound (checked on the raw
   bytes, before parsing) and raises :class:`JsonRefused` (a ``ValueError``) instead of anything else;
-- :data:`Text`, :data:`Label` and :data:`WireInt` are the pydantic field types of the request and
-  file models: text that is valid Unicode, a label a person reads (no control, bidirectional-override
-  or zero-width characters), an integer that an event can store (±(2**53 − 1));
+- :data:`Text` and :data:`WireInt` are the pydantic field types of the request and file models: text
+  that is valid Unicode, an integer that an event can store (±(2**53 − 1)); :func:`hidden_characters`
+  finds what a terminal would not show (control, bidirectional-override or zero-width characters);
 - :func:`field_errors` turns a pydantic ``ValidationError`` into ``(field, th, en)`` for a message;
 - :func:`shown` escapes what a terminal would hide or reorder, for names stored before these checks.
 """
@@ -91,18 +91,6 @@ def hidden_characters(text: str) -> list[str]:
     return [ch for ch in text if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn")]
 
 
-def _label(text: str) -> str:
-    _valid_unicode(text)
-    hidden = hidden_characters(text)
-    if hidden:
-        codes = ", ".join(f"U+{ord(ch):04X}" for ch in dict.fromkeys(hidden))
-        raise Expected(
-            f"ข้อความที่มองเห็นได้ (ห้ามมีอักขระควบคุม อักขระกลับทิศ หรืออักขระความกว้างศูนย์: {codes})",
-            f"visible text (no control, bidirectional or zero-width characters: {codes})",
-        )
-    return text
-
-
 def _answer(value: object) -> object:
     """One answer: text, an integer, true/false or null, or a list of these (the instrument decides
     which; the office checks that). One validator, not a union: an error then names the answer."""
@@ -121,9 +109,6 @@ def _answer(value: object) -> object:
 
 Text = Annotated[str, AfterValidator(_valid_unicode)]
 """A string that is valid Unicode (no lone surrogates)."""
-
-Label = Annotated[str, AfterValidator(_label)]
-"""A string a person reads as a name: valid Unicode, nothing hidden or reordered."""
 
 WireInt = Annotated[int, Field(ge=-MAX_INT, le=MAX_INT)]
 """An integer within ±(2**53 − 1), the range an event stores exactly."""

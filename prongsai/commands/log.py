@@ -17,6 +17,7 @@ import click
 from prongsai.context import CliContext, get, require_device
 from surveys.chain import CANNOT_DETECT, SOURCE_EN, SOURCE_TH, ChainReport, HeadClaim, verify_log
 from surveys.home import log_dir
+from surveys.log import FoldFailure, journal_state
 from sync.ack import ACKED, AckError, read_ack
 
 
@@ -38,11 +39,19 @@ def verify(ctx: click.Context, as_json: bool, central: bool) -> None:
     device_id = require_device(cli).id
     claims, warnings, ack_damaged = _acknowledged(cli, device_id)
     report = verify_log(log_dir(cli.home), device_id, claims)
+    journal = journal_state(log_dir(cli.home))
+    if journal.failure is not None:
+        warnings.append(_fold_failed(cli, journal.pending, journal.failure))
     whole = report.ok and not ack_damaged
     if as_json:
+        failure = journal.failure
         data = {
             **report.to_dict(),
             "warnings": warnings,
+            "journal": {
+                "pending": journal.pending,
+                "last_fold_failure": {"at": failure.at, "reason": failure.reason} if failure else None,
+            },
             "cannot_detect": {"th": CANNOT_DETECT[0], "en": CANNOT_DETECT[1]},
         }
         data["ok"] = whole
@@ -88,6 +97,19 @@ def _acknowledged(cli: CliContext, device_id: str) -> tuple[list[HeadClaim], lis
             False,
         )
     return [HeadClaim("ack", ack.last_seq, ack.head, ack.at, str(Path(ACKED)))], [], False
+
+
+def _fold_failed(cli: CliContext, pending: int, failure: FoldFailure) -> str:
+    """The warning for a journal that the office could not fold into the day files."""
+    when = f" ({failure.at})" if failure.at else ""
+    return cli.t(
+        f"เจอร์นัลยังมี {pending} เหตุการณ์ที่ยังไม่ได้รวมเข้าไฟล์รายวัน เพราะการรวมครั้งล่าสุดล้มเหลว{when}: "
+        f"{failure.reason} เหตุการณ์ยังอยู่ครบในเจอร์นัล แต่เจอร์นัลจะโตขึ้นเรื่อย ๆ จนกว่าจะรวมได้ "
+        "ให้เพิ่มพื้นที่ดิสก์ (หรือแก้สาเหตุ) สำนักงานจะลองรวมใหม่ทุกครั้งที่มีเหตุการณ์ใหม่",
+        f"the journal holds {pending} events not yet folded into the day files: the last fold "
+        f"failed{when}: {failure.reason}. The events are safe in the journal, but it grows until a fold "
+        "succeeds: free disk space (or fix the cause); the office tries again with each new event",
+    )
 
 
 def _compared(cli: CliContext, report: ChainReport) -> str:

@@ -22,7 +22,7 @@ from surveys.atomic import fsync_dir
 from surveys.device import Device
 from surveys.home import log_dir
 from surveys.log import LogError
-from sync.ack import AckError, accept_ack, ack_path, acked, read_ack, write_ack
+from sync.ack import ACKED, AckError, accept_ack, ack_path, acked, read_ack, write_ack
 from sync.bundle import SUFFIX, BundleError, write_bundle
 from sync.central import REFUSAL_TH, CentralError, CentralStore, ImportResult
 from sync.importer import DUPLICATE, STATUS_TH, STATUSES
@@ -133,6 +133,7 @@ def _out_place(cli: CliContext, target: Path) -> tuple[Path, Path | None]:
 
 def _after_ack(cli: CliContext, device: Device, folder: Path, log: Path) -> int:
     """The seq after what the central store acknowledged (an ack in ``folder``, else the last kept)."""
+    kept_ack_damaged = warn_if_kept_ack_damaged(cli)
     path = ack_path(folder, device.id)
     try:
         ack = read_ack(path)
@@ -148,7 +149,33 @@ def _after_ack(cli: CliContext, device: Device, folder: Path, log: Path) -> int:
             err=True,
         )
     known = acked(cli.home)
+    if known is None and kept_ack_damaged:
+        click.echo(
+            cli.t(
+                "คำเตือน: การส่งออกครั้งนี้จึงเริ่มที่ seq 1 (คลังข้อมูลกลางไม่เก็บเหตุการณ์ซ้ำ)",
+                "warning: so this export starts at seq 1 (the central store keeps nothing twice)",
+            ),
+            err=True,
+        )
     return (known.last_seq if known else 0) + 1
+
+
+def warn_if_kept_ack_damaged(cli: CliContext) -> bool:
+    """Say on stderr that this device's kept acknowledgement (``home/sync/acked.json``) is damaged, and
+    that it is not used; True if it is. The next acknowledgement from the central store replaces it."""
+    try:
+        read_ack(cli.home / ACKED)
+    except AckError as exc:
+        click.echo(
+            cli.t(
+                f"คำเตือน: ไฟล์ตอบรับที่เก็บไว้เสียหาย จึงไม่ใช้ และจะถูกแทนที่ด้วยการตอบรับครั้งถัดไปจากคลังข้อมูลกลาง: {exc}",
+                "warning: the kept acknowledgement is damaged, so it is not used; the next one from the "
+                f"central store replaces it: {exc}",
+            ),
+            err=True,
+        )
+        return True
+    return False
 
 
 # -- import -----------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from typing import Any
 
 import click
 
+from prongsai.commands.sync import warn_if_kept_ack_damaged
 from prongsai.context import CliContext, get, log_error, require_device
 from surveys.device import DeviceError
 from surveys.log import LogError
@@ -105,6 +106,7 @@ def push(ctx: click.Context, url: str, timeout: float, fingerprint: str | None, 
 
     cli = get(ctx)
     require_device(cli)
+    warn_if_kept_ack_damaged(cli)
     try:
         result = push_bundle(cli.home, url, timeout=timeout, fingerprint=fingerprint)
     except ValueError as exc:

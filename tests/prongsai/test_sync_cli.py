@@ -238,3 +238,24 @@ def test_verify_central_exit_codes(kiosk: tuple[Path, Device], central: Path, tm
     # The device's own log is checked as before without --central.
     own = CliRunner().invoke(cli, ["--home", str(home), "--lang", "en", "verify"])
     assert own.exit_code == 0 and "chain whole: 12 events" in own.output
+
+
+def test_a_damaged_kept_ack_is_said_and_the_export_starts_over(
+    kiosk: tuple[Path, Device], central: Path, tmp_path: Path
+) -> None:
+    home, _ = kiosk
+    stick = tmp_path / "stick"
+    stick.mkdir()  # the USB stick, plugged in
+    assert run(home, "export", "--out", str(stick)).exit_code == 0
+    assert run(central, "import", str(stick)).exit_code == 0
+    assert run(home, "export", "--out", str(stick)).exit_code == 0  # keeps the ack in home/sync/acked.json
+    (home / ACKED).write_text("{not json", encoding="utf-8")
+    other = tmp_path / "other-stick"
+    other.mkdir()
+    result = CliRunner().invoke(sync, ["export", "--out", str(other)], obj=CliContext(home, "en"))
+    assert result.exit_code == 0, result.output
+    assert "warning:" in result.stderr and str(home / ACKED) in result.stderr
+    assert "damaged" in result.stderr and "seq 1" in result.stderr
+    assert "seq 1–12 (12 events)" in result.stdout
+    thai = run(home, "export", "--out", str(tmp_path / "other-stick" / "again.psb"), lang="th")
+    assert "คำเตือน" in thai.stderr and "เสียหาย" in thai.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -12,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from prongsai.cli import cli
+from surveys import log as log_module
 from surveys.device import load_or_create_device
 from surveys.event import BANGKOK, hash_fields
 from surveys.home import log_dir
@@ -239,3 +241,30 @@ def test_a_damaged_acknowledgement_fails_verification(home: Path) -> None:
     assert code == 1, out
     assert "acknowledgement is damaged" in out
     assert json.loads(run(home, "--json")[1])["ok"] is False
+
+
+def test_verify_says_what_a_failed_fold_left_in_the_journal(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full_disk(path: Path, events: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    device = load_or_create_device(home)
+    monkeypatch.setattr(log_module, "_write_day", full_disk)
+    with DeviceLog(log_dir(home), device.id, fold_every=2) as log:
+        log.append_many([Draft("test.ping", {"n": i}) for i in range(3)])
+    monkeypatch.undo()
+    code, out = run(home)
+    assert code == 0, out  # the log is whole: the journal holds the events
+    assert "chain whole: 15 events" in out
+    assert "the journal holds 3 events not yet folded" in out and "No space left on device" in out
+    data = json.loads(run(home, "--json")[1])
+    assert (
+        data["journal"]["pending"] == 3 and "No space left" in data["journal"]["last_fold_failure"]["reason"]
+    )
+    thai = CliRunner().invoke(cli, ["--home", str(home), "verify"])
+    assert "เจอร์นัล" in thai.output and "3 เหตุการณ์" in thai.output
+    with DeviceLog(log_dir(home), device.id) as log:
+        log.fold()
+    code, out = run(home)  # nothing more said once the journal is folded again
+    assert code == 0 and "not yet folded" not in out

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import errno
 import json
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from surveys import log as log_module
 from surveys.chain import verify_log
 from surveys.event import BANGKOK, GENESIS, EventError
-from surveys.log import DeviceLog, Draft, LogDamaged, mark_path, read_events, read_mark
+from surveys.log import DeviceLog, Draft, LogDamaged, journal_state, mark_path, read_events, read_mark
 
 DEVICE = "dev-logtest"
 
@@ -171,3 +173,28 @@ def test_a_damaged_mark_is_reported_and_refused(tmp_path: Path) -> None:
     assert (problem.kind, problem.where) == ("unreadable", "log.mark.json")
     with pytest.raises(LogDamaged, match=r"log.mark.json can't be read"):
         DeviceLog(folder, DEVICE)
+
+
+def test_a_failed_fold_is_logged_and_recorded_until_a_fold_succeeds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def full_disk(path: Path, events: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    folder = tmp_path / "log"
+    with DeviceLog(folder, "dev-a", fold_every=2) as log:
+        monkeypatch.setattr(log_module, "_write_day", full_disk)
+        with caplog.at_level("WARNING", logger="surveys.log"):
+            log.append_many([Draft("test.ping", {"n": i}) for i in range(5)])
+            log.append("test.ping")
+        warnings = [r.getMessage() for r in caplog.records if r.name == "surveys.log"]
+        assert len(warnings) == 1 and "No space left" in warnings[0]  # once, not at every append
+        assert log.fold_failure is not None and "No space left" in log.fold_failure
+        state = journal_state(folder)
+        assert state.pending == 6 and state.failure is not None and "No space left" in state.failure.reason
+        monkeypatch.undo()
+        log.fold()
+        assert log.fold_failure is None
+    state = journal_state(folder)
+    assert state.pending == 0 and state.failure is None
+    assert verify_log(folder, "dev-a").events == 6

@@ -15,6 +15,7 @@ import sys
 import threading
 import time
 from collections.abc import AsyncIterator, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -446,3 +447,44 @@ def test_a_bundle_over_the_limit_is_not_sent(
         push(kiosk, url)
     assert refused.value.code == "too_large" and "prongsai sync export" in refused.value.en
     assert outbox_empty(kiosk) and stored_checkpoint(central, device)[0] == 0
+
+
+def test_a_failing_import_callback_is_logged_and_the_import_still_answers(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    kiosk = new_device(tmp_path, "kiosk", 3)
+    central = tmp_path / "central"
+    enrol(central, kiosk)
+    bundle = tmp_path / "kiosk.psb"
+    assert write_bundle(load_or_create_device(kiosk), log_dir(kiosk), bundle, 1) is not None
+
+    def broken_console(reply: dict[str, Any]) -> None:
+        raise OSError("the console is gone")
+
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        store = worker.submit(CentralStore.open, central).result()
+        app = make_sync_app(
+            store, threading.Lock(), incoming=tmp_path / "in", on_import=broken_console, worker=worker
+        )
+
+        async def send() -> httpx.Response:
+            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://sync") as c:
+                return await c.post("/bundles", content=bundle.read_bytes())
+
+        with caplog.at_level("WARNING", logger="sync.sync_server"):
+            reply = anyio.run(send)
+        worker.submit(store.close).result()
+    assert reply.status_code == 200 and reply.json()["last_seq"] == 3
+    lines = [r.getMessage() for r in caplog.records if r.name == "sync.sync_server"]
+    assert any("the console is gone" in line for line in lines), lines
+
+
+def test_the_push_command_says_the_kept_ack_is_damaged(url: str, central: Path, tmp_path: Path) -> None:
+    kiosk = new_device(tmp_path, "kiosk", 4)
+    enrol(central, kiosk)
+    assert CliRunner().invoke(sync_lan.push, [url], obj=CliContext(kiosk, "en")).exit_code == 0
+    (kiosk / ACKED).write_text("{not json", encoding="utf-8")
+    result = CliRunner().invoke(sync_lan.push, [url], obj=CliContext(kiosk, "en"))
+    assert result.exit_code == 0, result.output
+    assert "warning:" in result.stderr and str(kiosk / ACKED) in result.stderr and "damaged" in result.stderr
+    assert read_acked(kiosk) == stored_checkpoint(central, load_or_create_device(kiosk))  # replaced
