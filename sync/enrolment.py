@@ -27,16 +27,17 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import qrcode
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from surveys.atomic import write_atomic
 from surveys.device import Device, device_id_for, verify_signature
 from surveys.event import canonical, now_iso
-from sync.qr import make_qr, terminal_qr
 from sync.untrusted import JsonRefused, Text, field_errors, hidden_characters, load_json
+
+if TYPE_CHECKING:
+    import qrcode
 
 FORMAT = "prongsai-enrolment/1"
 ROLES = ("kiosk", "laptop", "office")
@@ -228,11 +229,15 @@ def enrolment_qr_code(enrolment: SignedEnrolment | Enrolment) -> qrcode.QRCode:
     A :class:`SignedEnrolment` gives the same object as the file, which :func:`parse_enrolment`
     accepts; a bare :class:`Enrolment` gives its fields only, which identify a device but prove nothing.
     """
+    from sync.qr import make_qr  # qrcode loads Pillow: only when a code is drawn
+
     return make_qr(_qr_text(enrolment))  # UTF-8 bytes when the name or place is Thai
 
 
 def enrolment_qr(enrolment: SignedEnrolment | Enrolment) -> str:
     """The QR code drawn with half blocks for a terminal (light on dark), one string."""
+    from sync.qr import terminal_qr
+
     return terminal_qr(_qr_text(enrolment))
 
 

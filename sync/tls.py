@@ -35,7 +35,6 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from surveys.atomic import fsync_dir
-from sync.qr import terminal_qr
 
 OFFICE_TLS = "office-tls"  # in the office's home
 SYNC_TLS = "sync-tls"  # in the central machine's home
@@ -162,6 +161,8 @@ def parse_fingerprint(text: str) -> str:
 
 def fingerprint_qr(fingerprint: str) -> str:
     """The fingerprint as a QR code drawn with half blocks for a terminal (``SHA256:`` + hex)."""
+    from sync.qr import terminal_qr  # qrcode loads Pillow: only when a code is drawn
+
     return terminal_qr(f"SHA256:{fingerprint.upper()}")
 
 
