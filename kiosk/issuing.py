@@ -73,7 +73,7 @@ def issue_ticket(
 
 def warm_up(settings: Settings, width_px: int, langs: Sequence[str] = ("th",)) -> None:
     """Draw and throw away a sample ticket in each of ``langs``; nothing is printed or recorded. Importing
-    this module has loaded Pillow, segno and PyThaiNLP; this loads the fonts and lays out the lines that
+    this module has loaded Pillow, qrcode and PyThaiNLP; this loads the fonts and lays out the lines that
     are the same on every ticket (the office, the priority rule: a long line costs some 40 ms to wrap),
     which :mod:`kiosk.fonts` remembers, so that the first real ticket is as quick as the next."""
     service = settings.services[0]

@@ -17,7 +17,7 @@ goes to ``crash_log``.
 
 The home screen comes up before anything else is loaded: the other screens are imported where they are
 first shown, the rating screens and the survey instruments by the worker that opens a rating, and what a
-ticket needs (Pillow, segno, PyThaiNLP, the fonts) by the worker that issues it. Once the kiosk has sat
+ticket needs (Pillow, qrcode, PyThaiNLP, the fonts) by the worker that issues it. Once the kiosk has sat
 at home for a moment, a worker imports those and draws sample tickets (:func:`kiosk.issuing.warm_up`),
 so that the first ticket is not slower than the next.
 """
@@ -342,7 +342,7 @@ class KioskApp(App[None]):
         """Import what a ticket needs and lay out the lines every ticket shares (see the module's
         docstring). Only a head start: a failure here is logged, and the ticket's worker does it all again."""
         try:
-            from kiosk.issuing import warm_up  # Pillow, segno, PyThaiNLP; and the screens of a ticket:
+            from kiosk.issuing import warm_up  # Pillow, qrcode, PyThaiNLP; and the screens of a ticket:
             from kiosk.screens import notice, ticket_taken  # noqa: F401
 
             other = "en" if self.kiosk_lang == "th" else "th"
@@ -352,7 +352,7 @@ class KioskApp(App[None]):
 
     @work(thread=True, group="office", exit_on_error=False)
     def _issue(self, service: str, priority: str | None, lang: str) -> None:
-        try:  # Pillow, segno and PyThaiNLP come with it: not needed to start the kiosk
+        try:  # Pillow, qrcode and PyThaiNLP come with it: not needed to start the kiosk
             from kiosk.issuing import PrintFailed, issue_ticket
         except Exception as exc:  # a broken installation: a friendly screen, the traceback in the crash log
             self.post_message(KioskFailed(exc, lang))

@@ -20,7 +20,7 @@ the tests decode.
 
 Only what names and writes PNG tickets lives here, with the specs: the ESC/POS printer is in
 :mod:`kiosk.escpos_printer`, imported when a spec names one (python-escpos is slow to import), and the
-ticket's drawing (Pillow, segno, PyThaiNLP) is imported at the first ticket, not when the kiosk starts.
+ticket's drawing (Pillow, qrcode, PyThaiNLP) is imported at the first ticket, not when the kiosk starts.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 
 PaperMm = Literal[58, 80]
 # The dot widths of 58 and 80 mm paper at 203 dpi, kiosk.ticket's WIDTH_58MM and WIDTH_80MM (a test holds
-# them equal): not imported from there, which would load Pillow, segno and PyThaiNLP with this module.
+# them equal): not imported from there, which would load Pillow, qrcode and PyThaiNLP with this module.
 PAPER_WIDTH_PX: dict[int, int] = {58: 384, 80: 576}
 # zlib's fastest level: half the time of the default (6) for a ticket, for a file a fifth bigger.
 PNG_COMPRESS_LEVEL = 1
@@ -93,7 +93,7 @@ class PngPrinter:
         self.name = f"png:{folder}"
 
     def print_ticket(self, view: TicketView, lang: str = "th") -> str:
-        from kiosk.ticket import render_ticket  # Pillow, segno, PyThaiNLP: loaded at the first ticket
+        from kiosk.ticket import render_ticket  # Pillow, qrcode, PyThaiNLP: loaded at the first ticket
 
         buffer = io.BytesIO()
         render_ticket(view, self.width_px, lang).save(buffer, format="PNG", compress_level=PNG_COMPRESS_LEVEL)

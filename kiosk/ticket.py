@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-import segno
 from PIL import Image, ImageDraw, ImageFont
 
 from kiosk.fonts import fit_font, load_font, text_width
 from surveys.thaidate import format_date, format_datetime, format_time
+from sync.qr import make_qr, qr_matrix
 
 LANGS = ("th", "en")
 Style = Literal[
@@ -289,15 +289,16 @@ class _Qr(_Block):
     BORDER = 4
 
     def __init__(self, payload: str, max_width: int, width: int) -> None:
-        qr = segno.make_qr(payload, error="m")  # boosted to Q when that fits the same version
-        modules = int(qr.symbol_size(scale=1, border=self.BORDER)[0])
+        qr = make_qr(payload, error="M", border=0)  # raised to Q or H when that fits the same version
+        matrix = qr_matrix(qr)
+        modules = len(matrix) + 2 * self.BORDER
         self.module = max_width // modules
         if self.module < _QR_MIN_MODULE:
             raise ValueError(
                 f"the QR payload ({len(payload)} characters) is too long to print readably "
                 f"{width} px wide: it needs {modules} modules of at least {_QR_MIN_MODULE} px"
             )
-        self.matrix, self.width = qr.matrix, width
+        self.matrix, self.width = matrix, width
         self.height = modules * self.module
 
     def draw(self, image: Image.Image, draw: ImageDraw.ImageDraw, y: int) -> None:

@@ -24,19 +24,20 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-import io
 import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import segno
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from surveys.atomic import write_atomic
 from surveys.device import Device, device_id_for, verify_signature
 from surveys.event import canonical, now_iso
 from sync.untrusted import JsonRefused, Text, field_errors, hidden_characters, load_json
+
+if TYPE_CHECKING:
+    import qrcode
 
 FORMAT = "prongsai-enrolment/1"
 ROLES = ("kiosk", "laptop", "office")
@@ -222,24 +223,28 @@ def parse_enrolment(data: bytes | str, source: str = "QR") -> SignedEnrolment:
     return signed
 
 
-def enrolment_qr_code(enrolment: SignedEnrolment | Enrolment) -> segno.QRCode:
+def enrolment_qr_code(enrolment: SignedEnrolment | Enrolment) -> qrcode.QRCode:
     """The QR code whose text is the compact JSON of the enrolment.
 
     A :class:`SignedEnrolment` gives the same object as the file, which :func:`parse_enrolment`
     accepts; a bare :class:`Enrolment` gives its fields only, which identify a device but prove nothing.
     """
-    if isinstance(enrolment, SignedEnrolment):
-        payload = enrolment.payload()
-    else:
-        payload = canonical({"format": FORMAT, **asdict(enrolment)}).decode("utf-8")
-    return segno.make(payload, micro=False, encoding="utf-8")
+    from sync.qr import make_qr  # qrcode loads Pillow: only when a code is drawn
+
+    return make_qr(_qr_text(enrolment))  # UTF-8 bytes when the name or place is Thai
 
 
 def enrolment_qr(enrolment: SignedEnrolment | Enrolment) -> str:
     """The QR code drawn with half blocks for a terminal (light on dark), one string."""
-    out = io.StringIO()
-    enrolment_qr_code(enrolment).terminal(out=out, compact=True, border=2)
-    return out.getvalue()
+    from sync.qr import terminal_qr
+
+    return terminal_qr(_qr_text(enrolment))
+
+
+def _qr_text(enrolment: SignedEnrolment | Enrolment) -> str:
+    if isinstance(enrolment, SignedEnrolment):
+        return enrolment.payload()
+    return canonical({"format": FORMAT, **asdict(enrolment)}).decode("utf-8")
 
 
 # -- checks --------------------------------------------------------------------------------------

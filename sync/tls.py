@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import io
 import ipaddress
 import os
 import ssl
@@ -30,7 +29,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import segno
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -163,9 +161,9 @@ def parse_fingerprint(text: str) -> str:
 
 def fingerprint_qr(fingerprint: str) -> str:
     """The fingerprint as a QR code drawn with half blocks for a terminal (``SHA256:`` + hex)."""
-    out = io.StringIO()
-    segno.make(f"SHA256:{fingerprint.upper()}", micro=False).terminal(out=out, compact=True, border=2)
-    return out.getvalue()
+    from sync.qr import terminal_qr  # qrcode loads Pillow: only when a code is drawn
+
+    return terminal_qr(f"SHA256:{fingerprint.upper()}")
 
 
 # -- clients -----------------------------------------------------------------------------------------

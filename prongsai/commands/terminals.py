@@ -7,7 +7,6 @@ The office keeps only its hash. ``revoke`` refuses it at once, even while the of
 
 from __future__ import annotations
 
-import io
 import json
 import unicodedata
 from dataclasses import asdict
@@ -74,11 +73,9 @@ def add(ctx: click.Context, role: str, name: str | None, no_qr: bool) -> None:
     )
     click.echo(f"  {credential}")
     if not no_qr:
-        import segno
+        from sync.qr import terminal_qr
 
-        out = io.StringIO()
-        segno.make(credential, micro=False).terminal(out=out, compact=True, border=2)
-        click.echo(out.getvalue(), nl=False)
+        click.echo(terminal_qr(credential), nl=False)
     from sync.tls import OFFICE_TLS, format_fingerprint, read_fingerprint
 
     command = {"kiosk": "kiosk", "board": "board"}.get(role, f"counter {terminal.counter}")

@@ -371,12 +371,12 @@ from surveys.settings import default_settings
 LocalOffice(Path(sys.argv[1]), default_settings()).close()
 print([m for m in sys.argv[2:] if m in sys.modules])
 """
-ONLY_FOR_A_TICKET = ["escpos", "PIL", "segno", "pythainlp", "kiosk.ticket"]
+ONLY_FOR_A_TICKET = ["escpos", "PIL", "qrcode", "pythainlp", "kiosk.ticket"]
 ONLY_FOR_A_RATING = ["surveys.instruments", "surveys.answers", "kiosk.screens.rating"]
 
 
 def test_the_kiosk_starts_without_what_only_a_ticket_or_a_rating_needs(tmp_path: Path) -> None:
-    """python-escpos, Pillow, segno, PyThaiNLP and the survey instruments: most of a second at start."""
+    """python-escpos, Pillow, qrcode, PyThaiNLP and the survey instruments: most of a second at start."""
     done = subprocess.run(
         [sys.executable, "-c", STARTUP_CHILD, str(tmp_path / "home"), *ONLY_FOR_A_TICKET, *ONLY_FOR_A_RATING],
         capture_output=True, text=True, cwd=ROOT, check=True,

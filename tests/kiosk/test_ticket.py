@@ -212,3 +212,8 @@ def test_waiting_before_you_says_when_it_is_an_estimate() -> None:
     assert "รออยู่ก่อนหน้า 2 คิว" in exact and "2 people waiting ahead of you" in exact
     estimate = render_ticket_text(make_view(ahead=2, ahead_exact=False), "en")
     assert "รออยู่ก่อนหน้าประมาณ 2 คิว" in estimate and "about 2 people waiting ahead of you" in estimate
+
+
+def test_a_payload_too_long_for_any_qr_code_is_refused_in_words() -> None:
+    with pytest.raises(ValueError, match="too long"):
+        render_ticket(make_view(qr_payload="x" * 3000), 576)

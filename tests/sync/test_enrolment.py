@@ -79,7 +79,7 @@ def test_the_fingerprint_is_the_keys_sha256(device: Device) -> None:
 def test_the_qr_code_decodes_back_to_the_same_enrolment(device: Device) -> None:
     signed = sign_enrolment(make_enrolment(device, NAME, "laptop", PLACE), device)
     png = io.BytesIO()
-    enrolment_qr_code(signed).save(png, kind="png", scale=4)
+    enrolment_qr_code(signed).make_image().save(png)
     png.seek(0)
     (barcode,) = zxingcpp.read_barcodes(Image.open(png))
     assert barcode.text == signed.payload()
@@ -106,7 +106,7 @@ def test_the_terminal_qr_code_is_the_same_code(device: Device) -> None:
 
 def test_a_bare_enrolment_qr_code_names_the_device_but_proves_nothing(device: Device) -> None:
     png = io.BytesIO()
-    enrolment_qr_code(make_enrolment(device)).save(png, kind="png", scale=4)
+    enrolment_qr_code(make_enrolment(device)).make_image().save(png)
     png.seek(0)
     (barcode,) = zxingcpp.read_barcodes(Image.open(png))
     assert json.loads(barcode.text)["device"] == device.id
