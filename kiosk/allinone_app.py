@@ -18,7 +18,7 @@ from typing import ClassVar
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from kiosk.dialogs.pin import NewPinDialog, PinDialog
+from kiosk.dialogs.pin import PinDialog
 from kiosk.kiosk_app import KioskApp
 from kiosk.printers import Printer
 from kiosk.screens.board import BoardScreen
@@ -69,34 +69,12 @@ class AllInOneApp(KioskApp):
             self._show_staff(screen)
             return
 
-        entered: list[str] = []
-
-        def check(pin: str) -> bool:
-            ok = self.office.check_pin(pin)
-            if ok:
-                entered.append(pin)
-            return ok
-
-        def saved(ok: bool | None) -> None:
-            if ok:
-                self.notify("ตั้ง PIN ใหม่แล้ว / the new PIN is set")
-                self._show_staff(screen)
-
-        def checked(ok: bool | None) -> None:
-            if not ok:
-                return
-            if self.office.default_pin_in_force():
-                new_pin = NewPinDialog(lambda pin: self.office.change_pin(entered[-1], pin), self.kiosk_lang)
-                self.push_screen(new_pin, callback=saved)
-                return
-            self._show_staff(screen)
-
         purpose = (
             (f"ใส่ PIN เจ้าหน้าที่เพื่อเปิดช่องบริการ {number}", f"Staff PIN to open counter {number}")
             if kind == "counter"
             else ("ใส่ PIN เจ้าหน้าที่เพื่อเปิดจอแสดงคิว", "Staff PIN to open the queue board")
         )
-        self.push_screen(PinDialog(check, self.kiosk_lang, purpose), callback=checked)
+        self.with_staff_pin(lambda: self._show_staff(screen), self.kiosk_lang, purpose)
 
     def _show_staff(self, screen: Screen[None]) -> None:
         self._back_home()

@@ -275,9 +275,15 @@ class KioskApp(App[None]):
         """No "press ctrl+q to quit" hint on a public screen."""
 
     def action_staff_exit(self) -> None:
-        """F10 / Ctrl+X: the staff PIN closes the kiosk; while the default PIN (printed in the manual)
-        is in force, the staff first choose their own, as at every first staff use."""
-        from kiosk.dialogs.pin import NewPinDialog, PinDialog
+        """F10 / Ctrl+X: the staff PIN closes the kiosk."""
+        self.with_staff_pin(self.exit, self.home.lang)
+
+    def with_staff_pin(
+        self, then: Callable[[], None], lang: str, purpose: tuple[str, str] | None = None
+    ) -> None:
+        """Ask the staff PIN (the office checks it), then do ``then``. While the default PIN (printed in
+        the manual) is in force, the staff first choose their own, as at every first staff use."""
+        from kiosk.dialogs.pin import CLOSE, NewPinDialog, PinDialog
 
         if isinstance(self.screen, PinDialog):
             return
@@ -291,18 +297,19 @@ class KioskApp(App[None]):
 
         def saved(ok: bool | None) -> None:
             if ok:
-                self.exit()
+                self.notify("ตั้ง PIN ใหม่แล้ว / the new PIN is set")
+                then()
 
         def checked(ok: bool | None) -> None:
             if not ok:
                 return
             if self.office.default_pin_in_force():
-                change = NewPinDialog(lambda pin: self.office.change_pin(entered[-1], pin), self.home.lang)
+                change = NewPinDialog(lambda pin: self.office.change_pin(entered[-1], pin), lang)
                 self.push_screen(change, callback=saved)
                 return
-            self.exit()
+            then()
 
-        self.push_screen(PinDialog(check, self.home.lang), callback=checked)
+        self.push_screen(PinDialog(check, lang, purpose or CLOSE), callback=checked)
 
     # -- taking a ticket ----------------------------------------------------------------------------
 
