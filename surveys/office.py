@@ -521,6 +521,10 @@ class LocalOffice:
         self, counter: int, number: str, reason: str | None, pin: str | None = None, *, by: str | None = None
     ) -> Ticket:
         """Call a given ticket. If it is not the policy's next, a reason (and maybe a PIN) is required."""
+        pin_right = False
+        if pin and self.settings.second_pin_for_out_of_order:
+            with self._moment(by):  # before the office lock: a PIN check never holds up other terminals
+                pin_right = self._pin_try(pin, by)
         with self._lock, self._moment(by):
             self._check_counter(counter)
             self._free(counter)
@@ -546,7 +550,7 @@ class LocalOffice:
                         "needs a reason from the list",
                     )
                 if self.settings.second_pin_for_out_of_order:
-                    if not pin or not self._pin_try(pin, by):
+                    if not pin_right:
                         raise OfficeError(
                             "pin_required",
                             "การเรียกข้ามคิวต้องใช้ PIN ของเจ้าหน้าที่อีกคน",
@@ -615,20 +619,16 @@ class LocalOffice:
                 f"{settings.no_show_recalls} time{'s' if settings.no_show_recalls > 1 else ''})",
             )
         assert ticket.called_at is not None
-        waited = self._now() - datetime.fromisoformat(ticket.called_at)
-        left = timedelta(seconds=settings.no_show_wait_seconds) - waited
-        if left > timedelta(0):
-            seconds = int(left.total_seconds() + 0.999)
-            minutes, rest = divmod(seconds, 60)
-            th = (f"{minutes} นาที " if minutes else "") + (f"{rest} วินาที" if rest else "")
-            en = (f"{minutes} min " if minutes else "") + (f"{rest} s" if rest else "")
-            wait = settings.no_show_wait_seconds
+        now = self._now()
+        wait = timedelta(seconds=settings.no_show_wait_seconds)
+        allowed = datetime.fromisoformat(ticket.called_at) + wait
+        if allowed > now:
+            th, en = wait_text(allowed, now)
+            th_rule, en_rule = wait_text(now + wait, now)
             raise OfficeError(
                 "no_show_too_soon",
-                f"ยังบันทึกไม่มาตามเรียกไม่ได้: รออีก {th.strip()} (ต้องรอ {wait // 60} นาที"
-                f"{f' {wait % 60} วินาที' if wait % 60 else ''} นับจากเรียกครั้งแรก)",
-                f"not a no-show yet: wait {en.strip()} more ({wait // 60} min"
-                f"{f' {wait % 60} s' if wait % 60 else ''} from the first call)",
+                f"ยังบันทึกไม่มาตามเรียกไม่ได้: รออีก {th} (ต้องรอ {th_rule} นับจากเรียกครั้งแรก)",
+                f"not a no-show yet: wait {en} more ({en_rule} from the first call)",
             )
 
     def undo_no_show(self, counter: int, number: str, *, by: str | None = None) -> Ticket:
