@@ -195,9 +195,15 @@ def expected_next(state: QueueState, settings: Settings, counter: int, day: str)
     priority = [t for t in waiting if t.priority]
     normal = [t for t in waiting if not t.priority]
     since = state.normal_since_priority if state.calls_day == day else 0
-    if priority and (not normal or since >= settings.priority.every_normal):
+    if _priority_turn(priority, normal, since, settings):
         return priority[0]
     return normal[0] if normal else None
+
+
+def _priority_turn(priority: list[Ticket], normal: list[Ticket], since: int, settings: Settings) -> bool:
+    """The written priority rule: a priority ticket is next when no normal one waits, or after every
+    ``every_normal`` normal calls (``since`` of them so far)."""
+    return bool(priority) and (not normal or since >= settings.priority.every_normal)
 
 
 def ahead_of(state: QueueState, settings: Settings, ticket: Ticket, day: str) -> tuple[int, bool]:
@@ -224,7 +230,7 @@ def ahead_of(state: QueueState, settings: Settings, ticket: Ticket, day: str) ->
     since = state.normal_since_priority if state.calls_day == day else 0
     ahead = 0
     while priority or normal:
-        if priority and (not normal or since >= settings.priority.every_normal):
+        if _priority_turn(priority, normal, since, settings):
             nxt, since = priority.pop(0), 0
         else:
             nxt, since = normal.pop(0), since + 1

@@ -254,13 +254,8 @@ def _simulated(event: Event, day: date, run: tuple[str, str] | None) -> bool:
 
 
 def plan_run(period: Period, home: DemoHome, today: date) -> Period:
-    """The days this run simulates: ``period``, after the days the log holds; refuses what can't be."""
-    if period.first > period.last:
-        raise SimulationRefused(
-            "bad_period",
-            f"วันเริ่ม {period.first} อยู่หลังวันสุดท้าย {period.last}",
-            f"the first day {period.first} is after the last day {period.last}",
-        )
+    """The days this run simulates: ``period`` (a valid one: :class:`Period` checks itself), after the
+    days the log holds; refuses what can't be."""
     yesterday = today - timedelta(days=1)
     if period.last > yesterday:
         raise SimulationRefused(
