@@ -28,14 +28,7 @@ from surveys.settings import Settings
 from sync import office_wire as wire
 from sync.http import send
 from sync.office_wire import WireError
-from sync.tls import (
-    CertificateMismatch,
-    TlsError,
-    certificate_refused,
-    check_address,
-    pinned_context,
-    tls_failed,
-)
+from sync.tls import TlsError, client_verify, tls_refusal
 
 T = TypeVar("T")
 
@@ -81,22 +74,14 @@ OFFICE_TH, OFFICE_EN = "เครื่องแม่ข่ายของส�
 
 
 def _pinned(url: str, fingerprint: str | None) -> ssl.SSLContext | bool:
-    """The TLS check for ``url``: the pinned certificate for https://; none for http:// to this
-    machine; any other address is refused here, before a connection is made."""
     try:
-        check_address(url, fingerprint, OFFICE_TH, OFFICE_EN)
-        if fingerprint is None or not url.startswith("https://"):
-            return True  # plain HTTP on this machine: nothing to verify
-        return pinned_context(fingerprint)
+        return client_verify(url, fingerprint, OFFICE_TH, OFFICE_EN)
     except TlsError as exc:
         raise OfficeError(exc.code, exc.th, exc.en) from None
 
 
 def _insecure(url: str, problem: ssl.SSLError) -> OfficeError:
-    if isinstance(problem, CertificateMismatch):
-        exc = certificate_refused(url, problem, OFFICE_TH, OFFICE_EN)
-    else:
-        exc = tls_failed(url, problem.reason or str(problem), OFFICE_TH, OFFICE_EN)
+    exc = tls_refusal(url, problem, OFFICE_TH, OFFICE_EN)
     return OfficeError(exc.code, exc.th, exc.en)
 
 

@@ -36,15 +36,7 @@ from sync.ack import ACKED, Ack, accept_ack, acked
 from sync.bundle import SUFFIX, write_bundle
 from sync.http import send
 from sync.sync_server import DEFAULT_PORT, MAX_BUNDLE
-from sync.tls import (
-    CertificateMismatch,
-    TlsError,
-    certificate_refused,
-    check_address,
-    is_loopback,
-    pinned_context,
-    tls_failed,
-)
+from sync.tls import TlsError, client_verify, is_loopback, tls_refusal
 
 OUTBOX = "outbox"
 PUSH_LOCK = "push.lock"
@@ -264,22 +256,14 @@ SERVER_TH, SERVER_EN = "เครื่องกลาง", "sync server"
 
 
 def _pinned(url: str, fingerprint: str | None) -> ssl.SSLContext | bool:
-    """The TLS check for ``url``: the pinned certificate for https://; none for http:// to this
-    machine; any other address is refused here, before a connection is made."""
     try:
-        check_address(url, fingerprint, SERVER_TH, SERVER_EN)
-        if fingerprint is None or not url.startswith("https://"):
-            return True  # plain HTTP on this machine: nothing to verify
-        return pinned_context(fingerprint)
+        return client_verify(url, fingerprint, SERVER_TH, SERVER_EN)
     except TlsError as exc:
         raise SyncRefused(exc.code, exc.th, exc.en) from None
 
 
 def _insecure(url: str, problem: ssl.SSLError) -> SyncRefused:
-    if isinstance(problem, CertificateMismatch):
-        exc = certificate_refused(url, problem, SERVER_TH, SERVER_EN)
-    else:
-        exc = tls_failed(url, problem.reason or str(problem), SERVER_TH, SERVER_EN)
+    exc = tls_refusal(url, problem, SERVER_TH, SERVER_EN)
     return SyncRefused(exc.code, exc.th, exc.en)
 
 

@@ -227,6 +227,23 @@ def tls_failed(url: str, detail: str, what_th: str, what_en: str) -> TlsError:
     )
 
 
+def client_verify(url: str, fingerprint: str | None, what_th: str, what_en: str) -> ssl.SSLContext | bool:
+    """What a client passes as httpx's ``verify`` for ``url``: the pinned certificate for https://;
+    nothing to verify for http:// to this machine; anything else is refused here (:class:`TlsError`),
+    before a connection is made."""
+    check_address(url, fingerprint, what_th, what_en)
+    if fingerprint is None or not url.startswith("https://"):
+        return True  # plain HTTP on this machine
+    return pinned_context(fingerprint)
+
+
+def tls_refusal(url: str, problem: ssl.SSLError, what_th: str, what_en: str) -> TlsError:
+    """What a client says of a TLS error: a certificate not the pinned one, or another handshake failure."""
+    if isinstance(problem, CertificateMismatch):
+        return certificate_refused(url, problem, what_th, what_en)
+    return tls_failed(url, problem.reason or str(problem), what_th, what_en)
+
+
 def tls_problem(exc: BaseException) -> CertificateMismatch | ssl.SSLError | None:
     """The TLS error behind an httpx connection error, if that is what it was."""
     seen: set[int] = set()
