@@ -145,12 +145,12 @@ ROLE_PATHS: dict[str, frozenset[str]] = {
     "board": READ_PATHS,
 }
 LOOPBACK = frozenset({"127.0.0.1", "::1"})
-_caller: contextvars.ContextVar[str | None] = contextvars.ContextVar("office_caller", default=None)
+_calling_terminal: contextvars.ContextVar[str | None] = contextvars.ContextVar("office_caller", default=None)
 
 
 def _by() -> str | None:
     """The terminal id of the request being handled (None for the office's own process)."""
-    return _caller.get()
+    return _calling_terminal.get()
 
 
 def _same_pc(request: Request) -> bool:
@@ -314,7 +314,7 @@ class _Api:
                 refused = _forbidden(terminal, path, data)
                 if refused is not None:
                     return refused
-                _caller.set(terminal.id)  # this request's context only (copied into the threadpool)
+                _calling_terminal.set(terminal.id)  # this request's context only (copied into the threadpool)
                 return JSONResponse(await run_in_threadpool(handler, data))
             except BodyRefused as exc:
                 return _body_refused(exc)
