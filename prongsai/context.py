@@ -213,8 +213,6 @@ def require_device(cli: CliContext) -> Device:
 
 def lock_holder(home: Path) -> tuple[str, str]:
     """Who holds the log's writer lock, as " (process N on HOST since T)" in Thai and English."""
-    import re
-
     from surveys.home import log_dir
     from surveys.log import WRITER_LOCK
 
