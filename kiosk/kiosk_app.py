@@ -62,8 +62,6 @@ CRASH_BODY_TH = "กรุณาลองใหม่อีกครั้ง �
 CRASH_EN = "Sorry, something went wrong"
 CRASH_BODY_EN = "Please try again, or ask a member of staff."
 CRASH_LOG_NAME = "kiosk-errors.log"
-# An office error a citizen cannot act on (the office unreachable, a bad reply …): plain words on the
-# screen, the details in the crash log for staff.
 WARM_UP_DELAY = 0.5  # s at home and untouched before what a ticket needs is warmed up (_warm_up_at_home)
 
 
