@@ -381,13 +381,17 @@ def test_an_enrolled_upload_that_stalls_is_cut_off_and_not_kept(central: Path, t
 
 
 def test_uploads_past_the_concurrency_cap_are_asked_to_come_back_later(
-    sync_port: int, central: Path, tmp_path: Path
+    central: Path, tmp_path: Path
 ) -> None:
     from sync.sync_server import MAX_UPLOADS
 
     device = device_with_events(tmp_path, "kiosk", 40)
     enrol(central, device)
     head = bundle_head(device, tmp_path)
+    # the stalled uploads must stay in for as long as the test may wait (a busy CI machine once took
+    # longer than the default 30 s between chunks, so the stalled ones were cut off before the check)
+    server = run_sync(central, body_timeout=600)
+    sync_port = next(server)
     stalled = [endless_upload(sync_port, head) for _ in range(MAX_UPLOADS)]
     try:
         with httpx.Client(timeout=PATIENCE) as http:
@@ -402,3 +406,4 @@ def test_uploads_past_the_concurrency_cap_are_asked_to_come_back_later(
     finally:
         for sock in stalled:
             sock.close()
+        server.close()
