@@ -25,16 +25,17 @@ import threading
 import time
 from pathlib import Path
 
-from surveys.office import OfficeView
-from sync.office_client import RemoteOffice
-from sync.office_server import office_key
+from kiosk.office.client import RemoteOffice
+from kiosk.office.key import office_key
+from kiosk.office.service import OfficeView
 
 SERVER = """
 import sys
 from pathlib import Path
-from surveys.office import LocalOffice
-from surveys.settings import default_settings
-from sync.office_server import office_key, serve_office
+from kiosk.office.service import LocalOffice
+from surveys.counter.settings import default_settings
+from kiosk.office.server import serve_office
+from kiosk.office.key import office_key
 home = Path(sys.argv[1])
 serve_office(LocalOffice(home, default_settings()), "127.0.0.1", 0, office_key(home),
              on_started=lambda host, port: print(port, flush=True))

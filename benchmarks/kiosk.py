@@ -64,22 +64,22 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Button, Digits, Label
 
-from kiosk.board_app import make_board_app
-from kiosk.chime import Chime
-from kiosk.fonts import clear_layout_caches
-from kiosk.issuing import issue_ticket
-from kiosk.kiosk_app import make_kiosk_app
-from kiosk.printers import PngPrinter
+from kiosk.apps.board_app import make_board_app
+from kiosk.apps.kiosk_app import make_kiosk_app
+from kiosk.office.service import LocalOffice
+from kiosk.printing.fonts import clear_layout_caches
+from kiosk.printing.issuing import issue_ticket
+from kiosk.printing.printers import PngPrinter
+from kiosk.printing.ticket import WIDTH_80MM, TicketView, render_ticket
 from kiosk.screens.board import BoardScreen
+from kiosk.screens.chime import Chime
 from kiosk.screens.kiosk_home import KioskHomeScreen
 from kiosk.screens.notice import NoticeScreen
 from kiosk.screens.queue_type import QueueTypeScreen
 from kiosk.screens.ticket_taken import TicketTakenScreen
-from kiosk.ticket import WIDTH_80MM, TicketView, render_ticket
-from surveys.event import BANGKOK
-from surveys.log import DeviceLog
-from surveys.office import LocalOffice
-from surveys.settings import default_settings
+from surveys.counter.settings import default_settings
+from surveys.log.device_log import DeviceLog
+from surveys.log.event import BANGKOK
 
 tempfile.tempdir = None
 SILENT = Chime(player=lambda path: None)  # the board's chime, measured without a sound device
@@ -103,11 +103,11 @@ import sys, time
 t0 = float(sys.argv[1])
 import asyncio, json
 from pathlib import Path
-from kiosk.kiosk_app import make_kiosk_app
-from kiosk.printers import PngPrinter
+from kiosk.apps.kiosk_app import make_kiosk_app
+from kiosk.printing.printers import PngPrinter
 from kiosk.screens.kiosk_home import KioskHomeScreen
-from surveys.office import LocalOffice
-from surveys.settings import default_settings
+from kiosk.office.service import LocalOffice
+from surveys.counter.settings import default_settings
 imported = time.time() - t0
 home = Path(sys.argv[2])
 office = LocalOffice(home, default_settings())
@@ -576,8 +576,8 @@ def startup_part(root: Path, runs: int) -> dict[str, list[dict[str, float]]]:
             lambda: child(IMPORT_CHILD.format(module="textual.app"), escpos_cache=fresh()),
         ),
         (
-            "import kiosk.kiosk_app",
-            lambda: child(IMPORT_CHILD.format(module="kiosk.kiosk_app"), escpos_cache=fresh()),
+            "import kiosk.apps.kiosk_app",
+            lambda: child(IMPORT_CHILD.format(module="kiosk.apps.kiosk_app"), escpos_cache=fresh()),
         ),
         ("bare Textual app (baseline)", lambda: child(BARE_CHILD, escpos_cache=fresh())),
         ("kiosk", lambda: child(KIOSK_CHILD, home(), escpos_cache=fresh())),

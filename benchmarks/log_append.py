@@ -31,8 +31,8 @@ from pathlib import Path
 
 from tinydb import TinyDB
 
-from surveys.event import BANGKOK, GENESIS, Event, make_event
-from surveys.log import DeviceLog, Draft
+from surveys.log.device_log import DeviceLog, Draft
+from surveys.log.event import BANGKOK, GENESIS, Event, make_event
 
 DEVICE = "bench-01"
 BODY = {"ticket": "A017", "service": "tax", "counter": 2, "lang": "th", "note": "ชำระภาษีป้าย"}

@@ -35,16 +35,17 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
 
-from surveys.office import OfficeError
-from sync.office_client import RemoteOffice
-from sync.office_server import office_key
+from kiosk.office.client import RemoteOffice
+from kiosk.office.key import office_key
+from kiosk.office.service import OfficeError
 
 SERVER = """
 import resource, sys
 from pathlib import Path
-from surveys.office import LocalOffice
-from surveys.settings import Counter, Settings, default_settings
-from sync.office_server import office_key, serve_office
+from kiosk.office.service import LocalOffice
+from surveys.counter.settings import Counter, Settings, default_settings
+from kiosk.office.server import serve_office
+from kiosk.office.key import office_key
 home, files = Path(sys.argv[1]), int(sys.argv[2])
 if files:
     resource.setrlimit(resource.RLIMIT_NOFILE, (files, files))

@@ -16,7 +16,7 @@ from prongsai.commands import counter, device, instruments, log, plan, queue, sc
 from prongsai.commands import sync as sync_commands
 from prongsai.commands import terminals as terminal_commands
 from prongsai.context import CliContext, add_common_options, choose, current, os_error_message
-from surveys.home import resolve_home
+from surveys.log.home import resolve_home
 
 
 class ProngsaiGroup(click.Group):

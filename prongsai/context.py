@@ -11,8 +11,8 @@ from pathlib import Path
 import click
 from rich.cells import cell_len
 
-from surveys.device import IDENTITY_FILE, Device, DeviceError, load_device
-from surveys.home import ENV_VAR, resolve_home
+from surveys.log.device import IDENTITY_FILE, Device, DeviceError, load_device
+from surveys.log.home import ENV_VAR, resolve_home
 
 
 @dataclass(frozen=True)
@@ -213,8 +213,8 @@ def require_device(cli: CliContext) -> Device:
 
 def lock_holder(home: Path) -> tuple[str, str]:
     """Who holds the log's writer lock, as " (process N on HOST since T)" in Thai and English."""
-    from surveys.home import log_dir
-    from surveys.log import WRITER_LOCK
+    from surveys.log.device_log import WRITER_LOCK
+    from surveys.log.home import log_dir
 
     try:
         note = (log_dir(home) / WRITER_LOCK).read_text(encoding="utf-8").strip()
@@ -232,7 +232,7 @@ def log_error(cli: CliContext, exc: Exception, office_port: int | None = None) -
 
     The log's own messages are English and name files; a Thai reader gets the Thai of what happened and
     what to do, with the English detail in brackets only where it names the file at fault."""
-    from surveys.log import LogDamaged, LogLocked, LogWriteError
+    from surveys.log.device_log import LogDamaged, LogLocked, LogWriteError
 
     if isinstance(exc, LogLocked):  # with office_port: the command can be a terminal of that process
         th_holder, en_holder = lock_holder(cli.home)

@@ -21,9 +21,9 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from surveys.atomic import write_atomic
-from surveys.event import GENESIS, now_iso
-from surveys.log import LogError, read_events
+from surveys.log.atomic import write_atomic
+from surveys.log.device_log import LogError, read_events
+from surveys.log.event import GENESIS, now_iso
 
 FORMAT = "prongsai-ack/1"
 SUFFIX = ".ack.json"

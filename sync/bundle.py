@@ -30,10 +30,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from surveys.atomic import fsync_dir
-from surveys.device import Device, device_id_for, verify_signature
-from surveys.event import canonical, now_iso
-from surveys.log import Mark, MarkError, read_events, read_mark
+from surveys.log.atomic import fsync_dir
+from surveys.log.device import Device, device_id_for, verify_signature
+from surveys.log.device_log import Mark, MarkError, read_events, read_mark
+from surveys.log.event import canonical, now_iso
 from sync.untrusted import MAX_INT, JsonRefused, Text, field_errors, load_json
 
 FORMAT = "prongsai-bundle/1"

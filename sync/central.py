@@ -22,10 +22,10 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from surveys.chain import ChainProblem, ChainReport, check_chain
-from surveys.device import DEMO_EVENT_KIND, SIMULATED_PRINTER, device_id_for
-from surveys.event import GENESIS, now_iso
-from surveys.log import StoredRecord
+from surveys.log.chain import ChainProblem, ChainReport, check_chain
+from surveys.log.device import DEMO_EVENT_KIND, SIMULATED_PRINTER, device_id_for
+from surveys.log.device_log import StoredRecord
+from surveys.log.event import GENESIS, now_iso
 from sync import central_schema as sql
 from sync.bundle import Bundle, BundleError, line_hash_ok, read_bundle
 from sync.enrolment import Enrolment

@@ -7,14 +7,14 @@ and carried to the central machine (``prongsai device enrol FILE``)::
      "name": "ตู้บัตรคิว ชั้น 1", "role": "kiosk", "place": "…", "created_at": "2025-01-15T09:30:00+07:00",
      "signature": "<base64 Ed25519 signature>"}
 
-The signature is made with the device key over the canonical JSON (``surveys.event.canonical``) of
+The signature is made with the device key over the canonical JSON (``surveys.log.event.canonical``) of
 every other member, so a file is accepted only from whoever holds the key, and the device id must be
-the one derived from that key (:func:`surveys.device.device_id_for`). The file is pretty-printed; the
+the one derived from that key (:func:`surveys.log.device.device_id_for`). The file is pretty-printed; the
 QR code (:func:`enrolment_qr`) carries the same object as compact JSON, which :func:`parse_enrolment`
 reads just as well. What the file cannot prove is that the device is *ours*: the person who enrols it
 compares the key fingerprint shown on the device with the one shown on the central machine.
 
-A demo device (made for simulated data, :attr:`surveys.device.Device.demo`) adds ``"demo": true``, under
+A demo device (made for simulated data, :attr:`surveys.log.device.Device.demo`) adds ``"demo": true``, under
 the signature like every other member: removing it from the file breaks the signature. A real device's
 file has no ``demo`` member, so files made before demo devices existed read and verify as they did.
 """
@@ -31,9 +31,9 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from surveys.atomic import write_atomic
-from surveys.device import Device, device_id_for, verify_signature
-from surveys.event import canonical, now_iso
+from surveys.log.atomic import write_atomic
+from surveys.log.device import Device, device_id_for, verify_signature
+from surveys.log.event import canonical, now_iso
 from sync.untrusted import JsonRefused, Text, field_errors, hidden_characters, load_json
 
 if TYPE_CHECKING:

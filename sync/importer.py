@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from surveys.event import FIELDS, GENESIS, Event, hash_fields
+from surveys.log.event import FIELDS, GENESIS, Event, hash_fields
 from sync import central_schema as sql
 from sync.bundle import Bundle, line_hash_ok
 

@@ -27,15 +27,15 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from surveys.device import Device, load_device
-from surveys.event import now_iso
-from surveys.home import log_dir
-from surveys.lockfile import try_exclusive
-from surveys.log import read_events
+from surveys.log.device import Device, load_device
+from surveys.log.device_log import read_events
+from surveys.log.event import now_iso
+from surveys.log.home import log_dir
+from surveys.log.lockfile import try_exclusive
 from sync.ack import ACKED, Ack, accept_ack, acked
 from sync.bundle import SUFFIX, write_bundle
-from sync.http import send
-from sync.sync_server import DEFAULT_PORT, MAX_BUNDLE
+from sync.http_client import send
+from sync.protocol import DEFAULT_PORT, MAX_BUNDLE
 from sync.tls import TlsError, client_verify, is_loopback, tls_refusal
 
 OUTBOX = "outbox"

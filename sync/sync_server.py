@@ -64,15 +64,14 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from surveys.event import now_iso
+from surveys.log.event import now_iso
 from sync.bundle import SUFFIX, Bundle, BundleError, Manifest, read_bundle, read_header
 from sync.central import REFUSAL_TH, CentralStore
-from sync.http import Server
+from sync.http_server import Server
 from sync.limits import BodyRefused, Limits, receive_chunks
+from sync.protocol import DEFAULT_PORT, MAX_BUNDLE
 from sync.tls import Certificate, server_ssl
 
-DEFAULT_PORT = 8569
-MAX_BUNDLE = 512 * 1024 * 1024  # bytes
 INCOMING = Path("sync") / "incoming"  # under the home folder
 STALE_UPLOAD = 3600.0  # seconds after which a leftover upload (a crash mid-import) is removed at start
 KEEP_ALIVE = 65  # seconds; longer than the client's keep-alive, so that the client always closes first

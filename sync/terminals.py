@@ -8,7 +8,7 @@ file again whenever it changes.
 
 Roles: ``kiosk`` issues tickets, reprints them and takes ratings; ``counter:N`` acts for counter N
 only; ``board`` only reads. ``admin`` is not a terminal's role: it is the office key of a same-PC
-``prongsai serve`` (see ``sync.office_server``).
+``prongsai serve`` (see ``kiosk.office.server``).
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
-from surveys.atomic import write_atomic
-from surveys.event import BANGKOK
+from surveys.log.atomic import write_atomic
+from surveys.log.event import BANGKOK
 
 FILE = "terminals.json"
 ROLE_PATTERN = re.compile(r"^(kiosk|board|counter:([1-9][0-9]{0,2}))$")

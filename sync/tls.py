@@ -34,7 +34,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from surveys.atomic import fsync_dir
+from surveys.log.atomic import fsync_dir
 
 OFFICE_TLS = "office-tls"  # in the office's home
 SYNC_TLS = "sync-tls"  # in the central machine's home

@@ -20,7 +20,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from surveys.settings import Choice
+from surveys.counter.settings import Choice
 
 _TEXT: dict[str, tuple[str, str]] = {
     "title": ("เรียกคิว {number} ข้ามคิว", "Call {number} out of order"),

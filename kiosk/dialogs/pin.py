@@ -11,10 +11,10 @@ from textual.containers import Center, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from kiosk.office.service import OfficeError
 from kiosk.widgets.big_choice import BigChoice
 from kiosk.widgets.keypad import KEYPAD_ERASE, KEYPAD_OK, Keypad
-from surveys.office import OfficeError
-from surveys.settings import new_pin_problem
+from surveys.counter.settings import new_pin_problem
 
 CANCEL = "cancel"
 MAX_PIN = 12

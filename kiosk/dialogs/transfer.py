@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, OptionList
 from textual.widgets.option_list import Option
 
-from surveys.settings import Service
+from surveys.counter.settings import Service
 
 _TEXT: dict[str, tuple[str, str]] = {
     "title": ("โอนคิว {number} ไปบริการอื่น", "Transfer {number} to another service"),

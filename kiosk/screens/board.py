@@ -4,7 +4,7 @@ wait for each service, the last calls, and the priority rule everyone can hold t
 A thread worker waits for changes (``wait_for_change``) and posts each new :class:`OfficeView` as
 :class:`BoardScreen.OfficeChanged`, so a call shows within a second. A number called (or recalled)
 while the board runs is highlighted for :data:`FRESH_SECONDS` and rings the chime once
-(:mod:`kiosk.chime`, in a worker; the terminal bell when the board has no chime; silent when the
+(:mod:`kiosk.screens.chime`, in a worker; the terminal bell when the board has no chime; silent when the
 office's settings say ``board_chime: false``). With no sound, staff are told once.
 
 The numbers are Textual's :class:`Digits`, three rows high: at 1080p and 40 rows, 8 cm tall on a
@@ -28,11 +28,11 @@ from textual.screen import Screen
 from textual.widgets import Digits, Label, Static
 from textual.worker import get_current_worker
 
-from kiosk.chime import Chime, ChimeUnavailable
-from kiosk.watch import office_views
-from surveys.office import Office, OfficeView
-from surveys.queue import Call
-from surveys.thaidate import format_date, format_time, now_bangkok
+from kiosk.office.service import Office, OfficeView
+from kiosk.screens.chime import Chime, ChimeUnavailable
+from kiosk.screens.watch import office_views
+from surveys.content.thaidate import format_date, format_time, now_bangkok
+from surveys.counter.queue import Call
 
 log = logging.getLogger(__name__)
 

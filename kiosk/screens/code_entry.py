@@ -11,7 +11,7 @@ from textual.widgets import Digits, Static
 from kiosk.widgets.big_choice import BigChoice
 from kiosk.widgets.keypad import KEYPAD_ERASE, KEYPAD_OK, Keypad
 from kiosk.widgets.scanner import MAX_SCAN, CodeEntered, key_character
-from surveys.token import CODE_DIGITS, normalise
+from surveys.counter.token import CODE_DIGITS, normalise
 
 BACK = "back"
 

@@ -26,12 +26,12 @@ from textual.worker import get_current_worker
 from kiosk.dialogs.confirm import ConfirmDialog
 from kiosk.dialogs.out_of_order import OutOfOrderChoice, OutOfOrderDialog
 from kiosk.dialogs.transfer import TransferDialog
-from kiosk.watch import office_views
-from surveys.log import LogError
-from surveys.office import CounterView, Office, OfficeError, OfficeView
-from surveys.queue import CALLED, SERVING, Ticket
-from surveys.thaidate import format_time, now_bangkok
-from surveys.token import parse_ticket_number
+from kiosk.office.service import CounterView, Office, OfficeError, OfficeView
+from kiosk.screens.watch import office_views
+from surveys.content.thaidate import format_time, now_bangkok
+from surveys.counter.queue import CALLED, SERVING, Ticket
+from surveys.counter.token import parse_ticket_number
+from surveys.log.device_log import LogError
 
 _TEXT: dict[str, tuple[str, str]] = {
     "current": ("คิวปัจจุบัน", "Current ticket"),

@@ -1,7 +1,7 @@
 """The kiosk's home screen: take a queue ticket, or rate a finished visit.
 
 One big button per service, one for rating, a small language switch, and nothing to type. A QR
-scanner may type a ticket code at any time: the app reads it (see :mod:`kiosk.kiosk_app`).
+scanner may type a ticket code at any time: the app reads it (see :mod:`kiosk.apps.kiosk_app`).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from kiosk.widgets.big_choice import BigChoice
-from surveys.settings import Settings
+from surveys.counter.settings import Settings
 
 RATE = "rate"
 LANGUAGE = "language"

@@ -10,7 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from kiosk.widgets.big_choice import BigChoice
-from surveys.settings import Choice, Service
+from surveys.counter.settings import Choice, Service
 
 NORMAL = "normal"
 BACK = "back"

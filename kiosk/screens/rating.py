@@ -17,7 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from kiosk.widgets.big_choice import BigChoice
-from surveys.instruments import LIKERT5, Instrument, Item
+from surveys.content.instruments import LIKERT5, Instrument, Item
 
 # The five faces, drawn four rows high (the board's Digits are three): an emoji is one row, too small
 # to see from a step back, and terminals disagree on its width. The word goes under the face.

@@ -11,8 +11,8 @@ from textual.containers import Center
 from textual.screen import Screen
 from textual.widgets import Digits, Static
 
+from kiosk.printing.ticket import ahead_text
 from kiosk.screens.notice import TAP_GUARD_SECONDS
-from kiosk.ticket import ahead_text
 
 DIGITS_CHARS = frozenset(" 0123456789+-^x:ABCDEF$£€()")  # what textual's Digits can draw
 

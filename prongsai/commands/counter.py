@@ -48,9 +48,9 @@ def issue(
 ) -> None:
     """Issue one ticket (test a printer, or a ticket for a phone caller); with --office, through the
     running office (`prongsai serve`)."""
-    from kiosk.issuing import PrintFailed, issue_ticket
-    from kiosk.ticket import ahead_text
-    from surveys.office import OfficeError
+    from kiosk.office.service import OfficeError
+    from kiosk.printing.issuing import PrintFailed, issue_ticket
+    from kiosk.printing.ticket import ahead_text
 
     cli = get(ctx)
     settings = settings_of(cli)
@@ -91,9 +91,9 @@ def issue(
 @click.pass_context
 def notice(ctx: click.Context, out: Path | None) -> None:
     """Render the A4 wall notice of how the queue works (project 10 asks the office to post it)."""
-    from kiosk.notice import NoticeView, save_notice
-    from surveys.settings import PHONE_BLANK
-    from surveys.thaidate import fiscal_year
+    from kiosk.printing.notice import NoticeView, save_notice
+    from surveys.content.thaidate import fiscal_year
+    from surveys.counter.settings import PHONE_BLANK
 
     cli = get(ctx)
     settings = settings_of(cli)

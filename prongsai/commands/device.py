@@ -18,7 +18,7 @@ from pathlib import Path
 import click
 
 from prongsai.context import CliContext, get, pad
-from surveys.device import DeviceError, load_or_create_device
+from surveys.log.device import DeviceError, load_or_create_device
 from sync.central import DEMO_BY_ENROLMENT, CentralError, CentralStore
 from sync.enrolment import (
     ROLES,

@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 
 from prongsai.context import CliContext, get
-from surveys.datafile import DataFileError
-from surveys.instruments import (
+from surveys.content.datafile import DataFileError
+from surveys.content.instruments import (
     LIKERT5,
     Instrument,
     Item,

@@ -15,9 +15,9 @@ from pathlib import Path
 import click
 
 from prongsai.context import CliContext, get, require_device
-from surveys.chain import CANNOT_DETECT, SOURCE_EN, SOURCE_TH, ChainReport, HeadClaim, verify_log
-from surveys.home import log_dir
-from surveys.log import FoldFailure, journal_state
+from surveys.log.chain import CANNOT_DETECT, SOURCE_EN, SOURCE_TH, ChainReport, HeadClaim, verify_log
+from surveys.log.device_log import FoldFailure, journal_state
+from surveys.log.home import log_dir
 from sync.ack import ACKED, AckError, read_ack
 
 

@@ -10,9 +10,9 @@ import click
 from rich.cells import cell_len
 
 from prongsai.context import CliContext, get, pad
-from surveys.datafile import DataFileError, Problem
-from surveys.instruments import builtin_instruments
-from surveys.plan import (
+from surveys.content.datafile import DataFileError, Problem
+from surveys.content.instruments import builtin_instruments
+from surveys.content.plan import (
     ChannelCountTarget,
     ComplianceTarget,
     CountChangeTarget,

@@ -12,9 +12,9 @@ from typing import Any
 import click
 
 from prongsai.context import CliContext, get, log_error, pad
-from surveys.datafile import DataFileError
-from surveys.event import BANGKOK
-from surveys.settings import Settings, load_settings
+from surveys.content.datafile import DataFileError
+from surveys.counter.settings import Settings, load_settings
+from surveys.log.event import BANGKOK
 
 
 def settings_of(cli: CliContext) -> Settings:
@@ -117,11 +117,11 @@ def simulate(
     demo home: a new folder becomes one; a home with a real device is refused, nothing written. A demo
     home's events never count in a report. A second run continues after the last day the log holds.
     """
-    from surveys.device import DeviceError
-    from surveys.log import LogError
-    from surveys.office import OfficeError
-    from surveys.simulate import Period, SimulationRefused
-    from surveys.simulate import simulate as run
+    from kiosk.office.service import OfficeError
+    from kiosk.office.simulate import Period, SimulationRefused
+    from kiosk.office.simulate import simulate as run
+    from surveys.log.device import DeviceError
+    from surveys.log.device_log import LogError
 
     cli = get(ctx)
     ways = sum(x is not None for x in (days, fy)) + (from_ is not None or to is not None)
@@ -222,7 +222,7 @@ def staff_pin(ctx: click.Context, pin: str) -> None:
 
     Only its scrypt hash is stored, in settings.yaml of the home folder (comments there are kept).
     """
-    from surveys.settings import new_pin_problem, set_staff_pin
+    from surveys.counter.settings import new_pin_problem, set_staff_pin
 
     cli = get(ctx)
     problem = new_pin_problem(pin)

@@ -12,15 +12,15 @@ from typing import TYPE_CHECKING
 
 import click
 
+from kiosk.office.service import Office
+from kiosk.office.wire import DEFAULT_PORT
 from prongsai.commands.queue import settings_of
 from prongsai.context import CliContext, get, log_error
-from surveys.office import Office
 
 if TYPE_CHECKING:
-    from kiosk.printers import Printer
-    from surveys.settings import Counter
+    from kiosk.printing.printers import Printer
+    from surveys.counter.settings import Counter
 
-DEFAULT_PORT = 8568
 KEY_ENV = "PRONGSAI_OFFICE_KEY"
 URL_ENV = "PRONGSAI_OFFICE"
 FINGERPRINT_ENV = "PRONGSAI_OFFICE_FINGERPRINT"  # sync.tls.FINGERPRINT_ENV (sync loads only when used)
@@ -54,12 +54,12 @@ fingerprint_option = click.option(
 
 def open_office(cli: CliContext, url: str | None, key: str | None, fingerprint: str | None = None) -> Office:
     """A terminal of a running office (``url``), or the office itself in this process."""
-    from surveys.log import LogError
-    from surveys.office import LocalOffice, OfficeError
+    from kiosk.office.service import LocalOffice, OfficeError
+    from surveys.log.device_log import LogError
 
     if url:
-        from sync.office_client import RemoteOffice
-        from sync.office_server import KEY_FILE
+        from kiosk.office.client import RemoteOffice
+        from kiosk.office.key import KEY_FILE
         from sync.tls import OFFICE_TLS, read_fingerprint
 
         if fingerprint is None and url.startswith("https://"):
@@ -113,8 +113,8 @@ def warn_if_not_set_up(cli: CliContext) -> None:
 
 def printer_of(cli: CliContext, spec: str | None) -> Printer:
     """The printer ``spec`` names (default: the settings'), warning first if Thai can't be shaped."""
-    from kiosk.fonts import check_thai_shaping
-    from kiosk.printers import PrintError, printer_from_spec
+    from kiosk.printing.fonts import check_thai_shaping
+    from kiosk.printing.printers import PrintError, printer_from_spec
 
     warning = check_thai_shaping()
     if warning:
@@ -154,8 +154,9 @@ def _run(
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, force_tls: bool) -> None:
     """Run the office: the one process that writes this PC's log. Kiosk, counters and board connect."""
-    from surveys.office import LocalOffice
-    from sync.office_server import office_key, serve_office
+    from kiosk.office.key import office_key
+    from kiosk.office.server import serve_office
+    from kiosk.office.service import LocalOffice
     from sync.tls import OFFICE_TLS, is_loopback, server_certificate
 
     cli = get(ctx)
@@ -225,7 +226,7 @@ def kiosk(
     spec: str | None,
 ) -> None:
     """The citizens' touch-screen kiosk: take a ticket, rate the service by scanning it."""
-    from kiosk.kiosk_app import CRASH_LOG_NAME, make_kiosk_app
+    from kiosk.apps.kiosk_app import CRASH_LOG_NAME, make_kiosk_app
 
     cli = get(ctx)
     printer = printer_of(cli, spec)
@@ -253,7 +254,7 @@ def counter(
     office_fingerprint: str | None,
 ) -> None:
     """A clerk's console for counter NUMBER: call next, recall, start, finish, no-show, transfer."""
-    from kiosk.counter_app import make_counter_app
+    from kiosk.apps.counter_app import make_counter_app
 
     cli = get(ctx)
     if not office_url:
@@ -286,7 +287,7 @@ def board(
     ctx: click.Context, office_url: str | None, office_key: str | None, office_fingerprint: str | None
 ) -> None:
     """The waiting-room display: who is called to which counter, and how many wait."""
-    from kiosk.board_app import make_board_app
+    from kiosk.apps.board_app import make_board_app
 
     cli = get(ctx)
     _run(cli, office_url, office_key, lambda office: make_board_app(office, cli.lang), office_fingerprint)
@@ -300,7 +301,7 @@ def board(
 def all_in_one(ctx: click.Context, spec: str | None) -> None:
     """One PC for everything: the kiosk for the public; F2–F5 counter consoles, F9 the board, F1 back
     (staff keys ask for the PIN)."""
-    from kiosk.allinone_app import make_allinone_app
+    from kiosk.apps.allinone_app import make_allinone_app
 
     cli = get(ctx)
     warn_if_not_set_up(cli)

@@ -12,8 +12,8 @@ import click
 
 from prongsai.commands.queue import settings_of
 from prongsai.context import CliContext, get
-from surveys.datafile import DataFileError
-from surveys.settings import PHONE, SETTINGS_FILE, load_settings, update_settings
+from surveys.content.datafile import DataFileError
+from surveys.counter.settings import PHONE, SETTINGS_FILE, load_settings, update_settings
 
 FIELDS = ("municipality_th", "municipality_en", "office_phone", "complaint_phone")
 

@@ -18,10 +18,10 @@ from typing import Any
 import click
 
 from prongsai.context import CliContext, get, log_error, os_error_message, require_device, shown_path
-from surveys.atomic import fsync_dir
-from surveys.device import Device
-from surveys.home import log_dir
-from surveys.log import LogError
+from surveys.log.atomic import fsync_dir
+from surveys.log.device import Device
+from surveys.log.device_log import LogError
+from surveys.log.home import log_dir
 from sync.ack import ACKED, AckError, accept_ack, ack_path, acked, read_ack, write_ack
 from sync.bundle import SUFFIX, BundleError, write_bundle
 from sync.central import REFUSAL_TH, CentralError, CentralStore, ImportResult

@@ -14,12 +14,12 @@ import click
 
 from prongsai.commands.sync import warn_if_kept_ack_damaged
 from prongsai.context import CliContext, get, log_error, require_device
-from surveys.device import DeviceError
-from surveys.log import LogError
+from surveys.log.device import DeviceError
+from surveys.log.device_log import LogError
 from sync.bundle import BundleError
 from sync.importer import STATUS_TH, STATUSES
+from sync.protocol import DEFAULT_PORT
 
-DEFAULT_PORT = 8569  # sync.sync_server.DEFAULT_PORT (not imported here: uvicorn loads only for serve)
 FINGERPRINT_ENV = "PRONGSAI_SYNC_FINGERPRINT"
 EXIT_OFFLINE = 2
 

@@ -10,16 +10,16 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.widgets import Static
 
-from kiosk.allinone_app import AllInOneApp, make_allinone_app
+from kiosk.apps.allinone_app import AllInOneApp, make_allinone_app
 from kiosk.dialogs.pin import NewPinDialog, PinDialog
-from kiosk.printers import PngPrinter
+from kiosk.office.service import LocalOffice
+from kiosk.printing.printers import PngPrinter
 from kiosk.screens.board import BoardScreen
 from kiosk.screens.counter_console import CounterConsoleScreen
 from kiosk.screens.kiosk_home import KioskHomeScreen
 from kiosk.screens.queue_type import QueueTypeScreen
 from kiosk.screens.ticket_taken import TicketTakenScreen
-from surveys.office import LocalOffice
-from surveys.settings import default_settings, hash_pin, load_settings
+from surveys.counter.settings import default_settings, hash_pin, load_settings
 
 
 async def until(pilot: Pilot[None], condition: Callable[[], bool], timeout: float = 30.0) -> None:

@@ -14,13 +14,13 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Digits, Label, Static
 
-from kiosk.board_app import BoardApp, make_board_app
-from kiosk.chime import Chime
+from kiosk.apps.board_app import BoardApp, make_board_app
+from kiosk.office.service import LocalOffice
 from kiosk.screens.board import BoardScreen
-from surveys.event import BANGKOK
-from surveys.office import LocalOffice
-from surveys.settings import default_settings
-from surveys.thaidate import now_bangkok
+from kiosk.screens.chime import Chime
+from surveys.content.thaidate import now_bangkok
+from surveys.counter.settings import default_settings
+from surveys.log.event import BANGKOK
 
 SIZE = (100, 34)
 START = datetime(2025, 1, 15, 9, 0, tzinfo=BANGKOK)  # 15 มกราคม 2568

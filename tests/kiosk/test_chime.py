@@ -15,8 +15,10 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from kiosk.board_app import BoardApp, make_board_app
-from kiosk.chime import (
+from kiosk.apps.board_app import BoardApp, make_board_app
+from kiosk.office.service import LocalOffice
+from kiosk.screens.board import BoardScreen
+from kiosk.screens.chime import (
     RATE,
     TONES,
     Chime,
@@ -26,10 +28,8 @@ from kiosk.chime import (
     system_player,
     write_chime,
 )
-from kiosk.screens.board import BoardScreen
-from surveys.event import BANGKOK
-from surveys.office import LocalOffice
-from surveys.settings import default_settings
+from surveys.counter.settings import default_settings
+from surveys.log.event import BANGKOK
 
 SIZE = (100, 34)
 NOW = datetime(2025, 1, 15, 9, 0, tzinfo=BANGKOK)

@@ -22,21 +22,21 @@ from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Button, Digits, Input, Static
 
-from kiosk.board_app import make_board_app
-from kiosk.chime import Chime
-from kiosk.counter_app import make_counter_app
+from kiosk.apps.board_app import make_board_app
+from kiosk.apps.counter_app import make_counter_app
+from kiosk.apps.kiosk_app import make_kiosk_app
 from kiosk.dialogs.pin import PinDialog
-from kiosk.issuing import issue_ticket
-from kiosk.kiosk_app import make_kiosk_app
-from kiosk.printers import PngPrinter
+from kiosk.office.service import LocalOffice
+from kiosk.printing.issuing import issue_ticket
+from kiosk.printing.printers import PngPrinter
+from kiosk.screens.chime import Chime
 from kiosk.screens.code_entry import CodeEntryScreen
 from kiosk.screens.notice import NoticeScreen
 from kiosk.screens.queue_type import QueueTypeScreen
 from kiosk.screens.rating import QuestionScreen
 from kiosk.screens.ticket_taken import TicketTakenScreen
-from surveys.event import BANGKOK
-from surveys.office import LocalOffice
-from surveys.settings import default_settings
+from surveys.counter.settings import default_settings
+from surveys.log.event import BANGKOK
 
 AA = 4.5
 SIZE = (100, 34)
@@ -243,7 +243,7 @@ def test_every_text_on_the_counter_console_meets_aa(office: LocalOffice) -> None
 
 def test_the_board_and_a_counter_in_the_all_in_one_app_meet_aa(office: LocalOffice, tmp_path: Path) -> None:
     """One app loads all three stylesheets: a rule of one must not colour another's screen."""
-    from kiosk.allinone_app import make_allinone_app
+    from kiosk.apps.allinone_app import make_allinone_app
     from kiosk.dialogs.pin import NewPinDialog
     from kiosk.screens.board import BoardScreen
     from kiosk.screens.counter_console import CounterConsoleScreen

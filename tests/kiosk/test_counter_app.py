@@ -13,16 +13,16 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Button, Digits, Input, OptionList, Static
 
-from kiosk.counter_app import CounterApp, make_counter_app
+from kiosk.apps.counter_app import CounterApp, make_counter_app
 from kiosk.dialogs.confirm import ConfirmDialog
 from kiosk.dialogs.out_of_order import OutOfOrderDialog
 from kiosk.dialogs.transfer import TransferDialog
+from kiosk.office.service import CounterView, LocalOffice, OfficeError, OfficeView
 from kiosk.screens.counter_console import CounterConsoleScreen, WaitingList
-from surveys.event import BANGKOK, Event
-from surveys.office import CounterView, LocalOffice, OfficeError, OfficeView
-from surveys.queue import Ticket
-from surveys.settings import default_settings
-from surveys.token import parse_ticket_number
+from surveys.counter.queue import Ticket
+from surveys.counter.settings import default_settings
+from surveys.counter.token import parse_ticket_number
+from surveys.log.event import BANGKOK, Event
 
 SIZE = (100, 34)
 START = datetime(2025, 1, 15, 9, 0, tzinfo=BANGKOK)  # 15 มกราคม 2568

@@ -16,19 +16,19 @@ from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Button, Digits, Input, Static
 
+from kiosk.apps.kiosk_app import KioskApp, make_kiosk_app
 from kiosk.dialogs.pin import NewPinDialog, PinDialog
-from kiosk.issuing import issue_ticket
-from kiosk.kiosk_app import KioskApp, make_kiosk_app
-from kiosk.printers import PngPrinter, PrintError
+from kiosk.office.service import LocalOffice, OfficeError
+from kiosk.printing.issuing import issue_ticket
+from kiosk.printing.printers import PngPrinter, PrintError
+from kiosk.printing.ticket import TicketView
 from kiosk.screens.code_entry import CodeEntryScreen, group_code
 from kiosk.screens.kiosk_home import KioskHomeScreen
 from kiosk.screens.notice import BusyScreen, NoticeScreen
 from kiosk.screens.queue_type import QueueTypeScreen
 from kiosk.screens.rating import QuestionScreen
 from kiosk.screens.ticket_taken import TicketTakenScreen
-from kiosk.ticket import TicketView
-from surveys.office import LocalOffice, OfficeError
-from surveys.settings import default_settings, hash_pin
+from surveys.counter.settings import default_settings, hash_pin
 
 ROOT = Path(__file__).resolve().parents[2]
 SIZE = (100, 34)
@@ -365,14 +365,14 @@ def test_a_screen_that_breaks_is_replaced_by_a_fresh_home(
 STARTUP_CHILD = """
 import sys
 from pathlib import Path
-import kiosk.kiosk_app, kiosk.printers
-from surveys.office import LocalOffice, OfficeError
-from surveys.settings import default_settings
+import kiosk.apps.kiosk_app, kiosk.printing.printers
+from kiosk.office.service import LocalOffice, OfficeError
+from surveys.counter.settings import default_settings
 LocalOffice(Path(sys.argv[1]), default_settings()).close()
 print([m for m in sys.argv[2:] if m in sys.modules])
 """
-ONLY_FOR_A_TICKET = ["escpos", "PIL", "qrcode", "pythainlp", "kiosk.ticket"]
-ONLY_FOR_A_RATING = ["surveys.instruments", "surveys.answers", "kiosk.screens.rating"]
+ONLY_FOR_A_TICKET = ["escpos", "PIL", "qrcode", "pythainlp", "kiosk.printing.ticket"]
+ONLY_FOR_A_RATING = ["surveys.content.instruments", "surveys.content.answers", "kiosk.screens.rating"]
 
 
 def test_the_kiosk_starts_without_what_only_a_ticket_or_a_rating_needs(tmp_path: Path) -> None:

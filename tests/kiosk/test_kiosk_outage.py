@@ -14,13 +14,13 @@ from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Button, Static
 
-from kiosk.citizen_errors import SYSTEM_DOWN_EN, SYSTEM_DOWN_TH, citizen_text
-from kiosk.kiosk_app import make_kiosk_app
-from kiosk.printers import PngPrinter
+from kiosk.apps.citizen_errors import SYSTEM_DOWN_EN, SYSTEM_DOWN_TH, citizen_text
+from kiosk.apps.kiosk_app import make_kiosk_app
+from kiosk.office.service import LocalOffice, OfficeError, RatingRefused, Reservation
+from kiosk.printing.printers import PngPrinter
 from kiosk.screens.notice import NoticeScreen
 from kiosk.screens.queue_type import QueueTypeScreen
-from surveys.office import LocalOffice, OfficeError, RatingRefused, Reservation
-from surveys.settings import default_settings
+from surveys.counter.settings import default_settings
 
 URL = "http://192.168.1.10:8568"
 OFFLINE = OfficeError(

@@ -15,22 +15,21 @@ import pytest
 from PIL import Image
 
 # First: importing it points python-escpos at its cache folder before python-escpos itself is imported.
-from kiosk.escpos_printer import EscposPrinter
+from kiosk.printing.escpos_printer import EscposPrinter
 
 # isort: split
 from escpos.exceptions import DeviceNotFoundError, USBNotFoundError
 from escpos.printer import Dummy, File, Network, Serial, Usb
 
-from kiosk.printers import (
-    PAPER_WIDTH_PX,
+from kiosk.printing.printers import (
     PngPrinter,
     PrintError,
     PrinterSpec,
     parse_printer_spec,
     printer_from_spec,
 )
-from kiosk.ticket import WIDTH_58MM, WIDTH_80MM, TicketView, render_ticket
-from surveys.thaidate import BANGKOK
+from kiosk.printing.ticket import TicketView, render_ticket
+from surveys.content.thaidate import BANGKOK
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -73,10 +72,6 @@ def test_the_png_holds_the_rendered_ticket_pixel_for_pixel(tmp_path: Path) -> No
     where = PngPrinter(tmp_path).print_ticket(make_view(), "en")
     with Image.open(where) as image:
         assert image.tobytes() == render_ticket(make_view(), 576, "en").tobytes()
-
-
-def test_paper_widths_are_the_tickets() -> None:
-    assert PAPER_WIDTH_PX == {58: WIDTH_58MM, 80: WIDTH_80MM}
 
 
 def test_a_reprint_is_a_new_file_beside_the_original(tmp_path: Path) -> None:
@@ -241,10 +236,10 @@ def test_a_device_file_printer_gets_the_whole_ticket(tmp_path: Path) -> None:
 ESCPOS_CHILD = """
 import sys
 from pathlib import Path
-from kiosk.printers import printer_from_spec
+from kiosk.printing.printers import printer_from_spec
 assert "escpos" not in sys.modules
 printer_from_spec("escpos-file:" + sys.argv[1])
-from kiosk.escpos_printer import escpos_cache_dir
+from kiosk.printing.escpos_printer import escpos_cache_dir
 print(escpos_cache_dir())
 """
 

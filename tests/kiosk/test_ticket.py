@@ -11,9 +11,16 @@ import pytest
 import zxingcpp
 from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageFont, features
 
-from kiosk.fonts import REGULAR, check_thai_shaping, clear_layout_caches, load_font, text_width, wrap_text
-from kiosk.ticket import TicketView, render_ticket, render_ticket_text, ticket_lines
-from surveys.thaidate import BANGKOK
+from kiosk.printing.fonts import (
+    REGULAR,
+    check_thai_shaping,
+    clear_layout_caches,
+    load_font,
+    text_width,
+    wrap_text,
+)
+from kiosk.printing.ticket import TicketView, render_ticket, render_ticket_text, ticket_lines
+from surveys.content.thaidate import BANGKOK
 
 RULE_TH = "ผู้สูงอายุ คนพิการ สตรีมีครรภ์ ได้รับบริการก่อน 1 คิว ทุก 2 คิวปกติ"
 PAYLOAD = "https://prongsai.example/r/1001-4821-9375-6"

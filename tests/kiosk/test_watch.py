@@ -14,9 +14,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from kiosk.watch import office_views
-from surveys.office import LocalOffice, OfficeError, OfficeView
-from surveys.settings import default_settings
+from kiosk.office.service import LocalOffice, OfficeError, OfficeView
+from kiosk.screens.watch import office_views
+from surveys.counter.settings import default_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -105,8 +105,8 @@ def stop(process: subprocess.Popen[str]) -> None:
 
 
 def test_a_board_over_the_lan_comes_back_after_the_office_restarts(tmp_path: Path) -> None:
-    from sync.office_client import RemoteOffice
-    from sync.office_server import office_key
+    from kiosk.office.client import RemoteOffice
+    from kiosk.office.key import office_key
 
     home = tmp_path / "office"
     key = office_key(home)

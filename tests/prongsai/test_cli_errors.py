@@ -18,12 +18,12 @@ import click
 import pytest
 from click.testing import CliRunner, Result
 
+from kiosk.office.service import LocalOffice
 from prongsai.cli import cli
-from surveys.device import load_or_create_device
-from surveys.home import log_dir
-from surveys.log import DeviceLog, Draft
-from surveys.office import LocalOffice
-from surveys.settings import default_settings
+from surveys.counter.settings import default_settings
+from surveys.log.device import load_or_create_device
+from surveys.log.device_log import DeviceLog, Draft
+from surveys.log.home import log_dir
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -93,12 +93,12 @@ def test_a_home_that_cannot_be_written_says_which_file_and_what_to_do(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # tests run as root, where chmod does not stop a write: the refusal is made as the OS makes it
-    import surveys.device
+    import surveys.log.device
 
     def refuse(path: Path, data: bytes, mode: int = 0o644) -> None:
         raise PermissionError(errno.EACCES, "Permission denied", str(path.with_name(f".{path.name}.9.tmp")))
 
-    monkeypatch.setattr(surveys.device, "write_atomic", refuse)
+    monkeypatch.setattr(surveys.log.device, "write_atomic", refuse)
     home = tmp_path / "home"
     result = invoke("--home", str(home), "device", "show")
     assert result.exit_code == 1

@@ -9,12 +9,12 @@ import zxingcpp
 from click.testing import CliRunner
 from PIL import Image, ImageFilter
 
+from kiosk.office.service import LocalOffice
 from prongsai.cli import cli
-from surveys.chain import verify_log
-from surveys.home import log_dir
-from surveys.log import stored_records
-from surveys.office import LocalOffice
-from surveys.settings import default_settings
+from surveys.counter.settings import default_settings
+from surveys.log.chain import verify_log
+from surveys.log.device_log import stored_records
+from surveys.log.home import log_dir
 
 
 def run(home: Path, *args: str) -> tuple[int, str]:

@@ -10,7 +10,7 @@ from click.testing import CliRunner, Result
 
 from prongsai.commands.device import device
 from prongsai.context import CliContext
-from surveys.device import load_or_create_device
+from surveys.log.device import load_or_create_device
 from sync.enrolment import key_fingerprint, read_enrolment
 
 

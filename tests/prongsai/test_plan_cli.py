@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from prongsai.cli import cli
-from surveys.plan import builtin_plan_path, home_plan_path
+from surveys.content.plan import builtin_plan_path, home_plan_path
 
 PLANS = Path(__file__).parent.parent / "data" / "plans"
 THAI = re.compile(r"[\u0e00-\u0e7f]")

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from prongsai.cli import cli
-from surveys.settings import PHONE_BLANK, load_settings
+from surveys.counter.settings import PHONE_BLANK, load_settings
 
 
 def run(home: Path, *args: str, lang: str = "en", input: str | None = None) -> Result:
@@ -19,16 +19,16 @@ def run(home: Path, *args: str, lang: str = "en", input: str | None = None) -> R
 @pytest.fixture
 def notices(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
     """The views `prongsai notice` renders (still written to disk)."""
-    import kiosk.notice
+    import kiosk.printing.notice
 
     seen: list[Any] = []
-    real = kiosk.notice.save_notice
+    real = kiosk.printing.notice.save_notice
 
     def save(view: Any, out: Path, lang: str = "th") -> Path:
         seen.append(view)
         return real(view, out, lang)
 
-    monkeypatch.setattr(kiosk.notice, "save_notice", save)
+    monkeypatch.setattr(kiosk.printing.notice, "save_notice", save)
     return seen
 
 
@@ -115,7 +115,7 @@ def test_a_staff_start_warns_until_the_office_is_set_up(
 ) -> None:
     from prongsai.commands.screens import warn_if_not_set_up
     from prongsai.context import CliContext
-    from surveys.settings import set_staff_pin
+    from surveys.counter.settings import set_staff_pin
 
     warn_if_not_set_up(CliContext(tmp_path, "th"))
     said = capsys.readouterr().err
@@ -131,7 +131,7 @@ def test_a_staff_start_warns_until_the_office_is_set_up(
 
 def test_an_old_complaint_line_with_the_made_up_number_is_never_printed(tmp_path: Path) -> None:
     """Settings files of older versions may carry the old default line, 044-000-000 and all."""
-    from surveys.settings import load_settings
+    from surveys.counter.settings import load_settings
 
     (tmp_path / "settings.yaml").write_text(
         "complaint_th: ร้องเรียนได้ที่ศูนย์รับเรื่องร้องเรียน สำนักงานเทศบาล หรือโทร 044-000-000\n"

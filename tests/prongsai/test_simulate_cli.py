@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from prongsai.cli import cli
-from surveys.device import load_device
+from surveys.log.device import load_device
 
 FY_2568 = ("--fy", "2568")  # 1 Oct 2024 – 30 Sep 2025, long past
 

@@ -13,10 +13,10 @@ from click.testing import CliRunner, Result
 from prongsai.cli import cli
 from prongsai.commands.sync import sync
 from prongsai.context import CliContext
-from surveys.device import Device, load_or_create_device
-from surveys.event import BANGKOK
-from surveys.home import log_dir
-from surveys.log import DeviceLog, Draft, read_events
+from surveys.log.device import Device, load_or_create_device
+from surveys.log.device_log import DeviceLog, Draft, read_events
+from surveys.log.event import BANGKOK
+from surveys.log.home import log_dir
 from sync.ack import ACKED, ack_path, read_ack, write_ack
 from sync.central import CentralStore
 from sync.enrolment import Enrolment

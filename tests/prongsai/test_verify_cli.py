@@ -13,11 +13,11 @@ import pytest
 from click.testing import CliRunner
 
 from prongsai.cli import cli
-from surveys import log as log_module
-from surveys.device import load_or_create_device
-from surveys.event import BANGKOK, hash_fields
-from surveys.home import log_dir
-from surveys.log import DeviceLog, Draft, read_events
+from surveys.log import device_log as log_module
+from surveys.log.device import load_or_create_device
+from surveys.log.device_log import DeviceLog, Draft, read_events
+from surveys.log.event import BANGKOK, hash_fields
+from surveys.log.home import log_dir
 
 Doc = dict[str, Any]
 DAY1 = "2024-10-01"
@@ -189,7 +189,7 @@ def test_deleting_the_newest_day_file_is_reported_as_a_cut_tail(home: Path) -> N
 
 
 def test_a_cut_tail_is_found_by_the_acknowledgement_when_the_mark_went_too(home: Path) -> None:
-    from surveys.log import mark_path
+    from surveys.log.device_log import mark_path
 
     acknowledge(home, 12)
     day_file(home, DAY2).unlink()

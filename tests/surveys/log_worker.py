@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from surveys.log import DeviceLog, Draft, LogLocked, LogWriteError
+from surveys.log.device_log import DeviceLog, Draft, LogLocked, LogWriteError
 
 
 def main() -> int:

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from surveys.answers import (
+from surveys.content.answers import (
     ANSWER_CODES,
     AnswerProblem,
     compliance,
@@ -18,7 +18,7 @@ from surveys.answers import (
     score,
     validate_answers,
 )
-from surveys.instruments import BUILTIN_IDS, Instrument, Item, builtin_instruments, parse_instrument
+from surveys.content.instruments import BUILTIN_IDS, Instrument, Item, builtin_instruments, parse_instrument
 
 # Every item type, small enough to read at a glance.
 FORM = parse_instrument(

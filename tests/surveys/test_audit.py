@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from surveys.audit import CallProblem, audit_calls, audit_numbers
-from surveys.event import BANGKOK, Event
-from surveys.office import LocalOffice
-from surveys.settings import Settings, default_settings
+from kiosk.office.service import LocalOffice
+from surveys.counter.audit import CallProblem, audit_calls, audit_numbers
+from surveys.counter.settings import Settings, default_settings
+from surveys.log.event import BANGKOK, Event
 
 
 @pytest.fixture

@@ -7,9 +7,9 @@ from dataclasses import replace
 from hypothesis import given
 from hypothesis import strategies as st
 
-from surveys.chain import HeadClaim, check_chain
-from surveys.event import GENESIS, Event, hash_fields, make_event
-from surveys.log import StoredRecord
+from surveys.log.chain import HeadClaim, check_chain
+from surveys.log.device_log import StoredRecord
+from surveys.log.event import GENESIS, Event, hash_fields, make_event
 
 
 def chain(n: int) -> list[Event]:

@@ -10,7 +10,7 @@ import rfc8785
 from hypothesis import given
 from hypothesis import strategies as st
 
-from surveys.event import BANGKOK, GENESIS, MAX_INT, Event, EventError, canonical, check_value, make_event
+from surveys.log.event import BANGKOK, GENESIS, MAX_INT, Event, EventError, canonical, check_value, make_event
 
 keys = st.text(st.characters(min_codepoint=0, max_codepoint=127), max_size=12)
 scalars = (

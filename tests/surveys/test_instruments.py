@@ -13,8 +13,8 @@ from pydantic import ValidationError
 
 from prongsai.commands.instruments import instruments
 from prongsai.context import CliContext
-from surveys.datafile import DataFileError
-from surveys.instruments import (
+from surveys.content.datafile import DataFileError
+from surveys.content.instruments import (
     BUILTIN_IDS,
     LIKERT5,
     Choice,

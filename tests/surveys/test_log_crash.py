@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from surveys.chain import verify_log
-from surveys.log import DeviceLog, LogLocked
+from surveys.log.chain import verify_log
+from surveys.log.device_log import DeviceLog, LogLocked
 
 WORKER = Path(__file__).with_name("log_worker.py")
 DEVICE = "dev-crashtest"

@@ -11,9 +11,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from surveys.datafile import DataFileError
-from surveys.instruments import builtin_instruments
-from surveys.plan import (
+from surveys.content.datafile import DataFileError
+from surveys.content.instruments import builtin_instruments
+from surveys.content.plan import (
     TARGET_KINDS,
     ComplianceTarget,
     DeadlineTarget,
@@ -55,10 +55,12 @@ def kinds(project: Project) -> list[str]:
 
 
 def test_public_api() -> None:
-    import surveys.plan
+    import surveys.content.plan
 
-    public = {n for n in vars(surveys.plan) if not n.startswith("_")} & set(surveys.plan.__all__)
-    assert public == set(surveys.plan.__all__)
+    public = {n for n in vars(surveys.content.plan) if not n.startswith("_")} & set(
+        surveys.content.plan.__all__
+    )
+    assert public == set(surveys.content.plan.__all__)
     assert {"load_plan", "check_plan", "builtin_plan", "builtin_plan_path", "plan_to_dict"} <= public
 
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from surveys.datafile import DataFileError
-from surveys.settings import default_settings, load_settings, set_staff_pin
+from surveys.content.datafile import DataFileError
+from surveys.counter.settings import default_settings, load_settings, set_staff_pin
 
 
 def test_without_a_file_the_defaults_of_a_thai_office_apply(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from surveys.thaidate import (
+from surveys.content.thaidate import (
     BANGKOK,
     be_year,
     fiscal_year,

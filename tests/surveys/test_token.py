@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from surveys.token import CodeError, code_matches, make_code, normalise, parse_code
+from surveys.counter.token import CodeError, code_matches, make_code, normalise, parse_code
 
 KEY = bytes(range(32))
 THAI_KEYS = dict(zip("1234567890", "ๅ/-ภถุึคตจ", strict=True))

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from surveys.device import Device, load_or_create_device
-from surveys.event import BANGKOK, GENESIS, Event
-from surveys.home import log_dir
-from surveys.log import DeviceLog, Draft
+from surveys.log.device import Device, load_or_create_device
+from surveys.log.device_log import DeviceLog, Draft
+from surveys.log.event import BANGKOK, GENESIS, Event
+from surveys.log.home import log_dir
 from sync.bundle import BundleError, Manifest, line_hash_ok, read_bundle, write_bundle
 from sync.central import CentralStore
 from sync.enrolment import Enrolment

@@ -20,12 +20,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from surveys.device import Device, load_device, load_or_create_device
-from surveys.event import BANGKOK, GENESIS, canonical, hash_fields
-from surveys.home import log_dir
-from surveys.log import DeviceLog, Draft, read_events
-from surveys.settings import default_settings
-from surveys.simulate import Period, simulate
+from kiosk.office.simulate import Period, simulate
+from surveys.counter.settings import default_settings
+from surveys.log.device import Device, load_device, load_or_create_device
+from surveys.log.device_log import DeviceLog, Draft, read_events
+from surveys.log.event import BANGKOK, GENESIS, canonical, hash_fields
+from surveys.log.home import log_dir
 from sync.bundle import BundleError, Manifest, write_bundle
 from sync.central import DEMO_BY_ENROLMENT, CentralError, CentralStore
 from sync.enrolment import Enrolment

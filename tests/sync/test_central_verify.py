@@ -12,10 +12,10 @@ import pytest
 from click.testing import CliRunner, Result
 
 from prongsai.cli import cli
-from surveys.device import Device, load_or_create_device
-from surveys.event import BANGKOK
-from surveys.home import log_dir
-from surveys.log import DeviceLog, Draft
+from surveys.log.device import Device, load_or_create_device
+from surveys.log.device_log import DeviceLog, Draft
+from surveys.log.event import BANGKOK
+from surveys.log.home import log_dir
 from sync.bundle import write_bundle
 from sync.central import CentralStore
 from sync.enrolment import Enrolment

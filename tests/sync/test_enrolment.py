@@ -13,7 +13,7 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from surveys.device import Device, load_or_create_device
+from surveys.log.device import Device, load_or_create_device
 from sync.enrolment import (
     FORMAT,
     MAX_TEXT,

@@ -18,10 +18,10 @@ from typing import Any
 
 import pytest
 
-from surveys.device import load_or_create_device
-from surveys.event import BANGKOK, GENESIS
-from surveys.home import log_dir
-from surveys.log import DeviceLog, Draft
+from surveys.log.device import load_or_create_device
+from surveys.log.device_log import DeviceLog, Draft
+from surveys.log.event import BANGKOK, GENESIS
+from surveys.log.home import log_dir
 from sync.bundle import write_bundle
 from sync.central import CentralStore
 from sync.enrolment import Enrolment

@@ -25,20 +25,21 @@ import pytest
 from anyio.from_thread import BlockingPortal, start_blocking_portal
 from click.testing import CliRunner, Result
 
+from kiosk.office.key import office_key
+from kiosk.office.server import make_office_app
+from kiosk.office.service import LocalOffice, RatingRefused, RatingSession
 from prongsai.commands.device import device as device_command
 from prongsai.context import CliContext
-from surveys.device import Device, load_or_create_device
-from surveys.event import BANGKOK, canonical
-from surveys.home import log_dir
-from surveys.log import DeviceLog, Draft
-from surveys.office import LocalOffice, RatingRefused, RatingSession
-from surveys.settings import default_settings
+from surveys.counter.settings import default_settings
+from surveys.log.device import Device, load_or_create_device
+from surveys.log.device_log import DeviceLog, Draft
+from surveys.log.event import BANGKOK, canonical
+from surveys.log.home import log_dir
 from sync.bundle import FORMAT as BUNDLE_FORMAT
 from sync.bundle import write_bundle
 from sync.central import CentralStore
 from sync.enrolment import FORMAT as ENROLMENT_FORMAT
 from sync.enrolment import Enrolment, EnrolmentError, make_enrolment, parse_enrolment
-from sync.office_server import make_office_app, office_key
 from sync.sync_server import make_sync_app
 
 SURROGATE = "\ud800"
@@ -231,7 +232,7 @@ def test_a_body_cut_off_midway_is_a_400_logged_as_one_line(
         anyio.run(app, scope, receive, send)
     assert sent[0]["status"] == 400
     assert json.loads(sent[1]["body"])["error"] == "cut_off"
-    ours = [r for r in caplog.records if r.name.startswith("sync")]
+    ours = [r for r in caplog.records if r.name.startswith(("sync", "kiosk"))]
     assert len(ours) == 1 and ours[0].exc_info is None and "cut off" in ours[0].getMessage()
 
 

@@ -19,13 +19,13 @@ from pathlib import Path
 import httpx
 import pytest
 
-from surveys.device import load_or_create_device
-from surveys.home import log_dir
-from surveys.log import DeviceLog, Draft
+from kiosk.office.key import office_key
+from surveys.log.device import load_or_create_device
+from surveys.log.device_log import DeviceLog, Draft
+from surveys.log.home import log_dir
 from sync.bundle import write_bundle
 from sync.central import CentralStore
 from sync.enrolment import make_enrolment
-from sync.office_server import office_key
 from sync.sync_server import INCOMING
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,9 +34,10 @@ PATIENCE = 30.0  # seconds a test client waits for an answer: generous, for a bu
 OFFICE = """
 import json, resource, sys
 from pathlib import Path
-from surveys.office import LocalOffice
-from surveys.settings import default_settings
-from sync.office_server import office_key, serve_office
+from kiosk.office.service import LocalOffice
+from surveys.counter.settings import default_settings
+from kiosk.office.server import serve_office
+from kiosk.office.key import office_key
 home, files, limits = Path(sys.argv[1]), int(sys.argv[2]), json.loads(sys.argv[3])
 if files:
     resource.setrlimit(resource.RLIMIT_NOFILE, (files, files))
@@ -380,9 +381,7 @@ def test_an_enrolled_upload_that_stalls_is_cut_off_and_not_kept(central: Path, t
     assert not list((central / INCOMING).glob("*"))
 
 
-def test_uploads_past_the_concurrency_cap_are_asked_to_come_back_later(
-    central: Path, tmp_path: Path
-) -> None:
+def test_uploads_past_the_concurrency_cap_are_asked_to_come_back_later(central: Path, tmp_path: Path) -> None:
     from sync.sync_server import MAX_UPLOADS
 
     device = device_with_events(tmp_path, "kiosk", 40)

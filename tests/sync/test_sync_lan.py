@@ -26,18 +26,18 @@ from click.testing import CliRunner
 
 from prongsai.commands import sync_lan
 from prongsai.context import CliContext
-from surveys.chain import verify_log
-from surveys.device import Device, load_or_create_device
-from surveys.event import GENESIS
-from surveys.home import log_dir
-from surveys.log import DeviceLog, Draft
+from surveys.log.chain import verify_log
+from surveys.log.device import Device, load_or_create_device
+from surveys.log.device_log import DeviceLog, Draft
+from surveys.log.event import GENESIS
+from surveys.log.home import log_dir
 from sync import sync_client
 from sync.ack import ACKED, FORMAT, acked
 from sync.bundle import BundleError, write_bundle
 from sync.central import CentralStore
 from sync.enrolment import make_enrolment
 from sync.sync_client import OUTBOX, SyncRefused, SyncUnreachable, push
-from sync.sync_server import DEFAULT_PORT, INCOMING, make_sync_app, remove_stale_uploads
+from sync.sync_server import INCOMING, make_sync_app, remove_stale_uploads
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVER = """
@@ -348,10 +348,6 @@ def test_the_push_command_refuses_an_unenrolled_device_with_exit_code_1(url: str
     kiosk = new_device(tmp_path, "kiosk", 2)
     result = CliRunner().invoke(sync_lan.push, [url], obj=CliContext(kiosk, "en"))
     assert result.exit_code == 1 and "is not enrolled" in result.output
-
-
-def test_the_default_port_is_the_servers() -> None:
-    assert sync_lan.DEFAULT_PORT == DEFAULT_PORT
 
 
 def _counts(result: dict[str, object]) -> dict[str, object]:

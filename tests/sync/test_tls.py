@@ -20,17 +20,18 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from kiosk.office.client import RemoteOffice
+from kiosk.office.key import office_key
+from kiosk.office.server import serve_office
+from kiosk.office.service import LocalOffice, OfficeError
 from prongsai.commands import sync_lan
 from prongsai.context import CliContext
-from surveys.device import load_or_create_device
-from surveys.home import log_dir
-from surveys.log import DeviceLog, Draft
-from surveys.office import LocalOffice, OfficeError
-from surveys.settings import default_settings
+from surveys.counter.settings import default_settings
+from surveys.log.device import load_or_create_device
+from surveys.log.device_log import DeviceLog, Draft
+from surveys.log.home import log_dir
 from sync.central import CentralStore
 from sync.enrolment import make_enrolment
-from sync.office_client import RemoteOffice
-from sync.office_server import office_key, serve_office
 from sync.sync_client import SyncRefused, push
 from sync.tls import (
     OFFICE_TLS,

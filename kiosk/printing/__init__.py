@@ -1,0 +1,1 @@
+"""Printing: ticket and notice rendering, fonts, printer drivers."""

@@ -1,0 +1,1 @@
+"""What is surveyed: the plan and its targets, instruments, answers, the Thai calendar."""

@@ -1,0 +1,1 @@
+"""The device log: events, their hash chain, storage, locks and the device's identity."""
