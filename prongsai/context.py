@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 from rich.cells import cell_len
 
+from surveys.bilingual import pick
 from surveys.log.device import IDENTITY_FILE, Device, DeviceError, load_device
 from surveys.log.home import ENV_VAR, resolve_home
 
@@ -22,7 +23,7 @@ class CliContext:
 
     def t(self, th: str, en: str) -> str:
         """Pick the text for the chosen language."""
-        return th if self.lang == "th" else en
+        return pick(self.lang, th, en)
 
 
 def get(ctx: click.Context) -> CliContext:

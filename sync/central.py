@@ -150,7 +150,7 @@ class QuarantinedRecord:
     bundle: str
     at: str
 
-    def describe(self, lang: str = "en") -> str:
+    def text(self, lang: str) -> str:
         where = f"seq {self.seq}" if self.seq is not None else "-"
         if lang != "th":
             return f"{where}: {self.status}: {self.reason}"

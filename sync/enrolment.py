@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from surveys.bilingual import UserError
 from surveys.log.atomic import write_atomic
 from surveys.log.device import Device, device_id_for, verify_signature
 from surveys.log.event import canonical, now_iso
@@ -86,18 +87,14 @@ class SignedEnrolment:
         return canonical(self.to_dict()).decode("utf-8")
 
 
-class EnrolmentError(Exception):
-    """An enrolment that can't be trusted or made; ``code`` for programs, ``th``/``en`` for people."""
+class EnrolmentError(UserError):
+    """An enrolment that can't be trusted or made; ``code`` for programs, ``th``/``en`` for people,
+    each naming the ``source`` (the file) it came from."""
 
     def __init__(self, code: str, th: str, en: str, source: str = "") -> None:
-        super().__init__(f"{source}: {en}" if source else en)
-        self.code = code
+        where = f"{source}: " if source else ""
+        super().__init__(code, where + th, where + en)
         self.source = source
-        self.th = f"{source}: {th}" if source else th
-        self.en = str(self)
-
-    def text(self, lang: str) -> str:
-        return self.th if lang == "th" else self.en
 
 
 def key_fingerprint(public_key: str) -> str:

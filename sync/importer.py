@@ -55,7 +55,7 @@ class RecordNote:
     reason: str
     reason_th: str = ""
 
-    def describe(self, lang: str = "en") -> str:
+    def text(self, lang: str) -> str:
         where = f"seq {self.seq}" if self.seq is not None else "-"
         if lang == "th":
             return f"{where}: {STATUS_TH[self.status]}: {self.reason_th or self.reason}"

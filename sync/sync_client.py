@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from surveys.bilingual import UserError
 from surveys.log.device import Device, load_device
 from surveys.log.device_log import read_events
 from surveys.log.event import now_iso
@@ -44,17 +45,8 @@ COUNTS = ("new", "duplicate", "conflict", "rejected")
 IMPORT_WAIT = 600.0  # seconds to wait for the reply to a bundle: a large import takes a while
 
 
-class SyncError(Exception):
+class SyncError(UserError):
     """A push that did not complete; ``code`` for programs, ``th``/``en`` for people."""
-
-    def __init__(self, code: str, th: str, en: str) -> None:
-        super().__init__(en)
-        self.code = code
-        self.th = th
-        self.en = en
-
-    def text(self, lang: str) -> str:
-        return self.th if lang == "th" else self.en
 
 
 class SyncRefused(SyncError):

@@ -34,6 +34,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from surveys.bilingual import UserError
 from surveys.log.atomic import fsync_dir
 
 OFFICE_TLS = "office-tls"  # in the office's home
@@ -44,14 +45,8 @@ FINGERPRINT_ENV = "PRONGSAI_OFFICE_FINGERPRINT"
 VALID_YEARS = 30  # a pinned certificate is trusted by its fingerprint, not its dates: make it outlive the PC
 
 
-class TlsError(Exception):
+class TlsError(UserError):
     """A connection refused for its security; ``code`` for programs, ``th``/``en`` for people."""
-
-    def __init__(self, code: str, th: str, en: str) -> None:
-        super().__init__(en)
-        self.code = code
-        self.th = th
-        self.en = en
 
 
 class CertificateMismatch(ssl.SSLError):

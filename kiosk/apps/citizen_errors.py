@@ -23,5 +23,5 @@ def for_citizens(error: OfficeError) -> bool:
 def citizen_text(error: OfficeError, lang: str) -> str:
     """The office's message when it is meant for the citizen, else the plain "tell staff"."""
     if for_citizens(error):
-        return error.message(lang)
+        return error.text(lang)
     return SYSTEM_DOWN_TH if lang == "th" else SYSTEM_DOWN_EN

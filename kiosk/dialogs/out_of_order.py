@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import ClassVar
 
 from textual import on
@@ -20,6 +21,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from surveys.bilingual import lookup
 from surveys.counter.settings import Choice
 
 _TEXT: dict[str, tuple[str, str]] = {
@@ -36,11 +38,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "need_reason": ("กรุณาเลือกเหตุผลก่อน", "Please choose a reason first"),
     "need_pin": ("กรุณาใส่ PIN ของเจ้าหน้าที่อีกคน", "Please enter a second staff member's PIN"),
 }
-
-
-def _t(key: str, lang: str, **values: object) -> str:
-    th, en = _TEXT[key]
-    return (th if lang == "th" else en).format(**values)
+_t = partial(lookup, _TEXT)  # _t(key, lang, **values)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from textual.widgets import Static
 from kiosk.office.service import OfficeError
 from kiosk.widgets.big_choice import BigChoice
 from kiosk.widgets.keypad import KEYPAD_ERASE, KEYPAD_OK, Keypad
+from surveys.bilingual import pick
 from surveys.counter.settings import new_pin_problem
 
 CANCEL = "cancel"
@@ -49,7 +50,7 @@ class PinDialog(ModalScreen[bool]):
         self._show()
 
     def _say(self, th: str, en: str) -> str:
-        return th if self.lang == "th" else en
+        return pick(self.lang, th, en)
 
     def _show(self, message: str = "") -> None:
         self.query_one("#pin-dots", Static).update(" ".join("●" * len(self.pin)) or " ")
@@ -85,7 +86,7 @@ class PinDialog(ModalScreen[bool]):
             return
         self.pin = ""
         self._show(
-            ok.message(self.lang) if isinstance(ok, OfficeError) else self._say("PIN ไม่ถูกต้อง", "Wrong PIN")
+            ok.text(self.lang) if isinstance(ok, OfficeError) else self._say("PIN ไม่ถูกต้อง", "Wrong PIN")
         )
 
     @on(Keypad.KeyTapped)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from typing import ClassVar
 
 from textual import on
@@ -13,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, OptionList
 from textual.widgets.option_list import Option
 
+from surveys.bilingual import lookup
 from surveys.counter.settings import Service
 
 _TEXT: dict[str, tuple[str, str]] = {
@@ -23,11 +25,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     ),
     "cancel": ("ยกเลิก (Esc)", "Cancel (Esc)"),
 }
-
-
-def _t(key: str, lang: str, **values: object) -> str:
-    th, en = _TEXT[key]
-    return (th if lang == "th" else en).format(**values)
+_t = partial(lookup, _TEXT)  # _t(key, lang, **values)
 
 
 class TransferDialog(ModalScreen[str | None]):

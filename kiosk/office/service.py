@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from kiosk.office.throttle import Throttle, wait_text
+from surveys.bilingual import UserError
 from surveys.counter.queue import (
     CALLED,
     DONE,
@@ -55,15 +56,8 @@ RESERVATION_HOLD = timedelta(minutes=2)  # an unconfirmed reservation counts thi
 MAX_OPEN_RATINGS = 1024  # rating sessions whose opening time is remembered (the oldest forgotten first)
 
 
-class OfficeError(Exception):
-    def __init__(self, code: str, th: str, en: str) -> None:
-        super().__init__(en)
-        self.code = code
-        self.th = th
-        self.en = en
-
-    def message(self, lang: str) -> str:
-        return self.th if lang == "th" else self.en
+class OfficeError(UserError):
+    """The office refused or could not do what was asked (``code``, ``th``, ``en``; see UserError)."""
 
 
 class RatingRefused(OfficeError):

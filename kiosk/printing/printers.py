@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Protocol
 
+from surveys.bilingual import UserError
 from surveys.log.atomic import write_atomic
 from surveys.log.event import BANGKOK
 
@@ -50,22 +51,17 @@ ACCEPTED_SPECS = (
 )
 
 
-class PrintError(Exception):
+class PrintError(UserError):
     """A ticket did not print. ``th`` and ``en`` each say what happened and what to do, for the person
-    at the kiosk or the IT officer; ``text(lang)`` gives one, ``str()`` both (for logs), Thai first."""
+    at the kiosk or the IT officer, naming the printer; ``str()`` gives both (for logs), Thai first."""
 
     def __init__(self, th: str, en: str, printer: str = "") -> None:
-        self.th, self.en, self.printer = th, en, printer
-        super().__init__(self.message)
+        where = f"[{printer}] " if printer else ""
+        super().__init__("print_failed", where + th, where + en)
+        self.printer = printer
 
-    @property
-    def message(self) -> str:
-        return f"{self.text('th')}\n{self.text('en')}"
-
-    def text(self, lang: str) -> str:
-        """What happened and what to do, in ``lang`` ("th" or "en") only, naming the printer."""
-        where = f"[{self.printer}] " if self.printer else ""
-        return where + (self.th if lang == "th" else self.en)
+    def __str__(self) -> str:
+        return f"{self.th}\n{self.en}"
 
 
 class Printer(Protocol):

@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from typing import ClassVar
 
 from textual import on, work
@@ -31,6 +32,7 @@ from textual.worker import get_current_worker
 from kiosk.office.service import Office, OfficeView
 from kiosk.screens.chime import Chime, ChimeUnavailable
 from kiosk.screens.watch import office_views
+from surveys.bilingual import lookup
 from surveys.content.thaidate import format_date, format_time, now_bangkok
 from surveys.counter.queue import Call
 
@@ -51,11 +53,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "loading": ("กำลังอ่านข้อมูลคิว…", "Reading the queue…"),
     "unreachable": ("ติดต่อเครื่องหลักไม่ได้ กำลังลองใหม่…", "Cannot reach the office. Retrying…"),
 }
-
-
-def _t(key: str, lang: str, **values: object) -> str:
-    th, en = _TEXT[key]
-    return (th if lang == "th" else en).format(**values)
+_t = partial(lookup, _TEXT)  # _t(key, lang, **values)
 
 
 def _call_key(call: Call) -> tuple[str, str, bool]:

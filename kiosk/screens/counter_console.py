@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import ClassVar
 
 from textual import on, work
@@ -28,6 +29,7 @@ from kiosk.dialogs.out_of_order import OutOfOrderChoice, OutOfOrderDialog
 from kiosk.dialogs.transfer import TransferDialog
 from kiosk.office.service import CounterView, Office, OfficeError, OfficeView
 from kiosk.screens.watch import office_views
+from surveys.bilingual import lookup
 from surveys.content.thaidate import format_time, now_bangkok
 from surveys.counter.queue import CALLED, SERVING, Ticket
 from surveys.counter.token import parse_ticket_number
@@ -98,11 +100,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "cancelled_no_show": ("ยกเลิกแล้ว ไม่ได้บันทึกไม่มาตามเรียก", "Cancelled: not marked as no-show"),
     "storage": ("บันทึกไม่สำเร็จ: {error}", "Could not record it: {error}"),
 }
-
-
-def _t(key: str, lang: str, **values: object) -> str:
-    th, en = _TEXT[key]
-    return (th if lang == "th" else en).format(**values)
+_t = partial(lookup, _TEXT)  # _t(key, lang, **values)
 
 
 # the buttons at the bottom, in order: action → its key (the screen's BINDINGS say the same)

@@ -74,7 +74,7 @@ def issue(
             )
         ) from None
     except OfficeError as exc:
-        raise click.ClickException(exc.message(cli.lang)) from None
+        raise click.ClickException(exc.text(cli.lang)) from None
     finally:
         office.close()
     r = issued.reservation

@@ -152,9 +152,9 @@ def _report_device(cli: CliContext, device_id: str, report: ChainReport) -> None
         return
     first = report.problems[0]
     click.echo(cli.t("✗ สายโซ่ไม่ครบถ้วน", "✗ chain NOT whole"), err=False)
-    click.echo(cli.t("  เหตุการณ์แรกที่ผิด: ", "  first bad event: ") + first.describe(cli.lang))
+    click.echo(cli.t("  เหตุการณ์แรกที่ผิด: ", "  first bad event: ") + first.text(cli.lang))
     for problem in report.problems[1:20]:
-        click.echo("  - " + problem.describe(cli.lang))
+        click.echo("  - " + problem.text(cli.lang))
     if len(report.problems) > 20:
         click.echo(
             cli.t(
@@ -211,7 +211,7 @@ def verify_central(cli: CliContext, as_json: bool) -> None:
                 f"✗ {report.device}: สายโซ่ไม่ครบถ้วน ({report.events} เหตุการณ์)",
                 f"✗ {report.device}: chain NOT whole ({report.events} events)",
             )
-            click.echo(f"{head}: {first.describe(cli.lang)}{extra}")
+            click.echo(f"{head}: {first.text(cli.lang)}{extra}")
         if check.quarantined:
             count = len(check.quarantined)
             click.echo(
@@ -221,7 +221,7 @@ def verify_central(cli: CliContext, as_json: bool) -> None:
                 )
             )
             for record in check.quarantined[:20]:
-                click.echo("    - " + record.describe(cli.lang))
+                click.echo("    - " + record.text(cli.lang))
             if count > 20:
                 click.echo(cli.t(f"    … และอีก {count - 20} รายการ", f"    … and {count - 20} more"))
         for first_seq, last_seq in check.gaps:

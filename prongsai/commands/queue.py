@@ -157,7 +157,7 @@ def simulate(
 
             report = run(cli.home, settings, period, seed=seed, per_day=per_day, today=today, progress=step)
     except (SimulationRefused, OfficeError) as exc:
-        raise click.ClickException(exc.message(cli.lang)) from None
+        raise click.ClickException(exc.text(cli.lang)) from None
     except LogError as exc:
         raise log_error(cli, exc) from None
     except DeviceError as exc:

@@ -79,7 +79,7 @@ def open_office(cli: CliContext, url: str | None, key: str | None, fingerprint: 
         try:
             return RemoteOffice(url, key, fingerprint=fingerprint)
         except OfficeError as exc:
-            raise click.ClickException(exc.message(cli.lang)) from None
+            raise click.ClickException(exc.text(cli.lang)) from None
     try:
         return LocalOffice(cli.home, settings_of(cli))
     except LogError as exc:

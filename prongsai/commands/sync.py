@@ -300,7 +300,7 @@ def _print_result(cli: CliContext, result: ImportResult) -> None:
         click.echo(cli.t("  นำเข้าไฟล์นี้ไปแล้ว ไม่มีอะไรเปลี่ยน", "  this file was imported before: nothing changed"))
     problems = [n for n in result.reasons if n.status != DUPLICATE]
     for note in problems[:SHOW_NOTES]:
-        click.echo(f"  ✗ {device} {note.describe(cli.lang)} ({result.file})")
+        click.echo(f"  ✗ {device} {note.text(cli.lang)} ({result.file})")
     hidden = result.counts["conflict"] + result.counts["rejected"] - min(len(problems), SHOW_NOTES)
     if hidden > 0:
         click.echo(cli.t(f"  … และอีก {hidden} รายการ (ดูทั้งหมดด้วย --json)", f"  … and {hidden} more (--json)"))

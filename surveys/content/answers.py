@@ -19,6 +19,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from surveys.bilingual import pick
 from surveys.content.instruments import LIKERT5_VALUES, Instrument, Item
 
 
@@ -31,8 +32,8 @@ class AnswerProblem:
     message_th: str
     message_en: str
 
-    def message(self, lang: str) -> str:
-        return self.message_th if lang == "th" else self.message_en
+    def text(self, lang: str) -> str:
+        return pick(lang, self.message_th, self.message_en)
 
 
 def is_unanswered(value: object) -> bool:

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
+
+from surveys.bilingual import lookup
 
 # ruamel.yaml is imported where a file is read, not at start-up: a kiosk without settings.yaml
 # never needs it.
@@ -181,11 +184,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "field.range": ("ค่าอยู่นอกช่วงที่ใช้ได้: {detail} (ได้ {got!r})", "value out of range: {detail} (got {got!r})"),
     "field.invalid": ("ค่าไม่ถูกต้อง: {detail}", "invalid value: {detail}"),
 }
-
-
-def _msg(code: str, lang: str, **values: Any) -> str:
-    th, en = _MESSAGES[code]
-    return (th if lang == "th" else en).format(**values)
+_msg = partial(lookup, _MESSAGES)  # _msg(key, lang, **values)
 
 
 _TYPE_ERRORS = {
@@ -268,8 +267,11 @@ def _pydantic_message(kind: str, error: Any, lang: str) -> tuple[str, str]:
     if kind == "string_pattern_mismatch":
         pattern = ctx.get("pattern", "")
         detail = f"รูปแบบไม่ถูกต้อง (ต้องเป็นไปตาม {pattern})" if th else f"does not match the form {pattern}"
-        return "field.invalid", _msg(
-            "field.invalid", lang, detail=f"{detail}, got {got!r}" if not th else f"{detail} ได้ {got!r}"
+        return "field.invalid", lookup(
+            _MESSAGES,
+            "field.invalid",
+            lang,
+            detail=f"{detail}, got {got!r}" if not th else f"{detail} ได้ {got!r}",
         )
     return "field.invalid", _msg("field.invalid", lang, detail=detail)
 

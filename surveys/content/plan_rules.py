@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Collection, Iterator
 from typing import Any
 
+from surveys.bilingual import lookup
 from surveys.content.datafile import Positions, Problem, RuleError, field_name
 
 Where = tuple[str | int, ...]
@@ -116,8 +117,7 @@ def document_problems(
         return []
 
     def report(where: Where, code: str, **values: Any) -> Problem:
-        th, en = MESSAGES[code]
-        message = (th if lang == "th" else en).format(**values)
+        message = lookup(MESSAGES, code, lang, **values)
         return Problem(name, positions.line(where), field_name(where), code, message)
 
     found = [

@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from surveys.bilingual import pick
 from surveys.counter.queue import WAITING, QueueState, expected_next
 from surveys.counter.settings import Settings
 from surveys.log.event import BANGKOK, Event
@@ -33,8 +34,8 @@ class CallProblem:
     th: str
     en: str
 
-    def message(self, lang: str = "th") -> str:
-        return self.th if lang == "th" else self.en
+    def text(self, lang: str) -> str:
+        return pick(lang, self.th, self.en)
 
 
 def _day(event: Event) -> str:

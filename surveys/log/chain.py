@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from surveys.bilingual import pick
 from surveys.log.device_log import MarkError, StoredRecord, mark_path, read_mark, stored_records
 from surveys.log.event import GENESIS, Event, EventError
 
@@ -88,10 +89,9 @@ class ChainProblem:
     position: int  # index in storage order, to sort problems
     detail_th: str = ""
 
-    def describe(self, lang: str = "en") -> str:
-        th, en = EXPLAIN[self.kind]
-        label = th if lang == "th" else en
-        detail = self.detail_th if lang == "th" and self.detail_th else self.detail
+    def text(self, lang: str) -> str:
+        label = pick(lang, *EXPLAIN[self.kind])
+        detail = pick(lang, self.detail_th or self.detail, self.detail)
         event = f"seq {self.seq}" if self.seq is not None else "-"
         return f"{event} ({self.where}): {label}: {detail}"
 

@@ -147,8 +147,8 @@ def test_each_problem_speaks_politely_in_both_languages(
     assert [(p.item_id, p.code) for p in problems] == [(item_id, code)]
     assert words_th in problems[0].message_th
     assert words_en in problems[0].message_en
-    assert problems[0].message("th") == problems[0].message_th
-    assert problems[0].message("en") == problems[0].message_en
+    assert problems[0].text("th") == problems[0].message_th
+    assert problems[0].text("en") == problems[0].message_en
 
 
 def test_every_code_is_exercised() -> None:

@@ -72,7 +72,7 @@ def test_a_call_flagged_in_order_for_the_wrong_ticket_is_found(office: LocalOffi
     (problem,) = calls(office)
     assert (problem.seq, problem.number, problem.counter) == (event.seq, "A002", 1)
     assert "marked in order" in problem.en and "A001" in problem.en
-    assert "ตามลำดับ" in problem.message("th") and "A001" in problem.th
+    assert "ตามลำดับ" in problem.text("th") and "A001" in problem.th
 
 
 @pytest.mark.parametrize("reason", [None, "friend-of-the-mayor", 3])

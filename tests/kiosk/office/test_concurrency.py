@@ -107,7 +107,7 @@ def test_one_kiosk_and_four_counters_at_once_keep_every_invariant(tmp_path: Path
     device = load_device(home).id
     folder = log_dir(home)
     report = verify_log(folder, device)
-    assert report.ok, [p.describe() for p in report.problems]
+    assert report.ok, [p.text("en") for p in report.problems]
     assert (folder / "journal.jsonl").stat().st_size == 0  # the server closed the log on SIGTERM
     events = list(read_events(folder))
     assert audit_numbers(events) == []
