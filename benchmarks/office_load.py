@@ -31,7 +31,7 @@ from collections import Counter
 from pathlib import Path
 
 # ruff: noqa: E402
-# benchmarks/sync.py, beside this script, would shadow the ``sync`` package: drop this folder from sys.path.
+# benchmarks/kiosk.py, beside this script, would shadow the ``kiosk`` package: drop this folder from sys.path.
 HERE = Path(__file__).resolve().parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
 

@@ -1,6 +1,6 @@
 """Sync benchmark: a year of ten devices through bundles into the central store.
 
-    python benchmarks/sync.py [--quick] [--dir DIR] [--keep]
+    python benchmarks/sync_bundles.py [--quick] [--dir DIR] [--keep]
 
 Makes ten device homes with ``prongsai simulate`` (cached under the work dir between runs with
 ``--keep``), then measures, each beside baselines measured in the same run on the same payload:
