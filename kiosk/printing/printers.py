@@ -53,15 +53,18 @@ ACCEPTED_SPECS = (
 
 class PrintError(UserError):
     """A ticket did not print. ``th`` and ``en`` each say what happened and what to do, for the person
-    at the kiosk or the IT officer, naming the printer; ``str()`` gives both (for logs), Thai first."""
+    at the kiosk; ``text(lang)`` adds the printer's name, for staff; ``str()`` gives both (for logs)."""
 
     def __init__(self, th: str, en: str, printer: str = "") -> None:
-        where = f"[{printer}] " if printer else ""
-        super().__init__("print_failed", where + th, where + en)
+        super().__init__("print_failed", th, en)
         self.printer = printer
 
+    def text(self, lang: str) -> str:
+        where = f"[{self.printer}] " if self.printer else ""
+        return where + super().text(lang)
+
     def __str__(self) -> str:
-        return f"{self.th}\n{self.en}"
+        return f"{self.text('th')}\n{self.text('en')}"
 
 
 class Printer(Protocol):
