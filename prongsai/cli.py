@@ -12,7 +12,23 @@ import click
 os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
 os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
 
-from prongsai.commands import counter, device, instruments, log, plan, queue, screens, setup, sync_lan
+from prongsai.commands import (
+    all_in_one,
+    board,
+    counter,
+    device,
+    instruments,
+    kiosk,
+    notice,
+    plan,
+    serve,
+    services,
+    setup,
+    simulate,
+    staff_pin,
+    ticket,
+    verify,
+)
 from prongsai.commands import sync as sync_commands
 from prongsai.commands import terminals as terminal_commands
 from prongsai.context import CliContext, add_common_options, choose, current, os_error_message
@@ -58,22 +74,20 @@ def cli(ctx: click.Context, home: Path | None, lang: str | None) -> None:
 
 cli.add_command(device.device)
 cli.add_command(instruments.instruments)
-cli.add_command(log.verify)
+cli.add_command(verify.verify)
 cli.add_command(plan.plan)
-cli.add_command(queue.services)
-cli.add_command(queue.simulate)
-cli.add_command(queue.staff_pin)
+cli.add_command(services.services)
+cli.add_command(simulate.simulate)
+cli.add_command(staff_pin.staff_pin)
 cli.add_command(setup.setup)
-cli.add_command(counter.ticket)
-cli.add_command(counter.notice)
-cli.add_command(screens.serve)
-cli.add_command(screens.kiosk)
-cli.add_command(screens.counter)
-cli.add_command(screens.board)
-cli.add_command(screens.all_in_one)
+cli.add_command(ticket.ticket)
+cli.add_command(notice.notice)
+cli.add_command(serve.serve)
+cli.add_command(kiosk.kiosk)
+cli.add_command(counter.counter)
+cli.add_command(board.board)
+cli.add_command(all_in_one.all_in_one)
 cli.add_command(terminal_commands.terminals)
-sync_commands.sync.add_command(sync_lan.serve)
-sync_commands.sync.add_command(sync_lan.push)
 cli.add_command(sync_commands.sync)
 for _command in cli.commands.values():
     add_common_options(_command)  # `prongsai plan show --lang en` as well as `prongsai --lang en plan show`

@@ -11,6 +11,7 @@ from surveys.bilingual import UserError, lookup, pick
 from sync.enrolment import EnrolmentError
 from sync.sync_client import SyncError, SyncRefused
 from sync.tls import TlsError
+from sync.usb import ExportError
 
 
 def test_pick_gives_the_thai_for_th_and_the_english_otherwise() -> None:
@@ -37,6 +38,7 @@ def test_lookup_fills_the_placeholders_in_the_chosen_language() -> None:
         SyncRefused("not_enrolled", "ยังไม่ลงทะเบียน", "not enrolled"),
         EnrolmentError("damaged", "ไฟล์เสีย", "damaged file", source="kiosk.enrol"),
         PrintError("กระดาษหมด", "out of paper", printer="ชั้น 1"),
+        ExportError("exists", "มีไฟล์อยู่แล้ว", "the file exists"),
     ],
 )
 def test_every_error_a_person_reads_is_a_user_error_in_both_languages(error: UserError) -> None:

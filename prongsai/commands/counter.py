@@ -1,127 +1,53 @@
-"""The counter's staff commands: ``ticket issue`` and ``notice``."""
+"""``prongsai counter N``: a clerk's console, on this PC's office or a running one (``--office``)."""
 
 from __future__ import annotations
 
-from datetime import date
-from pathlib import Path
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import click
 
-from prongsai.commands.queue import settings_of
-from prongsai.commands.screens import fingerprint_option, key_option, office_option, open_office, printer_of
-from prongsai.context import get, os_error_message
+from prongsai.commands._office import fingerprint_option, key_option, office_option, run_app, settings_of
+from prongsai.context import CliContext, get
+
+if TYPE_CHECKING:
+    from kiosk.office.service import Office
+    from surveys.counter.settings import Counter
 
 
-@click.group()
-def ticket() -> None:
-    """Queue tickets, through the same code path as the kiosk."""
-
-
-@ticket.command("issue")
-@click.option(
-    "--service", "service_id", default=None, help="Service id (see `prongsai services`); default the first."
-)
-@click.option(
-    "--priority",
-    "priority",
-    is_flag=False,
-    flag_value="elderly",
-    default=None,
-    help="A priority ticket: --priority alone means elderly; or name the group "
-    "(elderly, disabled, pregnant).",
-)
-@click.option(
-    "--printer", "spec", default=None, help="png:FOLDER, png:FILE.png, escpos-usb:VID:PID[:58|80], …"
-)
+@click.command()
+@click.argument("number", type=int)
 @office_option
 @key_option
 @fingerprint_option
 @click.pass_context
-def issue(
+def counter(
     ctx: click.Context,
-    service_id: str | None,
-    priority: str | None,
-    spec: str | None,
+    number: int,
     office_url: str | None,
     office_key: str | None,
     office_fingerprint: str | None,
 ) -> None:
-    """Issue one ticket (test a printer, or a ticket for a phone caller); with --office, through the
-    running office (`prongsai serve`)."""
-    from kiosk.office.service import OfficeError
-    from kiosk.printing.issuing import PrintFailed, issue_ticket
-    from kiosk.printing.ticket import ahead_text
+    """A clerk's console for counter NUMBER: call next, recall, start, finish, no-show, transfer."""
+    from kiosk.apps.counter_app import make_counter_app
 
     cli = get(ctx)
-    settings = settings_of(cli)
-    service = service_id or settings.services[0].id
-    if service not in settings.by_id:
-        known = ", ".join(settings.by_id)
-        raise click.ClickException(
-            cli.t(f"ไม่มีบริการ {service} (มี: {known})", f"no service {service} ({known})")
-        )
-    printer = printer_of(cli, spec)
-    office = open_office(cli, office_url, office_key, office_fingerprint)
-    try:
-        issued = issue_ticket(office, service, priority, printer, cli.lang)
-    except PrintFailed as exc:
+    if not office_url:
+        _check_counter(cli, number, settings_of(cli).counters)
+
+    def build(office: Office) -> object:
+        _check_counter(cli, number, office.settings.counters)  # a LAN office has its own counters
+        return make_counter_app(office, number, cli.lang)
+
+    run_app(cli, office_url, office_key, build, office_fingerprint)
+
+
+def _check_counter(cli: CliContext, number: int, counters: Sequence[Counter]) -> None:
+    if number not in {c.number for c in counters}:
+        known = ", ".join(str(c.number) for c in counters)
         raise click.ClickException(
             cli.t(
-                f"พิมพ์บัตร {exc.reservation.number} ไม่สำเร็จ (บันทึกไว้แล้ว หมายเลขนี้จะไม่ถูกใช้): "
-                f"{exc.error.text('th')}",
-                f"printing ticket {exc.reservation.number} failed (recorded; the number is not reused): "
-                f"{exc.error.text('en')}",
+                f"ไม่มีช่องบริการที่ {number} (มีช่องบริการ {known})",
+                f"there is no counter {number} (the counters are {known})",
             )
-        ) from None
-    except OfficeError as exc:
-        raise click.ClickException(exc.text(cli.lang)) from None
-    finally:
-        office.close()
-    r = issued.reservation
-    click.echo(cli.t(f"ออกบัตรคิว {r.number} ({settings.service(service).name_th})", f"issued {r.number}"))
-    ahead_th, ahead_en = ahead_text(r.ahead, r.ahead_exact)  # the words the ticket prints
-    click.echo(cli.t(f"  {ahead_th} · รหัส {r.code}", f"  {ahead_en} · code {r.code}"))
-    click.echo(cli.t(f"  พิมพ์ที่: {issued.where}", f"  printed to: {issued.where}"))
-
-
-@click.command()
-@click.option(
-    "--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="A .pdf or .png file."
-)
-@click.pass_context
-def notice(ctx: click.Context, out: Path | None) -> None:
-    """Render the A4 wall notice of how the queue works (project 10 asks the office to post it)."""
-    from kiosk.printing.notice import NoticeView, save_notice
-    from surveys.content.thaidate import fiscal_year
-    from surveys.counter.settings import PHONE_BLANK
-
-    cli = get(ctx)
-    settings = settings_of(cli)
-    view = NoticeView(
-        municipality_th=settings.municipality_th,
-        municipality_en=settings.municipality_en,
-        services=[(s.prefix, s.name_th, s.name_en) for s in settings.services],
-        rule_th=settings.priority.text("th"),
-        rule_en=settings.priority.text("en"),
-        complaint_th=settings.complaint("th"),
-        complaint_en=settings.complaint("en"),
-        fiscal_year_be=fiscal_year(date.today()),
-    )
-    if settings.phone_missing:
-        click.echo(
-            cli.t(
-                f"คำเตือน: ยังไม่ได้ตั้งเบอร์โทรของสำนักงาน ประกาศจะเว้นที่ว่าง {PHONE_BLANK} ไว้ให้เขียนเบอร์ด้วยมือ "
-                "ตั้งเบอร์ด้วย prongsai setup --phone 044-123-456 แล้วสั่งพิมพ์ใหม่",
-                f"warning: the office's phone is not set: the notice leaves a blank {PHONE_BLANK} to write "
-                "it in by hand. Set it with `prongsai setup --phone 044-123-456` and print it again",
-            ),
-            err=True,
         )
-    target = out or cli.home / f"queue-notice-{cli.lang}.pdf"
-    try:
-        written = save_notice(view, target, cli.lang)
-    except OSError as exc:
-        raise click.ClickException(os_error_message(cli, exc)) from None
-    except ValueError as exc:
-        raise click.ClickException(str(exc)) from None
-    click.echo(cli.t(f"ประกาศ: {written}", f"notice: {written}"))

@@ -10,7 +10,7 @@ import re
 
 import click
 
-from prongsai.commands.queue import settings_of
+from prongsai.commands._office import settings_of
 from prongsai.context import CliContext, get
 from surveys.content.datafile import DataFileError
 from surveys.counter.settings import PHONE, SETTINGS_FILE, load_settings, update_settings

@@ -1,15 +1,18 @@
-"""``prongsai sync``: signed bundles on a USB stick.
+"""``prongsai sync``: signed bundles on a USB stick or over the office LAN.
 
 On a device, ``export`` writes the events the central store has not acknowledged into a folder (the
 stick); on the central machine, ``import`` reads bundles into this home's central store and leaves an
 acknowledgement beside each one, which the device's next ``export`` to that folder starts after.
+
+Over the LAN the central machine serves its store (``serve``); each device sends what the store does not
+have yet (``push``). Exit codes of ``push``: 0 sent (or nothing pending), 1 refused or failed, 2 the server
+could not be reached (nothing lost: the events wait in the device's log for the next push).
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
-import os
 import sqlite3
 import sys
 from pathlib import Path
@@ -17,18 +20,21 @@ from typing import Any
 
 import click
 
-from prongsai.context import CliContext, get, log_error, os_error_message, require_device, shown_path
-from surveys.log.atomic import fsync_dir
-from surveys.log.device import Device
+from prongsai.commands._fingerprint import show_fingerprint
+from prongsai.context import CliContext, get, log_error, os_error_message, require_device
+from surveys.log.device import Device, DeviceError
 from surveys.log.device_log import LogError
 from surveys.log.home import log_dir
 from sync.ack import ACKED, AckError, accept_ack, ack_path, acked, read_ack, write_ack
-from sync.bundle import SUFFIX, BundleError, write_bundle
+from sync.bundle import SUFFIX, BundleError
 from sync.central import REFUSAL_TH, CentralError, CentralStore, ImportResult
 from sync.importer import DUPLICATE, STATUS_TH, STATUSES
+from sync.protocol import DEFAULT_PORT
 
 PROGRESS_FROM = 20_000  # events: a bundle this big gets a progress bar on stderr
 SHOW_NOTES = 20  # conflicts and rejections listed per bundle (all of them are in --json)
+FINGERPRINT_ENV = "PRONGSAI_SYNC_FINGERPRINT"
+EXIT_OFFLINE = 2
 
 
 @click.group()
@@ -55,80 +61,40 @@ def sync() -> None:
 @click.pass_context
 def export(ctx: click.Context, out: Path | None, from_seq: int | None) -> None:
     """Write this device's events as a signed bundle (.psb) for the central store."""
+    from sync.usb import ExportError, export_bundle, export_place
+
     cli = get(ctx)
     device = require_device(cli)
-    folder, file = _out_place(cli, out if out is not None else Path.cwd())
+    try:
+        place = export_place(out if out is not None else Path.cwd())
+    except ExportError as exc:
+        raise click.ClickException(exc.text(cli.lang)) from None
     log = log_dir(cli.home)
     if from_seq is None:
-        from_seq = _after_ack(cli, device, folder, log)
-    part = file or folder / f"{device.id}-from-{from_seq:08d}{SUFFIX}.part"
+        from_seq = _after_ack(cli, device, place.folder, log)
     try:
-        manifest = write_bundle(device, log, part, from_seq)
-        if manifest is not None and file is None:
-            final = folder / f"{device.id}_{manifest.first_seq:08d}-{manifest.last_seq:08d}{SUFFIX}"
-            os.replace(part, final)
-            file = final
-            fsync_dir(folder)
+        exported = export_bundle(device, log, place, from_seq)
     except LogError as exc:
         raise log_error(cli, exc) from None
     except BundleError as exc:
         raise click.ClickException(cli.t(f"ส่งออกไม่ได้: {exc}", f"can't export: {exc}")) from None
     except OSError as exc:
-        if file is None:
-            with contextlib.suppress(OSError):
-                part.unlink(missing_ok=True)
-            if shown_path(exc.filename) == str(part):
-                exc.filename = str(folder)  # the folder the user named, not our file in progress
         message = os_error_message(cli, exc)
         raise click.ClickException(
             cli.t(f"ส่งออกไม่ได้ ไม่มีอะไรถูกเขียน: {message}", f"can't export, nothing was written: {message}")
         ) from None
-    if manifest is None or file is None:
+    if exported is None:
         click.echo(
             cli.t(f"ไม่มีข้อมูลใหม่ที่ต้องส่ง (ตั้งแต่ seq {from_seq})", f"nothing new to send (from seq {from_seq})")
         )
         return
+    file, manifest = exported.file, exported.manifest
     click.echo(
         cli.t(
             f"✓ เขียนชุดข้อมูล {file}: seq {manifest.first_seq}–{manifest.last_seq} ({manifest.count} เหตุการณ์)",
             f"✓ wrote {file}: seq {manifest.first_seq}–{manifest.last_seq} ({manifest.count} events)",
         )
     )
-
-
-def _out_place(cli: CliContext, target: Path) -> tuple[Path, Path | None]:
-    """The folder a bundle goes into and, for ``--out NAME.psb``, its file. A missing folder is never
-    made: an unmounted USB stick must not turn into a folder on the local disk."""
-    if target.is_dir():
-        return target, None
-    if target.exists():
-        if target.suffix == SUFFIX:
-            raise click.ClickException(
-                cli.t(
-                    f"มีไฟล์ {target} อยู่แล้ว ไม่เขียนทับ: ตั้งชื่ออื่น ระบุโฟลเดอร์แทน หรือย้ายไฟล์เดิมออกก่อน",
-                    f"{target} already exists and is not overwritten: give another name, a folder, "
-                    "or move the old file away first",
-                )
-            )
-        raise click.ClickException(
-            cli.t(
-                f"{target} เป็นไฟล์ ไม่ใช่โฟลเดอร์: ระบุโฟลเดอร์ (เช่น แฟลชไดรฟ์) หรือชื่อไฟล์ที่ลงท้ายด้วย {SUFFIX}",
-                f"{target} is a file, not a folder: give a folder (the USB stick, say) "
-                f"or a name ending in {SUFFIX}",
-            )
-        )
-    folder = target.parent if target.suffix == SUFFIX else target
-    if not folder.is_dir():
-        raise click.ClickException(
-            cli.t(
-                f"ไม่มีโฟลเดอร์ {folder}: ตรวจสอบว่าเสียบแฟลชไดรฟ์แล้ว และพิมพ์ชื่อโฟลเดอร์ถูกต้อง "
-                "(prongsai ไม่สร้างโฟลเดอร์ให้ เพื่อไม่ให้ข้อมูลไปอยู่บนดิสก์ของเครื่องโดยไม่รู้ตัว) ไม่มีอะไรถูกเขียน",
-                f"there is no folder {folder}: check that the USB stick is plugged in and the path is right "
-                "(prongsai does not create it, so that a bundle never lands on the local disk unnoticed); "
-                "nothing was written",
-            )
-        )
-    return (folder, target) if target.suffix == SUFFIX else (target, None)
 
 
 def _after_ack(cli: CliContext, device: Device, folder: Path, log: Path) -> int:
@@ -312,3 +278,165 @@ def _print_result(cli: CliContext, result: ImportResult) -> None:
             f"  the central store holds this device's chain whole up to seq {result.checkpoint}",
         )
     )
+
+
+# -- over the office LAN ----------------------------------------------------------------------------
+
+
+@sync.command("serve")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on: this machine's LAN address, or 0.0.0.0 for every interface.",
+)
+@click.option("--port", default=DEFAULT_PORT, show_default=True, type=click.IntRange(0, 65535))
+@click.option(
+    "--tls",
+    "force_tls",
+    is_flag=True,
+    help="Serve TLS on 127.0.0.1 too (it always does on any other address).",
+)
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, force_tls: bool) -> None:
+    """Receive devices' bundles over the LAN into this home's central store (until Ctrl+C)."""
+    from sync.sync_server import serve_sync
+    from sync.tls import SYNC_TLS, is_loopback, server_certificate
+
+    cli = get(ctx)
+    try:
+        tls = server_certificate(cli.home / SYNC_TLS, "prongsai sync")
+    except OSError as exc:
+        raise click.ClickException(str(exc)) from None
+    certificate = tls if force_tls or not is_loopback(host) else None
+    scheme = "https" if certificate else "http"
+
+    def started(bound_host: str, bound_port: int) -> None:
+        click.echo(
+            cli.t(
+                f"เครื่องกลางรอรับข้อมูลที่ {scheme}://{bound_host}:{bound_port} (คลังข้อมูล {cli.home}) "
+                "กด Ctrl+C เพื่อหยุด",
+                f"sync server listening on {scheme}://{bound_host}:{bound_port} (store in {cli.home}); "
+                "Ctrl+C stops it",
+            )
+        )
+        if bound_host in ("127.0.0.1", "localhost", "::1"):
+            click.echo(
+                cli.t(
+                    "  รับเฉพาะจากเครื่องนี้: ให้อุปกรณ์อื่นส่งได้ด้วย --host ที่อยู่ของเครื่องนี้ในวงแลน",
+                    "  this machine only: for other devices, give --host this machine's LAN address",
+                )
+            )
+        if certificate:
+            show_fingerprint(cli, certificate.fingerprint)
+            click.echo(
+                f"  prongsai sync push {scheme}://{bound_host}:{bound_port} --fingerprint {tls.fingerprint}"
+            )
+
+    def imported(reply: dict[str, Any]) -> None:
+        counts = _reply_counts(reply.get("result", {}))
+        summary = ", ".join(f"{_count_name(cli, k)} {v}" for k, v in counts.items())
+        click.echo(f"{reply['device']} seq {reply['first_seq']}–{reply['last_seq']}: {summary}")
+
+    try:
+        serve_sync(cli.home, host, port, started, on_import=imported, certificate=certificate)
+    except OSError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(cli.t("ปิดเครื่องรับข้อมูลแล้ว", "sync server stopped"))
+
+
+@sync.command("push")
+@click.argument("url")
+@click.option("--timeout", default=10.0, show_default=True, help="Seconds to wait for the server.")
+@click.option(
+    "--fingerprint",
+    default=None,
+    envvar=FINGERPRINT_ENV,
+    help=f"The sync server certificate's fingerprint that `sync serve` printed (also ${FINGERPRINT_ENV}); "
+    "needed off this machine.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.pass_context
+def push(ctx: click.Context, url: str, timeout: float, fingerprint: str | None, as_json: bool) -> None:
+    """Send this device's pending events to the sync server at URL (e.g. 192.168.1.10)."""
+    from sync.sync_client import SyncError, SyncUnreachable
+    from sync.sync_client import push as push_bundle
+
+    cli = get(ctx)
+    require_device(cli)
+    warn_if_kept_ack_damaged(cli)
+    try:
+        result = push_bundle(cli.home, url, timeout=timeout, fingerprint=fingerprint)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="URL") from None
+    except LogError as exc:
+        raise log_error(cli, exc) from None
+    except (DeviceError, BundleError) as exc:
+        raise click.ClickException(str(exc)) from None
+    except SyncUnreachable as exc:
+        click.echo(exc.text(cli.lang), err=True)
+        ctx.exit(EXIT_OFFLINE)
+    except SyncError as exc:
+        raise click.ClickException(exc.text(cli.lang)) from None
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        return
+    _report(cli, result.to_dict())
+
+
+def _report(cli: CliContext, data: dict[str, Any]) -> None:
+    seq, head = data["checkpoint"]["last_seq"], data["checkpoint"]["head"]
+    if data["sent"] == 0:
+        click.echo(
+            cli.t(
+                f"ไม่มีข้อมูลค้างส่ง: เครื่องกลาง ({data['url']}) มีเหตุการณ์ของ {data['device']} ครบถึงลำดับ {seq}",
+                f"nothing pending: the server at {data['url']} "
+                f"holds {data['device']}'s events up to seq {seq}",
+            )
+        )
+    else:
+        click.echo(
+            cli.t(
+                f"ส่งเหตุการณ์ลำดับ {data['first_seq']}–{data['last_seq']} ({data['sent']} รายการ) "
+                f"ของ {data['device']} ไปยัง {data['url']}",
+                f"sent seq {data['first_seq']}–{data['last_seq']} ({data['sent']} events) "
+                f"of {data['device']} to {data['url']}",
+            )
+        )
+        counts = data["counts"]
+        click.echo("  " + " · ".join(f"{_count_name(cli, k)} {counts[k]}" for k in STATUSES))
+        for reason in data["reasons"][:10]:
+            click.echo(f"  - {reason if isinstance(reason, str) else json.dumps(reason, ensure_ascii=False)}")
+    click.echo(
+        cli.t(
+            f"จุดยืนยัน (ack): ลำดับ {seq}  แฮช {head[:16]}…",
+            f"checkpoint (acknowledged): seq {seq}  head {head[:16]}…",
+        )
+    )
+    if seq < data["acked_before"]:
+        click.echo(
+            cli.t(
+                f"คำเตือน: เครื่องกลางยืนยันน้อยกว่าครั้งก่อน (ลำดับ {data['acked_before']}) "
+                "คลังข้อมูลกลางอาจถูกกู้คืนจากข้อมูลสำรอง ข้อมูลที่ขาดจะถูกส่งใหม่",
+                f"warning: the server acknowledges less than before (seq {data['acked_before']}): the "
+                "central store may have been restored from a backup; what it lacks is being sent again",
+            ),
+            err=True,
+        )
+    if data["sent"] and seq < data["last_seq"]:
+        click.echo(
+            cli.t(
+                f"เครื่องกลางรับได้ถึงลำดับ {seq} เท่านั้น ดูเหตุผลด้านบน",
+                f"the central store accepted up to seq {seq} only; see the reasons above",
+            ),
+            err=True,
+        )
+
+
+def _reply_counts(result: Any) -> dict[str, int]:
+    source = result.get("counts", result) if isinstance(result, dict) else {}
+    return {k: int(source.get(k, 0)) for k in STATUSES}
+
+
+def _count_name(cli: CliContext, key: str) -> str:
+    return cli.t(STATUS_TH.get(key, key), key)

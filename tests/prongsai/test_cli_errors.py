@@ -161,12 +161,12 @@ def test_export_into_proc_or_an_unwritable_folder_is_a_message(
     into_folder = invoke("--home", str(home), "--lang", "en", "sync", "export", "--out", "/proc")
     assert into_folder.exit_code == 1
     assert "can't use /proc:" in said(into_folder) and ".part" not in said(into_folder)
-    import prongsai.commands.sync as sync_command
+    import sync.usb
 
     def refuse(device: Any, log: Path, out: Path, from_seq: int = 1) -> None:
         raise PermissionError(errno.EACCES, "Permission denied", str(out.with_name(f".{out.name}.7.tmp")))
 
-    monkeypatch.setattr(sync_command, "write_bundle", refuse)
+    monkeypatch.setattr(sync.usb, "write_bundle", refuse)
     stick = tmp_path / "stick"
     stick.mkdir()
     result = invoke("--home", str(home), "sync", "export", "--out", str(stick / "b.psb"))
@@ -240,10 +240,10 @@ def test_verify_works_on_a_read_only_copy_of_a_home(backup: Path, read_only_disk
 
 
 def test_a_counter_the_lan_office_lacks_is_a_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import prongsai.commands.screens as screens
+    import prongsai.commands._office as office_helpers
 
     office = LocalOffice(tmp_path, default_settings())
-    monkeypatch.setattr(screens, "open_office", lambda cli, url, key, fingerprint=None: office)
+    monkeypatch.setattr(office_helpers, "open_office", lambda cli, url, key, fingerprint=None: office)
     try:
         result = invoke("--lang", "en", "counter", "9", "--office", "http://192.168.1.10:8568", "--key", "k")
     finally:

@@ -113,7 +113,7 @@ def test_an_old_settings_file_with_the_made_up_number_still_counts_as_unset(tmp_
 def test_a_staff_start_warns_until_the_office_is_set_up(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from prongsai.commands.screens import warn_if_not_set_up
+    from prongsai.commands._office import warn_if_not_set_up
     from prongsai.context import CliContext
     from surveys.counter.settings import set_staff_pin
 

@@ -142,3 +142,12 @@ def test_the_central_store_lists_a_demo_device_as_demo(tmp_path: Path) -> None:
     assert "สาธิต (ไม่นับในรายงาน)" in out and "ลงทะเบียนเป็นอุปกรณ์สาธิต" in out
     code, out = run(central, "device", "list", "--json")
     assert json.loads(out)[0]["demo"] is True
+
+
+def test_simulate_fills_a_log_that_verifies(tmp_path: Path) -> None:
+    code, out = run(tmp_path, "simulate", "--days", "7", "--per-day", "60", "--json")
+    assert code == 0, out
+    report = json.loads(out[out.index("{") :])
+    assert report["tickets"] > 100 and report["ratings"] > 10 and report["out_of_order"] >= 0
+    code, out = run(tmp_path, "verify")
+    assert code == 0 and "chain whole" in out

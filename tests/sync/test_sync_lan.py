@@ -24,7 +24,7 @@ import httpx
 import pytest
 from click.testing import CliRunner
 
-from prongsai.commands import sync_lan
+from prongsai.commands import sync as sync_cli
 from prongsai.context import CliContext
 from surveys.log.chain import verify_log
 from surveys.log.device import Device, load_or_create_device
@@ -319,7 +319,7 @@ def test_an_unreachable_server_is_reported_and_nothing_is_lost(tmp_path: Path) -
     assert "เชื่อมต่อเครื่องกลางไม่ได้" in offline.value.th and "cannot reach" in offline.value.en
     assert head(kiosk) == before and read_acked(kiosk) is None and outbox_empty(kiosk)
 
-    result = CliRunner().invoke(sync_lan.push, [f"127.0.0.1:{free_port()}"], obj=CliContext(kiosk, "th"))
+    result = CliRunner().invoke(sync_cli.push, [f"127.0.0.1:{free_port()}"], obj=CliContext(kiosk, "th"))
     assert result.exit_code == 2, result.output
     assert "เชื่อมต่อเครื่องกลางไม่ได้" in result.output and "ข้อมูลยังอยู่ครบ" in result.output
     assert head(kiosk) == before
@@ -333,20 +333,20 @@ def test_the_push_command_prints_the_counts_and_the_checkpoint(
 ) -> None:
     kiosk = new_device(tmp_path, "kiosk", 9)
     enrol(central, kiosk)
-    result = CliRunner().invoke(sync_lan.push, [url], obj=CliContext(kiosk, "en"))
+    result = CliRunner().invoke(sync_cli.push, [url], obj=CliContext(kiosk, "en"))
     assert result.exit_code == 0, result.output
     assert "sent seq 1–9 (9 events)" in result.output
     assert "new 9 · duplicate 0 · conflict 0 · rejected 0" in result.output
     assert "checkpoint (acknowledged): seq 9" in result.output
-    thai = CliRunner().invoke(sync_lan.push, [url, "--json"], obj=CliContext(kiosk, "th"))
+    thai = CliRunner().invoke(sync_cli.push, [url, "--json"], obj=CliContext(kiosk, "th"))
     assert json.loads(thai.output)["sent"] == 0
-    again = CliRunner().invoke(sync_lan.push, [url], obj=CliContext(kiosk, "th"))
+    again = CliRunner().invoke(sync_cli.push, [url], obj=CliContext(kiosk, "th"))
     assert "ไม่มีข้อมูลค้างส่ง" in again.output and "ลำดับ 9" in again.output
 
 
 def test_the_push_command_refuses_an_unenrolled_device_with_exit_code_1(url: str, tmp_path: Path) -> None:
     kiosk = new_device(tmp_path, "kiosk", 2)
-    result = CliRunner().invoke(sync_lan.push, [url], obj=CliContext(kiosk, "en"))
+    result = CliRunner().invoke(sync_cli.push, [url], obj=CliContext(kiosk, "en"))
     assert result.exit_code == 1 and "is not enrolled" in result.output
 
 
@@ -410,7 +410,7 @@ def test_stale_uploads_are_removed_at_start(tmp_path: Path) -> None:
 def test_the_serve_command_shows_where_it_listens_and_each_import(central: Path, tmp_path: Path) -> None:
     kiosk = new_device(tmp_path, "kiosk", 3)
     enrol(central, kiosk)
-    code = "from prongsai.commands.sync_lan import serve; serve(['--port', '0'])"
+    code = "from prongsai.commands.sync import serve; serve(['--port', '0'])"
     process = subprocess.Popen(
         [sys.executable, "-c", code],
         stdout=subprocess.PIPE,
@@ -478,9 +478,9 @@ def test_a_failing_import_callback_is_logged_and_the_import_still_answers(
 def test_the_push_command_says_the_kept_ack_is_damaged(url: str, central: Path, tmp_path: Path) -> None:
     kiosk = new_device(tmp_path, "kiosk", 4)
     enrol(central, kiosk)
-    assert CliRunner().invoke(sync_lan.push, [url], obj=CliContext(kiosk, "en")).exit_code == 0
+    assert CliRunner().invoke(sync_cli.push, [url], obj=CliContext(kiosk, "en")).exit_code == 0
     (kiosk / ACKED).write_text("{not json", encoding="utf-8")
-    result = CliRunner().invoke(sync_lan.push, [url], obj=CliContext(kiosk, "en"))
+    result = CliRunner().invoke(sync_cli.push, [url], obj=CliContext(kiosk, "en"))
     assert result.exit_code == 0, result.output
     assert "warning:" in result.stderr and str(kiosk / ACKED) in result.stderr and "damaged" in result.stderr
     assert read_acked(kiosk) == stored_checkpoint(central, load_or_create_device(kiosk))  # replaced

@@ -24,7 +24,7 @@ from kiosk.office.client import RemoteOffice
 from kiosk.office.key import office_key
 from kiosk.office.server import serve_office
 from kiosk.office.service import LocalOffice, OfficeError
-from prongsai.commands import sync_lan
+from prongsai.commands import sync as sync_cli
 from prongsai.context import CliContext
 from surveys.counter.settings import default_settings
 from surveys.log.device import load_or_create_device
@@ -237,7 +237,7 @@ def test_a_push_goes_only_to_the_pinned_sync_server(central: tuple[Running, Path
     assert refused.value.code == "wrong_certificate" and "ลายนิ้วมือ" in refused.value.th
 
     runner = CliRunner()
-    wrong = runner.invoke(sync_lan.push, [server.url, "--fingerprint", WRONG], obj=CliContext(kiosk, "th"))
+    wrong = runner.invoke(sync_cli.push, [server.url, "--fingerprint", WRONG], obj=CliContext(kiosk, "th"))
     assert wrong.exit_code == 1 and "ลายนิ้วมือ" in wrong.output and wrong.exception is not None
     assert isinstance(wrong.exception, SystemExit)  # a message, not a traceback
 
@@ -248,10 +248,10 @@ def test_a_push_goes_only_to_the_pinned_sync_server(central: tuple[Running, Path
 def test_push_refuses_plain_http_to_another_machine(tmp_path: Path) -> None:
     kiosk = tmp_path / "kiosk"
     load_or_create_device(kiosk)
-    result = CliRunner().invoke(sync_lan.push, ["http://192.0.2.1:8569"], obj=CliContext(kiosk, "en"))
+    result = CliRunner().invoke(sync_cli.push, ["http://192.0.2.1:8569"], obj=CliContext(kiosk, "en"))
     assert result.exit_code == 1, result.output
     assert "refusing plain http://" in result.output
-    bare = CliRunner().invoke(sync_lan.push, ["192.0.2.1"], obj=CliContext(kiosk, "en"))
+    bare = CliRunner().invoke(sync_cli.push, ["192.0.2.1"], obj=CliContext(kiosk, "en"))
     assert bare.exit_code == 1 and "fingerprint" in bare.output  # a bare LAN address means https://
 
 

@@ -1,4 +1,4 @@
-"""The counter: ``services``, ``ticket issue``, ``notice``, ``simulate``."""
+"""``prongsai simulate``: a believable office in a demo home's log."""
 
 from __future__ import annotations
 
@@ -11,49 +11,9 @@ from typing import Any
 
 import click
 
-from prongsai.context import CliContext, get, log_error, pad
-from surveys.content.datafile import DataFileError
-from surveys.counter.settings import Settings, load_settings
+from prongsai.commands._office import settings_of
+from prongsai.context import CliContext, get, log_error
 from surveys.log.event import BANGKOK
-
-
-def settings_of(cli: CliContext) -> Settings:
-    try:
-        return load_settings(cli.home, cli.lang)
-    except DataFileError as exc:
-        raise click.ClickException(str(exc)) from None
-
-
-@click.command()
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@click.pass_context
-def services(ctx: click.Context, as_json: bool) -> None:
-    """List the services, their ticket prefixes and counters, and the counters."""
-    cli = get(ctx)
-    settings = settings_of(cli)
-    if as_json:
-        data = {
-            "services": [s.model_dump() for s in settings.services],
-            "counters": [c.model_dump() for c in settings.counters],
-            "priority_rule": {"th": settings.priority.text("th"), "en": settings.priority.text("en")},
-        }
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
-        return
-    click.echo(cli.t("บริการ", "Services"))
-    for service in settings.services:
-        counters = ", ".join(str(n) for n in service.counters)
-        click.echo(
-            f"  {service.prefix}  {pad(service.name(cli.lang), 28)} {service.id:<14} "
-            + cli.t(
-                f"ช่องบริการ {counters} · โครงการที่ {service.project}",
-                f"counters {counters} · project {service.project}",
-            )
-            + f" · {service.instrument}"
-        )
-    click.echo(cli.t("ช่องบริการ", "Counters"))
-    for counter in settings.counters:
-        click.echo(f"  {counter.number}  {counter.name(cli.lang)}")
-    click.echo(cli.t("กติกาคิวพิเศษ: ", "Priority rule: ") + settings.priority.text(cli.lang))
 
 
 def _iso_day(cli: CliContext, option: str, text: str | None) -> date | None:
@@ -210,24 +170,3 @@ def simulate(
             f"failed prints {report.print_failures} · events {report.events}",
         )
     )
-
-
-@click.command("staff-pin")
-@click.option(
-    "--pin", prompt=True, hide_input=True, confirmation_prompt=True, help="The new staff PIN (4–12 digits)."
-)
-@click.pass_context
-def staff_pin(ctx: click.Context, pin: str) -> None:
-    """Set the staff PIN (kiosk exit, staff screens, second PIN for out-of-order calls).
-
-    Only its scrypt hash is stored, in settings.yaml of the home folder (comments there are kept).
-    """
-    from surveys.counter.settings import new_pin_problem, set_staff_pin
-
-    cli = get(ctx)
-    problem = new_pin_problem(pin)
-    if problem is not None:
-        raise click.ClickException(cli.t(*problem))
-    path = set_staff_pin(cli.home, pin)
-    settings_of(cli)  # the file still loads
-    click.echo(cli.t(f"ตั้ง PIN ใหม่แล้ว ({path})", f"staff PIN set ({path})"))
