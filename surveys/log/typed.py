@@ -77,6 +77,8 @@ _REASONS_TH = {
 
 
 _REASONS_EN = {
+    "model_type": "a JSON object",
+    "dataclass_type": "a JSON object",
     "greater_than_equal": "a number no less than {ge}",
     "less_than_equal": "a number no greater than {le}",
     "extra_forbidden": "no such field (the format has none of this name)",
