@@ -22,7 +22,8 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field, PlainValidator
 
-from surveys.log.typed import HIDDEN, Expected
+from surveys.log.typed import HIDDEN
+from surveys.log.typed import Expected as Expected
 from surveys.log.typed import field_errors as field_errors  # for the servers and readers of sync
 from surveys.log.typed import shown as shown
 
