@@ -34,13 +34,8 @@ _STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _NOT_BRACKET = bytes(b for b in range(256) if b not in b"[]{}")
 
 
-class JsonRefused(ValueError):
+class JsonRefused(Expected):
     """Bytes that are not JSON we read; the message says why, in English (``th`` in Thai)."""
-
-    def __init__(self, th: str, en: str) -> None:
-        super().__init__(en)
-        self.th = th
-        self.en = en
 
 
 def json_depth(raw: bytes) -> int:
