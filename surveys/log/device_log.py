@@ -145,7 +145,9 @@ def read_mark(folder: Path) -> Mark | None:
     """The high-water mark of the log in ``folder``; None if there is none, :class:`MarkError` (naming
     the file, the field and the reason) if it is damaged."""
     try:
-        found = read_json_file(mark_path(folder), _MarkFile, "เครื่องหมายระดับสูงสุดของบันทึก", "a high-water mark")
+        found = read_json_file(
+            mark_path(folder), _MarkFile, "จุดสูงสุดของบันทึก (high-water mark)", "a high-water mark"
+        )
     except FileFormatError as exc:
         raise MarkError(str(exc)) from None
     return None if found is None else Mark(found.device, found.seq, found.hash, found.at)
