@@ -209,3 +209,16 @@ def test_a_wrong_manifest_names_the_file_and_the_field(
         read_bundle(bundle)
     assert refused.value.code == "format" and str(bundle) in str(refused.value)
     assert words in str(refused.value), str(refused.value)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [b"[" * 100_000 + b"]" * 100_000, b'{"signature": 7}', b'{"signature": "AAAA", "junk": 1}', b"[]"],
+    ids=["deep", "number", "extra-junk", "list"],
+)
+def test_a_wrong_signature_line_is_refused_as_such(bundle: Path, line: bytes) -> None:
+    manifest, _, events = split(bundle)
+    bundle.write_bytes(join(manifest, line, events))
+    with pytest.raises(BundleError) as refused:
+        read_bundle(bundle)
+    assert refused.value.code == "signature" and "signature line" in str(refused.value)
