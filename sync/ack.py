@@ -20,10 +20,14 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field
 
 from surveys.log.atomic import write_atomic
 from surveys.log.device_log import LogError, read_events
 from surveys.log.event import GENESIS, now_iso
+from surveys.log.typed import FileFormatError, JsonFile, read_json_file
 
 FORMAT = "prongsai-ack/1"
 SUFFIX = ".ack.json"
@@ -57,23 +61,22 @@ def write_ack(folder: Path, device: str, last_seq: int, head: str) -> Path:
     return path
 
 
+class _AckFile(JsonFile):
+    format: Literal["prongsai-ack/1"]
+    device: str
+    last_seq: Annotated[int, Field(ge=0)]
+    head: str
+    at: str = ""
+
+
 def read_ack(path: Path) -> Ack | None:
-    """The ack in ``path``; None if there is no such file, :class:`AckError` if it is damaged."""
+    """The ack in ``path``; None if there is no such file, :class:`AckError` (naming the file, the field
+    and the reason) if it is damaged."""
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return None
-    except (OSError, ValueError) as exc:
-        raise AckError(f"{path}: can't be read ({exc})") from None
-    try:
-        if data.pop("format") != FORMAT:
-            raise ValueError(f"not a {FORMAT} file")
-        ack = Ack(**data)
-        if not isinstance(ack.last_seq, int) or ack.last_seq < 0 or not isinstance(ack.head, str):
-            raise ValueError("last_seq or head is not valid")
-    except (AttributeError, KeyError, TypeError, ValueError) as exc:
-        raise AckError(f"{path}: not an acknowledgement file ({exc})") from None
-    return ack
+        found = read_json_file(path, _AckFile, "ไฟล์ตอบรับจากคลังข้อมูลกลาง", "an acknowledgement file")
+    except FileFormatError as exc:
+        raise AckError(str(exc)) from None
+    return None if found is None else Ack(found.device, found.last_seq, found.head, found.at)
 
 
 def acked(home: Path) -> Ack | None:

@@ -282,11 +282,17 @@ def _manifest(line: bytes, path: Path | None) -> Manifest:
     return manifest
 
 
+class _SignatureLine(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid")
+    signature: Annotated[str, Field(max_length=128)]  # base64 of 64 bytes: 88 characters
+
+
 def _check_signature(manifest: Manifest, first_line: bytes, second_line: bytes, path: Path | None) -> None:
     try:
-        signature = base64.b64decode(json.loads(second_line)["signature"], validate=True)
+        line = _SignatureLine.model_validate(load_json(second_line, max_depth=1))
+        signature = base64.b64decode(line.signature, validate=True)
         public_key = base64.b64decode(manifest.public_key, validate=True)
-    except (ValueError, TypeError, KeyError):
+    except ValueError:  # JsonRefused and ValidationError are ValueErrors, as is a base64 error
         raise BundleError("signature", "the signature line is missing or damaged", path) from None
     if device_id_for(public_key) != manifest.device:
         raise BundleError("key", f"the manifest's key is not the key of device {manifest.device}", path)

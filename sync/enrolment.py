@@ -27,15 +27,15 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, PlainValidator, ValidationError
 
 from surveys.bilingual import UserError
 from surveys.log.atomic import write_atomic
 from surveys.log.device import Device, device_id_for, verify_signature
 from surveys.log.event import canonical, now_iso
-from sync.untrusted import JsonRefused, Text, field_errors, hidden_characters, load_json
+from sync.untrusted import Expected, JsonRefused, Text, field_errors, hidden_characters, load_json
 
 if TYPE_CHECKING:
     import qrcode
@@ -44,8 +44,6 @@ FORMAT = "prongsai-enrolment/1"
 ROLES = ("kiosk", "laptop", "office")
 MAX_TEXT = 80  # characters of a name or a place (the QR code must stay readable from a terminal)
 MAX_FILE = 64 * 1024
-_FIELDS = ("format", "device", "public_key", "name", "role", "place", "created_at", "signature")
-_OPTIONAL = ("demo",)  # true only, for a demo device; absent for a real one
 
 
 @dataclass(frozen=True)
@@ -159,9 +157,16 @@ def read_signed_enrolment(path: Path) -> SignedEnrolment:
     return parse_enrolment(data, source)
 
 
+def _only_true(value: object) -> bool:
+    if value is not True:
+        raise Expected("true หรือไม่มีเลย", "true or absent")
+    return True
+
+
 class _EnrolmentFile(BaseModel):
     """The members of an enrolment file as they must be before the signature is checked: every one
-    text that is valid Unicode (a lone surrogate could not even be encoded to check the signature)."""
+    text that is valid Unicode (a lone surrogate could not even be encoded to check the signature),
+    ``demo`` true or absent, no other member."""
 
     model_config = ConfigDict(strict=True, extra="forbid")
     format: Text
@@ -172,7 +177,7 @@ class _EnrolmentFile(BaseModel):
     place: Text
     created_at: Text
     signature: Text
-    demo: Literal[True] | None = None
+    demo: Annotated[bool, PlainValidator(_only_true)] = False
 
 
 def parse_enrolment(data: bytes | str, source: str = "QR") -> SignedEnrolment:
@@ -193,28 +198,14 @@ def parse_enrolment(data: bytes | str, source: str = "QR") -> SignedEnrolment:
             f"not a prongsai enrolment file (format must be {FORMAT})",
             source,
         )
-    _check_members(record, source)
     try:
-        _EnrolmentFile.model_validate(record)
+        checked = _EnrolmentFile.model_validate(record)
     except ValidationError as exc:
-        problems = field_errors(exc)
-        raise EnrolmentError(
-            "damaged",
-            "ไฟล์ลงทะเบียนอุปกรณ์เสียหาย (" + "; ".join(f"{f} ต้องเป็น{th}" for f, th, _ in problems) + ")",
-            "the enrolment file is damaged ("
-            + "; ".join(f"{f}: expected {en}" for f, _, en in problems)
-            + ")",
-            source,
-        ) from None
+        raise _damaged(exc, source) from None
     enrolment = Enrolment(
-        record["device"],
-        record["public_key"],
-        record["name"],
-        record["role"],
-        record["place"],
-        record.get("demo", False),
+        checked.device, checked.public_key, checked.name, checked.role, checked.place, checked.demo
     )
-    signed = SignedEnrolment(enrolment, record["created_at"], record["signature"])
+    signed = SignedEnrolment(enrolment, checked.created_at, checked.signature)
     _check_key(signed, source)
     _check_fields(enrolment, source)
     return signed
@@ -247,27 +238,37 @@ def _qr_text(enrolment: SignedEnrolment | Enrolment) -> str:
 # -- checks --------------------------------------------------------------------------------------
 
 
-def _check_members(record: dict[str, Any], source: str) -> None:
-    missing = [name for name in _FIELDS if name not in record]
-    extra = sorted(set(record) - set(_FIELDS) - set(_OPTIONAL))
-    wrong = [name for name in _FIELDS if name in record and not isinstance(record[name], str)]
-    bad_demo = "demo" in record and record["demo"] is not True
-    if missing or extra or wrong or bad_demo:
-        problems = []
-        if missing:
-            problems.append(("ขาด " + ", ".join(missing), "missing " + ", ".join(missing)))
-        if extra:
-            problems.append(("มีช่องที่ไม่รู้จัก " + ", ".join(extra), "unknown " + ", ".join(extra)))
-        if wrong:
-            problems.append(("ไม่ใช่ข้อความ: " + ", ".join(wrong), "not text: " + ", ".join(wrong)))
-        if bad_demo:
-            problems.append(("demo ต้องเป็น true หรือไม่มีเลย", "demo must be true or absent"))
-        raise EnrolmentError(
-            "damaged",
-            "ไฟล์ลงทะเบียนอุปกรณ์เสียหาย (" + "; ".join(th for th, _ in problems) + ")",
-            "the enrolment file is damaged (" + "; ".join(en for _, en in problems) + ")",
-            source,
-        )
+def _damaged(exc: ValidationError, source: str) -> EnrolmentError:
+    """What pydantic found wrong with the members, grouped: missing, unknown, not text, the rest."""
+    missing: list[str] = []
+    extra: list[str] = []
+    wrong: list[str] = []
+    others: list[tuple[str, str]] = []
+    for error, (field, th, en) in zip(exc.errors(include_url=False), field_errors(exc), strict=True):
+        if error["type"] == "missing":
+            missing.append(field)
+        elif error["type"] == "extra_forbidden":
+            extra.append(field)
+        elif error["type"] == "string_type":
+            wrong.append(field)
+        elif field == "demo":
+            others.append(("demo ต้องเป็น true หรือไม่มีเลย", "demo must be true or absent"))
+        else:
+            others.append((f"{field} ต้องเป็น{th}", f"{field}: expected {en}"))
+    problems = []
+    if missing:
+        problems.append(("ขาด " + ", ".join(missing), "missing " + ", ".join(missing)))
+    if extra:
+        problems.append(("มีช่องที่ไม่รู้จัก " + ", ".join(sorted(extra)), "unknown " + ", ".join(sorted(extra))))
+    if wrong:
+        problems.append(("ไม่ใช่ข้อความ: " + ", ".join(wrong), "not text: " + ", ".join(wrong)))
+    problems.extend(others)
+    return EnrolmentError(
+        "damaged",
+        "ไฟล์ลงทะเบียนอุปกรณ์เสียหาย (" + "; ".join(th for th, _ in problems) + ")",
+        "the enrolment file is damaged (" + "; ".join(en for _, en in problems) + ")",
+        source,
+    )
 
 
 def _check_key(signed: SignedEnrolment, source: str) -> None:

@@ -51,7 +51,7 @@ import logging
 import math
 import threading
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import uvicorn
@@ -63,7 +63,22 @@ from starlette.routing import Route
 
 from kiosk.office import wire
 from kiosk.office.service import LocalOffice, OfficeError, OfficeView, RatingRefused, RatingSession
-from kiosk.office.wire import WireError, get_int, get_object, get_opt_str, get_str
+from kiosk.office.wire import (
+    CallTicketRequest,
+    CounterRequest,
+    OpenRatingRequest,
+    PinChangeRequest,
+    PinRequest,
+    PrintedRequest,
+    PrintFailedRequest,
+    RequestBody,
+    ReserveRequest,
+    SubmitRatingRequest,
+    TicketRequest,
+    TransferRequest,
+    UndoNoShowRequest,
+    WireError,
+)
 from surveys.counter.queue import Ticket
 from surveys.log.device_log import LogError
 from surveys.log.event import EventError, check_value
@@ -79,7 +94,7 @@ MAX_SESSIONS = 256  # rating sessions remembered between /rating/open and /ratin
 WITHHELD = "withheld"  # the staff PIN hash is not sent to terminals; check_pin() fails on this value
 
 logger = logging.getLogger(__name__)
-Body = Mapping[str, Any]
+Body = RequestBody | None  # a POST's body checked by its model (wire.REQUESTS); None for a GET
 
 
 def _error(status: int, code: str, th: str, en: str, **extra: Any) -> JSONResponse:
@@ -136,8 +151,9 @@ def _forbidden(terminal: Terminal, path: str, body: Body) -> JSONResponse | None
         return None
     kind = terminal.role.partition(":")[0]
     if path in ROLE_PATHS.get(kind, frozenset()):
-        counter = body.get("counter")
-        if path not in COUNTER_PATHS or (type(counter) is int and counter == terminal.counter):
+        if path not in COUNTER_PATHS or (
+            isinstance(body, CounterRequest) and body.counter == terminal.counter
+        ):
             return None
         return _error(
             403,
@@ -231,25 +247,23 @@ class _Api:
         self._sessions_lock = threading.Lock()
 
     def routes(self) -> list[Route]:
-        posts: dict[str, Callable[[Body], Any]] = {
+        posts: dict[str, Callable[[Any], Any]] = {  # each takes the model wire.REQUESTS names for its path
             "/reserve": self.reserve,
             "/confirm": self.confirm,
             "/print-failed": self.print_failed,
             "/reprinted": self.reprinted,
             "/code": self.code,
-            "/call-next": lambda b: _ticket(self.office.call_next(get_int(b, "counter"), by=_by())),
+            "/call-next": lambda b: _ticket(self.office.call_next(b.counter, by=_by())),
             "/call-ticket": self.call_ticket,
-            "/recall": lambda b: _ticket(self.office.recall(get_int(b, "counter"), by=_by())),
-            "/no-show": lambda b: _ticket(self.office.no_show(get_int(b, "counter"), by=_by())),
-            "/no-show/undo": lambda b: _ticket(
-                self.office.undo_no_show(get_int(b, "counter"), get_str(b, "number"), by=_by())
-            ),
-            "/start": lambda b: _ticket(self.office.start(get_int(b, "counter"), by=_by())),
-            "/finish": lambda b: _ticket(self.office.finish(get_int(b, "counter"), by=_by())),
+            "/recall": lambda b: _ticket(self.office.recall(b.counter, by=_by())),
+            "/no-show": lambda b: _ticket(self.office.no_show(b.counter, by=_by())),
+            "/no-show/undo": self.undo_no_show,
+            "/start": lambda b: _ticket(self.office.start(b.counter, by=_by())),
+            "/finish": lambda b: _ticket(self.office.finish(b.counter, by=_by())),
             "/transfer": self.transfer,
             "/rating/open": self.open_rating,
             "/rating/submit": self.submit_rating,
-            "/pin": lambda b: {"ok": self.office.check_pin(get_str(b, "pin"), by=_by())},
+            "/pin": self.check_pin,
             "/pin/default": lambda b: {"default": self.office.default_pin_in_force()},
             "/pin/change": self.change_pin,
         }
@@ -280,7 +294,7 @@ class _Api:
             if terminal is None:
                 return _unauthorised()
             try:
-                data = await _read_body(request, self.limits) if body else {}
+                data = await _read_body(request, self.limits) if body else None
                 refused = _forbidden(terminal, path, data)
                 if refused is not None:
                     return refused
@@ -318,49 +332,50 @@ class _Api:
 
     # -- handlers (run in the threadpool) -----------------------------------------------------
 
-    def reserve(self, b: Body) -> Any:
-        reservation = self.office.reserve_ticket(get_str(b, "service"), get_opt_str(b, "priority"), by=_by())
-        return wire.encode_flat(reservation)
+    def reserve(self, b: ReserveRequest) -> Any:
+        return wire.encode_flat(self.office.reserve_ticket(b.service, b.priority, by=_by()))
 
-    def confirm(self, b: Body) -> Any:
-        return _ticket(self.office.confirm_ticket(get_str(b, "ticket_id"), get_str(b, "printer"), by=_by()))
+    def confirm(self, b: PrintedRequest) -> Any:
+        return _ticket(self.office.confirm_ticket(b.ticket_id, b.printer, by=_by()))
 
-    def print_failed(self, b: Body) -> Any:
-        ticket, error, printer = get_str(b, "ticket_id"), get_str(b, "error"), get_str(b, "printer")
-        self.office.ticket_print_failed(ticket, error, printer, by=_by())
+    def print_failed(self, b: PrintFailedRequest) -> Any:
+        self.office.ticket_print_failed(b.ticket_id, b.error, b.printer, by=_by())
         return {"ok": True}
 
-    def reprinted(self, b: Body) -> Any:
-        self.office.ticket_reprinted(get_str(b, "ticket_id"), get_str(b, "printer"), by=_by())
+    def reprinted(self, b: PrintedRequest) -> Any:
+        self.office.ticket_reprinted(b.ticket_id, b.printer, by=_by())
         return {"ok": True}
 
-    def code(self, b: Body) -> Any:
-        return {"code": self.office.ticket_code(get_str(b, "ticket_id"))}
+    def code(self, b: TicketRequest) -> Any:
+        return {"code": self.office.ticket_code(b.ticket_id)}
 
-    def call_ticket(self, b: Body) -> Any:
-        counter, number = get_int(b, "counter"), get_str(b, "number")
-        reason, pin = get_opt_str(b, "reason"), get_opt_str(b, "pin")
-        return _ticket(self.office.call_ticket(counter, number, reason, pin, by=_by()))
+    def call_ticket(self, b: CallTicketRequest) -> Any:
+        return _ticket(self.office.call_ticket(b.counter, b.number, b.reason, b.pin, by=_by()))
 
-    def change_pin(self, b: Body) -> Any:
-        self.office.change_pin(get_str(b, "old"), get_str(b, "new"), by=_by())
+    def undo_no_show(self, b: UndoNoShowRequest) -> Any:
+        return _ticket(self.office.undo_no_show(b.counter, b.number, by=_by()))
+
+    def check_pin(self, b: PinRequest) -> Any:
+        return {"ok": self.office.check_pin(b.pin, by=_by())}
+
+    def change_pin(self, b: PinChangeRequest) -> Any:
+        self.office.change_pin(b.old, b.new, by=_by())
         return {"ok": True}
 
-    def transfer(self, b: Body) -> Any:
-        return _ticket(self.office.transfer(get_int(b, "counter"), get_str(b, "to_service"), by=_by()))
+    def transfer(self, b: TransferRequest) -> Any:
+        return _ticket(self.office.transfer(b.counter, b.to_service, by=_by()))
 
-    def open_rating(self, b: Body) -> Any:
-        session = self.office.open_rating(get_str(b, "typed"), by=_by())
+    def open_rating(self, b: OpenRatingRequest) -> Any:
+        session = self.office.open_rating(b.typed, by=_by())
         with self._sessions_lock:
             self._sessions[session] = None
             while len(self._sessions) > MAX_SESSIONS:
                 self._sessions.popitem(last=False)
         return wire.encode_flat(session)
 
-    def submit_rating(self, b: Body) -> Any:
-        session = wire.decode_flat(RatingSession, get_object(b, "session"), "session")
-        answers = get_object(b, "answers")
-        elapsed_ms = get_int(b, "elapsed_ms")
+    def submit_rating(self, b: SubmitRatingRequest) -> Any:
+        session = RatingSession(**b.session.model_dump())
+        answers, elapsed_ms = b.answers, b.elapsed_ms
         try:
             check_value(answers, "answers")
         except EventError as exc:
@@ -450,12 +465,12 @@ async def _receive_body(request: Request, limits: Limits) -> bytes:
     return b"".join([chunk async for chunk in receive_chunks(request, MAX_BODY, limits, whole=True)])
 
 
-async def _read_body(request: Request, limits: Limits) -> Body:
+async def _read_body(request: Request, limits: Limits) -> RequestBody:
     return _parse_body(request, await _receive_body(request, limits))
 
 
-def _parse_body(request: Request, raw: bytes) -> Body:
-    """The body checked by the model of its endpoint (``office_wire.REQUESTS``); WireError if not."""
+def _parse_body(request: Request, raw: bytes) -> RequestBody:
+    """The body checked by the model of its endpoint (``wire.REQUESTS``); WireError if not."""
     return wire.parse_request(request.url.path, raw)
 
 

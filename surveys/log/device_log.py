@@ -44,8 +44,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Annotated, Any, Literal
 
+from pydantic import Field
 from tinydb import TinyDB
 from tinydb.table import Document
 
@@ -53,6 +54,7 @@ from surveys.log.atomic import fsync_dir, write_atomic
 from surveys.log.event import BANGKOK, GENESIS, Event, EventError, JsonValue, make_event, now_iso
 from surveys.log.lockfile import LockHeld, WriterLock, exclusive, shared, try_exclusive
 from surveys.log.storage import AtomicJSONStorage
+from surveys.log.typed import FileFormatError, JsonFile, read_json_file
 
 JOURNAL = "journal.jsonl"
 DAYS = "days"
@@ -131,24 +133,24 @@ def mark_path(folder: Path) -> Path:
     return folder.parent / f"{folder.name}{MARK_SUFFIX}"
 
 
+class _MarkFile(JsonFile):
+    format: Literal["prongsai-mark/1"]
+    device: str
+    seq: Annotated[int, Field(ge=1)]
+    hash: str
+    at: str
+
+
 def read_mark(folder: Path) -> Mark | None:
-    """The high-water mark of the log in ``folder``; None if there is none, :class:`MarkError` if damaged."""
-    path = mark_path(folder)
+    """The high-water mark of the log in ``folder``; None if there is none, :class:`MarkError` (naming
+    the file, the field and the reason) if it is damaged."""
     try:
-        data = json.loads(path.read_bytes())
-    except FileNotFoundError:
-        return None
-    except (OSError, ValueError) as exc:
-        raise MarkError(f"{path} can't be read ({exc})") from None
-    try:
-        if data.pop("format") != MARK_FORMAT:
-            raise ValueError(f"not a {MARK_FORMAT} file")
-        mark = Mark(**data)
-        if type(mark.seq) is not int or mark.seq < 1 or not isinstance(mark.hash, str):
-            raise ValueError("seq or hash is not valid")
-    except (AttributeError, KeyError, TypeError, ValueError) as exc:
-        raise MarkError(f"{path} is not a high-water mark ({exc})") from None
-    return mark
+        found = read_json_file(
+            mark_path(folder), _MarkFile, "จุดสูงสุดของบันทึก (high-water mark)", "a high-water mark"
+        )
+    except FileFormatError as exc:
+        raise MarkError(str(exc)) from None
+    return None if found is None else Mark(found.device, found.seq, found.hash, found.at)
 
 
 @dataclass(frozen=True)

@@ -179,7 +179,7 @@ def test_a_damaged_mark_is_reported_and_refused(tmp_path: Path) -> None:
     mark_path(folder).write_text('{"format": "prongsai-mark/1", "seq": ', encoding="utf-8")
     [problem] = verify_log(folder, DEVICE).problems
     assert (problem.kind, problem.where) == ("unreadable", "log.mark.json")
-    with pytest.raises(LogDamaged, match=r"log.mark.json can't be read"):
+    with pytest.raises(LogDamaged, match=r"log.mark.json is not a high-water mark: it is not valid JSON"):
         DeviceLog(folder, DEVICE)
 
 

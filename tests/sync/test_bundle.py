@@ -9,6 +9,7 @@ import shutil
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -185,3 +186,39 @@ def test_a_manifest_with_fields_of_the_wrong_type_is_refused_not_a_crash(bundle:
     with pytest.raises(BundleError) as caught:
         read_bundle(bundle)
     assert caught.value.code in ("format", "manifest")
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        (lambda m: m.update(first_seq="1"), "manifest.first_seq: expected a valid integer"),
+        (lambda m: m.pop("head"), "manifest.head: expected a value (it is missing)"),
+        (lambda m: m.update(junk=1), "manifest.junk: expected no such field"),
+        (lambda m: m.update(count=0), "manifest.count: expected a number no less than 1"),
+    ],
+    ids=["wrong-type", "missing", "extra-junk", "count-zero"],
+)
+def test_a_wrong_manifest_names_the_file_and_the_field(
+    bundle: Path, change: Callable[[dict[str, Any]], object], words: str
+) -> None:
+    manifest, signature, events = split(bundle)
+    record = json.loads(manifest)
+    change(record)
+    bundle.write_bytes(join(json.dumps(record).encode(), signature, events))
+    with pytest.raises(BundleError) as refused:
+        read_bundle(bundle)
+    assert refused.value.code == "format" and str(bundle) in str(refused.value)
+    assert words in str(refused.value), str(refused.value)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [b"[" * 100_000 + b"]" * 100_000, b'{"signature": 7}', b'{"signature": "AAAA", "junk": 1}', b"[]"],
+    ids=["deep", "number", "extra-junk", "list"],
+)
+def test_a_wrong_signature_line_is_refused_as_such(bundle: Path, line: bytes) -> None:
+    manifest, _, events = split(bundle)
+    bundle.write_bytes(join(manifest, line, events))
+    with pytest.raises(BundleError) as refused:
+        read_bundle(bundle)
+    assert refused.value.code == "signature" and "signature line" in str(refused.value)

@@ -292,3 +292,22 @@ def test_a_demo_flag_added_to_a_real_file_breaks_its_signature(written: Path) ->
     with pytest.raises(EnrolmentError) as refused:
         read_enrolment(written)
     assert refused.value.code == "signature"
+
+
+def test_every_wrong_member_is_named_at_once(written: Path) -> None:
+    def damage(record: dict[str, Any]) -> None:
+        del record["role"]
+        record["place"], record["admin"], record["demo"] = None, True, None
+        record["name"] = "A\ud800"  # a lone surrogate: written escaped below
+
+    record = json.loads(written.read_text(encoding="utf-8"))
+    damage(record)
+    written.write_text(json.dumps(record), encoding="ascii")
+    with pytest.raises(EnrolmentError) as refused:
+        read_enrolment(written)
+    en = refused.value.en
+    assert refused.value.code == "damaged" and en.startswith(f"{written}: the enrolment file is damaged (")
+    for words in ("missing role", "unknown admin", "not text: place", "demo must be true or absent"):
+        assert words in en, en
+    assert "name: expected valid Unicode" in en, en
+    assert "ขาด role" in refused.value.th and "ไม่ใช่ข้อความ: place" in refused.value.th

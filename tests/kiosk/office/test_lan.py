@@ -151,6 +151,19 @@ def test_a_bad_request_is_refused_naming_the_field(
         assert c.get("/wait", params={"version": "x"}).json()["field"] == "version"
 
 
+def test_a_body_that_is_no_json_object_says_so(transport: AppTransport, office: LocalOffice) -> None:
+    headers = {"Authorization": f"Bearer {office_key(office.home)}"}
+    with httpx.Client(base_url="http://o", transport=transport, headers=headers) as c:
+        reply = c.post("/reserve", json=["tax"]).json()
+    assert (reply["field"], reply["en"]) == ("body", "body: expected a JSON object")
+
+
+def test_every_post_endpoint_reads_its_body_through_a_model(office: LocalOffice) -> None:
+    app = make_office_app(office, office_key(office.home))
+    posts = {route.path for route in app.routes if "POST" in (getattr(route, "methods", None) or ())}
+    assert posts == set(wire.REQUESTS)
+
+
 def test_the_office_refusals_come_back_with_their_code_and_both_texts(
     office: LocalOffice, remote: RemoteOffice
 ) -> None:
@@ -335,6 +348,29 @@ def test_a_reply_from_another_version_is_named_as_such() -> None:
     with pytest.raises(OfficeError) as bad:
         office.reserve_ticket("tax")
     assert bad.value.code == "bad_reply" and "service" in bad.value.en and "รุ่น" in bad.value.th
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        (lambda v: v["counters"].append({"counter": "1", "ticket": None}), "view.counters[0].counter"),
+        (lambda v: v["waiting"].update(tax=[["A001"]]), "view.waiting.tax[0][1]"),
+        (lambda v: v["next_by_counter"].update(x="A001"), "view.next_by_counter.x"),
+        (lambda v: v["queued"].update(A001=["09:00", "3"]), "view.queued.A001[1]"),
+        (lambda v: v.pop("day"), "view.day"),
+    ],
+    ids=["counter-text", "pair-short", "counter-key", "seq-text", "day-missing"],
+)
+def test_a_malformed_snapshot_reply_names_the_field(
+    change: Callable[[dict[str, Any]], object], field: str
+) -> None:
+    view = wire.encode_view(OfficeView(1, "2025-01-15", {}, (), (), 0, 0, {}))
+    change(view)
+    transport = httpx.MockTransport(lambda request: httpx.Response(200, json=view))
+    office = RemoteOffice("http://office", "k", transport=transport, settings=default_settings())
+    with pytest.raises(OfficeError) as bad:
+        office.snapshot()
+    assert bad.value.code == "bad_reply" and f"({field}: expected" in bad.value.en, bad.value.en
 
 
 # -- a real server on loopback ---------------------------------------------------------------------
