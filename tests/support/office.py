@@ -14,6 +14,8 @@ from anyio.from_thread import BlockingPortal
 
 from kiosk.office.client import RemoteOffice
 from kiosk.office.service import LocalOffice, Reservation
+from kiosk.printing.issuing import issue_ticket
+from kiosk.printing.printers import Printer
 from surveys.log.event import BANGKOK
 
 START = datetime(2025, 1, 15, 9, 0, tzinfo=BANGKOK)  # 15 มกราคม 2568, a Wednesday morning
@@ -52,9 +54,13 @@ def issue(
     return reservation
 
 
-def served_code(office: LocalOffice) -> str:
-    """The rating code of a ticket issued, called, served and finished at counter 1."""
-    reservation = issue(office)
+def served_code(office: LocalOffice, printer: Printer | None = None, service: str = "registration") -> str:
+    """The rating code of a ticket issued (printed on ``printer`` as the kiosk does, when given), called,
+    served and finished at counter 1 (the counter side, directly)."""
+    if printer is None:
+        reservation = issue(office, service)
+    else:
+        reservation = issue_ticket(office, service, None, printer).reservation
     assert office.call_next(1) is not None
     office.start(1)
     office.finish(1)
