@@ -7,8 +7,6 @@ Nothing here measures time: each test waits (with a generous limit) for an outco
 from __future__ import annotations
 
 import json
-import os
-import signal
 import socket
 import subprocess
 import sys
@@ -27,8 +25,8 @@ from sync.bundle import write_bundle
 from sync.central import CentralStore
 from sync.enrolment import make_enrolment
 from sync.sync_server import INCOMING
+from tests.support.servers import start, stop
 
-ROOT = Path(__file__).resolve().parents[2]
 PATIENCE = 30.0  # seconds a test client waits for an answer: generous, for a busy machine
 
 OFFICE = """
@@ -67,30 +65,13 @@ print("closed", flush=True)
 """
 
 
-def start(script: str, *args: str) -> tuple[subprocess.Popen[str], int]:
-    process = subprocess.Popen(
-        [sys.executable, "-c", script, *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
-    assert process.stdout is not None
-    line = process.stdout.readline()
-    if not line.startswith("listening "):
-        process.kill()
-        raise AssertionError(process.communicate(timeout=10)[1])
+def run_script(script: str, *args: str) -> tuple[subprocess.Popen[str], int]:
+    process, line = start([sys.executable, "-c", script, *args])
     return process, int(line.split()[1])
 
 
-def stop(process: subprocess.Popen[str]) -> str:
-    process.send_signal(signal.SIGTERM)
-    try:
-        out, err = process.communicate(timeout=PATIENCE)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        out, err = process.communicate()
+def stop_script(process: subprocess.Popen[str]) -> str:
+    out, err = stop(process, PATIENCE)
     assert process.returncode == 0 and "closed" in out, err
     return err
 
@@ -101,11 +82,11 @@ def office_home(tmp_path: Path) -> Path:
 
 
 def run_office(home: Path, *, files: int = 0, **limits: float) -> Iterator[int]:
-    process, port = start(OFFICE, str(home), str(files), json.dumps(limits))
+    process, port = run_script(OFFICE, str(home), str(files), json.dumps(limits))
     try:
         yield port
     finally:
-        stop(process)
+        stop_script(process)
 
 
 @pytest.fixture
@@ -305,11 +286,11 @@ def central(tmp_path: Path) -> Path:
 
 
 def run_sync(home: Path, **limits: float) -> Iterator[int]:
-    process, port = start(SYNC, str(home), json.dumps(limits))
+    process, port = run_script(SYNC, str(home), json.dumps(limits))
     try:
         yield port
     finally:
-        stop(process)
+        stop_script(process)
 
 
 @pytest.fixture

@@ -9,8 +9,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
-import subprocess
 import sys
 import threading
 import time
@@ -38,8 +36,8 @@ from sync.central import CentralStore
 from sync.enrolment import make_enrolment
 from sync.sync_client import OUTBOX, SyncRefused, SyncUnreachable, push
 from sync.sync_server import INCOMING, make_sync_app, remove_stale_uploads
+from tests.support.servers import free_port, start, stop
 
-ROOT = Path(__file__).resolve().parents[2]
 SERVER = """
 import sys
 from pathlib import Path
@@ -63,20 +61,9 @@ def central(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def url(central: Path) -> Iterator[str]:
-    process = subprocess.Popen(
-        [sys.executable, "-c", SERVER, str(central)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
-    assert process.stdout is not None
-    line = process.stdout.readline()
-    assert line.startswith("listening "), process.communicate(timeout=10)[1]
+    process, line = start([sys.executable, "-c", SERVER, str(central)])
     yield f"http://127.0.0.1:{int(line.split()[1])}"
-    process.send_signal(signal.SIGTERM)
-    out, err = process.communicate(timeout=20)
+    out, err = stop(process, 20)
     assert process.returncode == 0 and "closed" in out, err  # a clean shutdown: the store was closed
     assert not err.strip(), err
     assert not list((central / INCOMING).glob("*")), "an upload was left behind"
@@ -304,12 +291,6 @@ def test_a_device_whose_history_differs_from_the_store_is_not_acknowledged(
 # -- offline -----------------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def test_an_unreachable_server_is_reported_and_nothing_is_lost(tmp_path: Path) -> None:
     kiosk = new_device(tmp_path, "kiosk", 7)
     before = head(kiosk)
@@ -411,17 +392,11 @@ def test_the_serve_command_shows_where_it_listens_and_each_import(central: Path,
     kiosk = new_device(tmp_path, "kiosk", 3)
     enrol(central, kiosk)
     code = "from prongsai.commands.sync_lan import serve; serve(['--port', '0'])"
-    process = subprocess.Popen(
-        [sys.executable, "-c", code],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT), "PRONGSAI_HOME": str(central), "PRONGSAI_LANG": "en"},
+    listening = "sync server listening on http://127.0.0.1:"
+    process, line = start(
+        [sys.executable, "-c", code], listening, PRONGSAI_HOME=str(central), PRONGSAI_LANG="en"
     )
     assert process.stdout is not None
-    line = process.stdout.readline()
-    assert line.startswith("sync server listening on http://127.0.0.1:"), process.communicate(timeout=10)
     address = line.split()[4]
     assert "this machine only" in process.stdout.readline()
     assert push(kiosk, address).counts["new"] == 3

@@ -7,9 +7,7 @@ on 127.0.0.1 with TLS forced, in separate processes.
 
 from __future__ import annotations
 
-import os
 import re
-import signal
 import stat
 import subprocess
 import sys
@@ -41,8 +39,9 @@ from sync.tls import (
     read_fingerprint,
     server_certificate,
 )
+from tests.support import servers
+from tests.support.servers import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 URL = re.compile(r"https://127\.0\.0\.1:\d+")
 FINGERPRINT = re.compile(r"SHA256 ((?:[0-9A-F]{4} ){15}[0-9A-F]{4})")
 WRONG = "ab" * 32  # a well-formed fingerprint of no certificate
@@ -61,14 +60,12 @@ def cli(home: Path, *args: str) -> list[str]:
 
 
 def env(**extra: str) -> dict[str, str]:
-    return {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1", **extra}
+    return servers.env(PYTHONUNBUFFERED="1", **extra)
 
 
 def start(command: list[str], last_line: str) -> Running:
     """Run a server command; read what it prints up to ``last_line``: its URL and fingerprint."""
-    process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, env=env()
-    )
+    process = servers.spawn(command, PYTHONUNBUFFERED="1")
     assert process.stdout is not None
     output: list[str] = []
     for line in process.stdout:
@@ -84,8 +81,7 @@ def start(command: list[str], last_line: str) -> Running:
 
 
 def stop(server: Running) -> str:
-    server.process.send_signal(signal.SIGTERM)
-    out, err = server.process.communicate(timeout=20)
+    out, err = servers.stop(server.process, 20)
     assert server.process.returncode == 0, err
     assert "Traceback" not in err, err
     return out

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
-import signal
 import socket
 import stat
 import subprocess
@@ -38,9 +36,9 @@ from surveys.log.device import load_device
 from surveys.log.home import log_dir
 from sync.terminals import add_terminal
 from tests.support.office import AppTransport, issue
+from tests.support.servers import start, stop
 
 TERMINAL = Path(__file__).with_name("office_terminal.py")
-ROOT = Path(__file__).resolve().parents[3]
 ANSWERS = {"overall": 5, "staff": 4}
 
 
@@ -316,23 +314,12 @@ def test_a_reply_from_another_version_is_named_as_such() -> None:
 
 def start_server(home: Path) -> tuple[subprocess.Popen[str], str]:
     """The office of ``home`` served by a separate process on 127.0.0.1, as in the office."""
-    process = subprocess.Popen(
-        [sys.executable, str(TERMINAL), "server", str(home)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
-    assert process.stdout is not None
-    line = process.stdout.readline()
-    assert line.startswith("listening "), process.communicate()[1]
+    process, line = start([sys.executable, str(TERMINAL), "server", str(home)])
     return process, f"http://127.0.0.1:{int(line.split()[1])}"
 
 
 def stop_server(process: subprocess.Popen[str], home: Path) -> None:
-    process.send_signal(signal.SIGTERM)
-    out, err = process.communicate(timeout=20)
+    out, err = stop(process, 20)
     assert process.returncode == 0 and "closed" in out, err
     assert not err.strip(), err
     assert verify_log(log_dir(home), load_device(home).id).ok  # SIGTERM left a whole log …
