@@ -26,10 +26,6 @@ from prongsai.commands import sync_lan
 from prongsai.context import CliContext
 from surveys.counter.settings import default_settings
 from surveys.log.device import load_or_create_device
-from surveys.log.device_log import DeviceLog, Draft
-from surveys.log.home import log_dir
-from sync.central import CentralStore
-from sync.enrolment import make_enrolment
 from sync.sync_client import SyncRefused, push
 from sync.tls import (
     OFFICE_TLS,
@@ -40,6 +36,7 @@ from sync.tls import (
     server_certificate,
 )
 from tests.support import servers
+from tests.support.devices import enrol, pings
 from tests.support.servers import ROOT
 
 URL = re.compile(r"https://127\.0\.0\.1:\d+")
@@ -214,14 +211,8 @@ def central(tmp_path: Path) -> Iterator[tuple[Running, Path]]:
 
 
 def enrolled_device(central: Path, home: Path, events: int) -> None:
-    device = load_or_create_device(home)
-    with DeviceLog(log_dir(home), device.id) as log:
-        log.append_many([Draft("test.ping", {"n": i}) for i in range(events)])
-    store = CentralStore.open(central)
-    try:
-        store.enrol(make_enrolment(device, home.name, "kiosk", "ชั้น 1"))
-    finally:
-        store.close()
+    pings(home, events)
+    enrol(central, home)
 
 
 def test_a_push_goes_only_to_the_pinned_sync_server(central: tuple[Running, Path], tmp_path: Path) -> None:
