@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import socket
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -63,15 +62,14 @@ print("closed", flush=True)
 """
 
 
-def run_script(script: str, *args: str) -> tuple[subprocess.Popen[str], int]:
+def serving(script: str, *args: str) -> Iterator[int]:
+    """Run ``script`` (OFFICE or SYNC) as a server; yield its port; then stop it, which must go cleanly."""
     process, line = start([sys.executable, "-c", script, *args])
-    return process, int(line.split()[1])
-
-
-def stop_script(process: subprocess.Popen[str]) -> str:
-    out, err = stop(process, PATIENCE)
-    assert process.returncode == 0 and "closed" in out, err
-    return err
+    try:
+        yield int(line.split()[1])
+    finally:
+        out, err = stop(process, PATIENCE)
+        assert process.returncode == 0 and "closed" in out, err
 
 
 @pytest.fixture
@@ -80,11 +78,7 @@ def office_home(tmp_path: Path) -> Path:
 
 
 def run_office(home: Path, *, files: int = 0, **limits: float) -> Iterator[int]:
-    process, port = run_script(OFFICE, str(home), str(files), json.dumps(limits))
-    try:
-        yield port
-    finally:
-        stop_script(process)
+    return serving(OFFICE, str(home), str(files), json.dumps(limits))
 
 
 @pytest.fixture
@@ -276,11 +270,7 @@ def central(tmp_path: Path) -> Path:
 
 
 def run_sync(home: Path, **limits: float) -> Iterator[int]:
-    process, port = run_script(SYNC, str(home), json.dumps(limits))
-    try:
-        yield port
-    finally:
-        stop_script(process)
+    return serving(SYNC, str(home), json.dumps(limits))
 
 
 @pytest.fixture
