@@ -103,12 +103,6 @@ def event_lines(path: Path) -> list[bytes]:
 
 
 @pytest.fixture
-def kiosk(tmp_path: Path) -> tuple[Path, Device]:
-    home = tmp_path / "kiosk"
-    return home, append(home, 30)
-
-
-@pytest.fixture
 def store(tmp_path: Path, kiosk: tuple[Path, Device]) -> Iterator[CentralStore]:
     with CentralStore.open(tmp_path / "central") as central:
         central.enrol(enrolment(kiosk[1]))

@@ -22,12 +22,6 @@ def verify(central: Path, *args: str, lang: str = "en") -> Result:
 
 
 @pytest.fixture
-def kiosk(tmp_path: Path) -> tuple[Path, Device]:
-    home = tmp_path / "kiosk"
-    return home, append(home, 30)
-
-
-@pytest.fixture
 def central(tmp_path: Path, kiosk: tuple[Path, Device]) -> Path:
     home = tmp_path / "central"
     with CentralStore.open(home) as store:
