@@ -1,4 +1,4 @@
-"""Fixtures the central store's tests share."""
+"""Fixtures two or more sync tests share."""
 
 from __future__ import annotations
 
@@ -15,3 +15,9 @@ def kiosk(tmp_path: Path) -> tuple[Path, Device]:
     """A kiosk's home (``tmp_path/kiosk``) and device, its log holding 30 events."""
     home = tmp_path / "kiosk"
     return home, append(home, 30)
+
+
+@pytest.fixture
+def office_home(tmp_path: Path) -> Path:
+    """Where the office of a test keeps its data: ``tmp_path/office``."""
+    return tmp_path / "office"

@@ -72,11 +72,6 @@ def serving(script: str, *args: str) -> Iterator[int]:
         assert process.returncode == 0 and "closed" in out, err
 
 
-@pytest.fixture
-def office_home(tmp_path: Path) -> Path:
-    return tmp_path / "office"
-
-
 def run_office(home: Path, *, files: int = 0, **limits: float) -> Iterator[int]:
     return serving(OFFICE, str(home), str(files), json.dumps(limits))
 

@@ -85,11 +85,6 @@ def stop(server: Running) -> str:
 
 
 @pytest.fixture
-def office_home(tmp_path: Path) -> Path:
-    return tmp_path / "office"
-
-
-@pytest.fixture
 def office(office_home: Path) -> Iterator[Running]:
     server = start(cli(office_home, "serve", "--tls", "--port", "0"), "prongsai board")
     yield server
