@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,13 +19,7 @@ from kiosk.screens.kiosk_home import KioskHomeScreen
 from kiosk.screens.queue_type import QueueTypeScreen
 from kiosk.screens.ticket_taken import TicketTakenScreen
 from surveys.counter.settings import default_settings, hash_pin, load_settings
-
-
-async def until(pilot: Pilot[None], condition: Callable[[], bool], timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out on {pilot.app.screen!r}"
-        await pilot.pause(0.02)
+from tests.support.pilot import until
 
 
 def test_staff_screens_need_the_pin_and_the_counter_works_from_them(tmp_path: Path) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import tempfile
-from collections.abc import Awaitable, Callable, Iterator
-from datetime import datetime, timedelta
+from collections.abc import Awaitable, Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,53 +21,22 @@ from kiosk.screens.chime import Chime
 from surveys.content.thaidate import now_bangkok
 from surveys.counter.settings import default_settings
 from surveys.log.event import BANGKOK
+from tests.support.office import Clock, issue
+from tests.support.pilot import until
 
 SIZE = (100, 34)
 START = datetime(2025, 1, 15, 9, 0, tzinfo=BANGKOK)  # 15 มกราคม 2568
 
 
-class Clock:
-    def __init__(self, now: datetime = START) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, minutes: float) -> None:
-        self.now += timedelta(minutes=minutes)
-
-
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def office(tmp_path: Path, clock: Clock) -> Iterator[LocalOffice]:
-    office = LocalOffice(tmp_path, default_settings(), clock=clock)
-    yield office
-    office.close()
+def office(make_office: Callable[..., LocalOffice], clock: Clock) -> LocalOffice:
+    return make_office(clock=clock)
 
 
 def quiet_board(office: LocalOffice, clock: Callable[[], datetime] | None = None) -> BoardApp:
     """The board with a chime that plays nothing (tests/kiosk/test_chime.py listens to it)."""
     silent = Chime(Path(tempfile.mkdtemp()) / "chime.wav", player=lambda _path: None)
     return make_board_app(office, clock=clock or now_bangkok, chime=silent)
-
-
-def issue(office: LocalOffice, service: str = "registration", priority: str | None = None) -> str:
-    reservation = office.reserve_ticket(service, priority)
-    office.confirm_ticket(reservation.ticket, "test")
-    return reservation.number
-
-
-async def until(pilot: Pilot[Any], check: Callable[[], bool], timeout: float = 30.0) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not check():
-        if loop.time() > deadline:
-            raise AssertionError(f"still not true after {timeout} s")
-        await pilot.pause(0.02)
 
 
 def board(pilot: Pilot[Any]) -> BoardScreen:

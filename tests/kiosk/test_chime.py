@@ -7,7 +7,7 @@ import asyncio
 import itertools
 import sys
 import wave
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,8 @@ from kiosk.screens.chime import (
 )
 from surveys.counter.settings import default_settings
 from surveys.log.event import BANGKOK
+from tests.support.office import issue
+from tests.support.pilot import until
 
 SIZE = (100, 34)
 NOW = datetime(2025, 1, 15, 9, 0, tzinfo=BANGKOK)
@@ -50,22 +52,8 @@ class Player:
 
 
 @pytest.fixture
-def office(tmp_path: Path) -> Iterator[LocalOffice]:
-    office = LocalOffice(tmp_path / "home", default_settings())
-    yield office
-    office.close()
-
-
-def issue(office: LocalOffice, service: str = "registration") -> None:
-    office.confirm_ticket(office.reserve_ticket(service, None).ticket, "test")
-
-
-async def until(pilot: Pilot[Any], check: Callable[[], bool], timeout: float = 5.0) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not check():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("timed out")
-        await pilot.pause(0.02)
+def office(make_office: Callable[..., LocalOffice], tmp_path: Path) -> LocalOffice:
+    return make_office(tmp_path / "home")
 
 
 def run(app: BoardApp, scenario: Callable[[Pilot[Any]], Awaitable[None]]) -> None:

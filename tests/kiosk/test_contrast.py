@@ -10,7 +10,7 @@ console with a ticket called and served and its messages.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,6 @@ from kiosk.apps.counter_app import make_counter_app
 from kiosk.apps.kiosk_app import make_kiosk_app
 from kiosk.dialogs.pin import PinDialog
 from kiosk.office.service import LocalOffice
-from kiosk.printing.issuing import issue_ticket
 from kiosk.printing.printers import PngPrinter
 from kiosk.screens.chime import Chime
 from kiosk.screens.code_entry import CodeEntryScreen
@@ -35,8 +34,9 @@ from kiosk.screens.notice import NoticeScreen
 from kiosk.screens.queue_type import QueueTypeScreen
 from kiosk.screens.rating import QuestionScreen
 from kiosk.screens.ticket_taken import TicketTakenScreen
-from surveys.counter.settings import default_settings
 from surveys.log.event import BANGKOK
+from tests.support.office import served_code
+from tests.support.pilot import until
 
 AA = 4.5
 SIZE = (100, 34)
@@ -83,27 +83,9 @@ def low_contrast(app: App[Any], where: str) -> list[str]:
     return found
 
 
-async def until(pilot: Pilot[Any], condition: Callable[[], bool], timeout: float = 10.0) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not condition():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"timed out on {pilot.app.screen!r}")
-        await pilot.pause(0.02)
-
-
 @pytest.fixture
-def office(tmp_path: Path) -> Iterator[LocalOffice]:
-    office = LocalOffice(tmp_path / "home", default_settings().model_copy(update={"min_answer_ms": 0}))
-    yield office
-    office.close()
-
-
-def served_code(office: LocalOffice, printer: PngPrinter) -> str:
-    issued = issue_ticket(office, "registration", None, printer)
-    office.call_next(1)
-    office.start(1)
-    office.finish(1)
-    return issued.reservation.code
+def office(make_office: Callable[..., LocalOffice], tmp_path: Path) -> LocalOffice:
+    return make_office(tmp_path / "home", min_answer_ms=0)
 
 
 def run(app: App[Any], walk: Callable[[Pilot[Any], list[str]], Awaitable[None]]) -> list[str]:

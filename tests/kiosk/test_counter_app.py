@@ -4,8 +4,8 @@ refusals read in Thai, and the view follows what other terminals do."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Iterator
-from datetime import datetime, timedelta
+from collections.abc import Awaitable, Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,40 +23,16 @@ from surveys.counter.queue import Ticket
 from surveys.counter.settings import default_settings
 from surveys.counter.token import parse_ticket_number
 from surveys.log.event import BANGKOK, Event
+from tests.support.office import Clock, issue
+from tests.support.pilot import until
 
 SIZE = (100, 34)
 START = datetime(2025, 1, 15, 9, 0, tzinfo=BANGKOK)  # 15 มกราคม 2568
 
 
-class Clock:
-    """A clock the test moves by hand, shared by the office and the console."""
-
-    def __init__(self, now: datetime = START) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, minutes: float) -> None:
-        self.now += timedelta(minutes=minutes)
-
-
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def office(tmp_path: Path, clock: Clock) -> Iterator[LocalOffice]:
-    office = LocalOffice(tmp_path, default_settings(), clock=clock)
-    yield office
-    office.close()
-
-
-def issue(office: LocalOffice, service: str = "registration", priority: str | None = None) -> str:
-    reservation = office.reserve_ticket(service, priority)
-    office.confirm_ticket(reservation.ticket, "test")
-    return reservation.number
+def office(make_office: Callable[..., LocalOffice], clock: Clock) -> LocalOffice:
+    return make_office(clock=clock)
 
 
 def issue_many(office: LocalOffice, count: int) -> None:
@@ -70,16 +46,6 @@ def at_counter(office: LocalOffice, counter: int) -> CounterView:
 
 def calls(office: LocalOffice) -> list[Event]:
     return [e for e in office.log.read() if e.kind == "ticket.called"]
-
-
-async def until(pilot: Pilot[Any], check: Callable[[], bool], timeout: float = 30.0) -> None:
-    """Let the app run until ``check()`` holds (workers report back by message)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not check():
-        if loop.time() > deadline:
-            raise AssertionError(f"still not true after {timeout} s")
-        await pilot.pause(0.02)
 
 
 def console(pilot: Pilot[Any]) -> CounterConsoleScreen:
@@ -143,7 +109,12 @@ def test_the_keys_work_with_the_thai_layout_on(office: LocalOffice) -> None:
 
 
 def test_a_priority_ticket_comes_after_two_normal_ones_with_no_reason(office: LocalOffice) -> None:
-    numbers = [issue(office), issue(office), issue(office, priority="elderly"), issue(office)]
+    numbers = [
+        issue(office).number,
+        issue(office).number,
+        issue(office, priority="elderly").number,
+        issue(office).number,
+    ]
     assert numbers == ["A001", "A002", "A003", "A004"]
 
     async def scenario(pilot: Pilot[Any]) -> None:

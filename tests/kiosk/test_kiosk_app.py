@@ -5,8 +5,7 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import sys
-import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,6 @@ from textual.widgets import Button, Digits, Input, Static
 from kiosk.apps.kiosk_app import KioskApp, make_kiosk_app
 from kiosk.dialogs.pin import NewPinDialog, PinDialog
 from kiosk.office.service import LocalOffice, OfficeError
-from kiosk.printing.issuing import issue_ticket
 from kiosk.printing.printers import PngPrinter, PrintError
 from kiosk.printing.ticket import TicketView
 from kiosk.screens.code_entry import CodeEntryScreen, group_code
@@ -29,6 +27,8 @@ from kiosk.screens.queue_type import QueueTypeScreen
 from kiosk.screens.rating import QuestionScreen
 from kiosk.screens.ticket_taken import TicketTakenScreen
 from surveys.counter.settings import default_settings, hash_pin
+from tests.support.office import served_code
+from tests.support.pilot import screen_text, until
 
 ROOT = Path(__file__).resolve().parents[2]
 SIZE = (100, 34)
@@ -71,19 +71,8 @@ class BrokenPrinter:
 
 
 @pytest.fixture
-def office_factory(tmp_path: Path) -> Iterator[Callable[..., LocalOffice]]:
-    offices: list[LocalOffice] = []
-
-    def make(**settings: Any) -> LocalOffice:
-        office = LocalOffice(
-            tmp_path / "home", default_settings().model_copy(update={"min_answer_ms": 0, **settings})
-        )
-        offices.append(office)
-        return office
-
-    yield make
-    for office in offices:
-        office.close()
+def office_factory(make_office: Callable[..., LocalOffice], tmp_path: Path) -> Callable[..., LocalOffice]:
+    return lambda **settings: make_office(tmp_path / "home", **{"min_answer_ms": 0, **settings})
 
 
 @pytest.fixture
@@ -105,41 +94,12 @@ def run(app: KioskApp, visit: Callable[[Pilot[None]], Awaitable[None]]) -> None:
     assert app.crashes == []
 
 
-async def until(pilot: Pilot[None], condition: Callable[[], bool], timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out; screen is {pilot.app.screen!r}: {screen_text(pilot.app)!r}")
-        await pilot.pause(0.02)
-
-
-def screen_text(app: Any) -> str:
-    parts: list[str] = []
-    for widget in app.screen.query(Widget):
-        if isinstance(widget, Digits):
-            parts.append(widget.value)
-        elif isinstance(widget, Button):
-            parts.append(str(widget.label))
-        elif isinstance(widget, Static):
-            parts.append(str(widget.content))
-    return "\n".join(parts)
-
-
 def kinds(office: LocalOffice) -> list[str]:
     return [event.kind for event in office.log.read()]
 
 
 def refusals(office: LocalOffice) -> list[Any]:
     return [event.body["reason"] for event in office.log.read() if event.kind == "rating.refused"]
-
-
-def served_code(office: LocalOffice, printer: PngPrinter, service: str = "registration") -> str:
-    """A ticket issued, called, served and finished at counter 1 (the counter side, directly)."""
-    issued = issue_ticket(office, service, None, printer)
-    office.call_next(1)
-    office.start(1)
-    office.finish(1)
-    return issued.reservation.code
 
 
 def forged(code: str) -> str:

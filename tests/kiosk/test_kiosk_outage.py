@@ -4,13 +4,10 @@ system is not working and to tell staff; the details go to the kiosk's error log
 from __future__ import annotations
 
 import asyncio
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Button, Static
 
@@ -21,6 +18,7 @@ from kiosk.printing.printers import PngPrinter
 from kiosk.screens.notice import NoticeScreen
 from kiosk.screens.queue_type import QueueTypeScreen
 from surveys.counter.settings import default_settings
+from tests.support.pilot import until
 
 URL = "http://192.168.1.10:8568"
 OFFLINE = OfficeError(
@@ -48,13 +46,6 @@ def screen_text(app: Any) -> str:
     parts = [str(w.label) if isinstance(w, Button) else str(w.content) for w in app.screen.query(Widget)
              if isinstance(w, Button | Static)]  # fmt: skip
     return " ".join(parts)
-
-
-async def until(pilot: Pilot[None], condition: Callable[[], bool], timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, screen_text(pilot.app)
-        await pilot.pause(0.02)
 
 
 @pytest.mark.parametrize(("lang", "plain"), [("th", SYSTEM_DOWN_TH), ("en", SYSTEM_DOWN_EN)])

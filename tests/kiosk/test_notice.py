@@ -9,8 +9,8 @@ import pytest
 from PIL import Image
 
 from kiosk.printing.notice import NoticeView, notice_steps, render_notice, save_notice
+from tests.support.ticket import RULE_TH
 
-RULE_TH = "ผู้สูงอายุ คนพิการ สตรีมีครรภ์ ได้รับบริการก่อน 1 คิว ทุก 2 คิวปกติ"
 COMPLAINT_TH = "ร้องเรียนได้ที่ศูนย์รับเรื่องร้องเรียน ชั้น 1 โทร 053 123 456"
 
 

@@ -7,7 +7,6 @@ import os
 import platform
 import subprocess
 import sys
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,7 @@ from PIL import Image
 
 # First: importing it points python-escpos at its cache folder before python-escpos itself is imported.
 from kiosk.printing.escpos_printer import EscposPrinter
+from tests.support.ticket import make_view
 
 # isort: split
 from escpos.exceptions import DeviceNotFoundError, USBNotFoundError
@@ -28,32 +28,13 @@ from kiosk.printing.printers import (
     parse_printer_spec,
     printer_from_spec,
 )
-from kiosk.printing.ticket import TicketView, render_ticket
-from surveys.content.thaidate import BANGKOK
+from kiosk.printing.ticket import render_ticket
 
 ROOT = Path(__file__).resolve().parents[2]
 
 GS_V_0 = b"\x1dv0"  # raster bit image
 CUT = b"\x1dV"
 STATUS_QUERY = b"\x10\x04"
-
-
-def make_view(reprint: bool = False) -> TicketView:
-    return TicketView(
-        municipality_th="เทศบาลตำบลสันกำแพง",
-        municipality_en="San Kamphaeng Subdistrict Municipality",
-        service_th="งานทะเบียนราษฎร",
-        service_en="Civil registration",
-        number="A001",
-        issued_at=datetime(2025, 6, 12, 9, 5, tzinfo=BANGKOK),
-        ahead=3,
-        priority=None,
-        rule_th="ผู้สูงอายุ คนพิการ สตรีมีครรภ์ ได้รับบริการก่อน 1 คิว ทุก 2 คิวปกติ",
-        rule_en="Elderly, disabled and pregnant people first: 1 after every 2 regular tickets",
-        code="1001-4821-9375-6",
-        qr_payload="https://prongsai.example/r/1001-4821-9375-6",
-        reprint=reprint,
-    )
 
 
 # -- PNG ----------------------------------------------------------------------------------------------

@@ -3,9 +3,6 @@ restarted office is back at the version the screen last saw (it replays its log 
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -17,8 +14,7 @@ from typing import Any
 from kiosk.office.service import LocalOffice, OfficeError, OfficeView
 from kiosk.screens.watch import office_views
 from surveys.counter.settings import default_settings
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.servers import free_port, start, stop
 
 
 @dataclass
@@ -67,41 +63,9 @@ def test_the_first_answer_after_an_outage_is_shown_even_at_the_same_version(tmp_
     assert len(seen) == 2 and seen[1] is office.restarted  # shown after the outage, not only on a change
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def serve(home: Path, port: int) -> subprocess.Popen[str]:
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "prongsai.cli",
-            "--home",
-            str(home),
-            "--lang",
-            "en",
-            "serve",
-            "--port",
-            str(port),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
-    assert process.stdout is not None
-    line = process.stdout.readline()
-    assert line.startswith("office ready at "), process.communicate(timeout=30)[1]
-    return process
-
-
-def stop(process: subprocess.Popen[str]) -> None:
-    process.send_signal(signal.SIGTERM)
-    process.communicate(timeout=30)
+    cli = [sys.executable, "-m", "prongsai.cli", "--home", str(home), "--lang", "en"]
+    return start([*cli, "serve", "--port", str(port)], "office ready at ")[0]
 
 
 def test_a_board_over_the_lan_comes_back_after_the_office_restarts(tmp_path: Path) -> None:
@@ -132,7 +96,7 @@ def test_a_board_over_the_lan_comes_back_after_the_office_restarts(tmp_path: Pat
     thread.start()
     try:
         assert wait_for(lambda: any(kind == "view" for kind, _ in events))
-        stop(server)
+        stop(server, 30)
         assert wait_for(lambda: events[-1][0] == "down")
         server = serve(home, port)  # the same office, back at the same version
         assert wait_for(lambda: events[-1][0] == "view"), "the board still says the office is unreachable"
@@ -140,4 +104,4 @@ def test_a_board_over_the_lan_comes_back_after_the_office_restarts(tmp_path: Pat
         worker.is_cancelled = True
         thread.join(10)
         board.close()
-        stop(server)
+        stop(server, 30)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -13,21 +13,13 @@ from kiosk.office.service import LocalOffice
 from surveys.counter.audit import CallProblem, audit_calls, audit_numbers
 from surveys.counter.settings import Settings, default_settings
 from surveys.log.event import BANGKOK, Event
+from tests.support.office import issue
 
 
 @pytest.fixture
-def office(tmp_path: Path) -> Iterator[LocalOffice]:
+def office(make_office: Callable[..., LocalOffice]) -> LocalOffice:
     # no-shows at once (their wait is the office's rule, tested there): this audits calls
-    settings = default_settings().model_copy(update={"no_show_recalls": 0, "no_show_wait_seconds": 0})
-    office = LocalOffice(tmp_path, settings)
-    yield office
-    office.close()
-
-
-def issue(office: LocalOffice, service: str, priority: str | None = None) -> str:
-    reservation = office.reserve_ticket(service, priority)
-    office.confirm_ticket(reservation.ticket, "test")
-    return reservation.ticket
+    return make_office(no_show_recalls=0, no_show_wait_seconds=0)
 
 
 def events(office: LocalOffice) -> list[Event]:
@@ -67,7 +59,7 @@ def test_calls_in_policy_order_and_reasoned_skips_are_accounted_for(office: Loca
 
 def test_a_call_flagged_in_order_for_the_wrong_ticket_is_found(office: LocalOffice) -> None:
     issue(office, "registration")
-    later = issue(office, "registration")
+    later = issue(office, "registration").ticket
     event = lie(office, later, 1)  # A001 was next
     (problem,) = calls(office)
     assert (problem.seq, problem.number, problem.counter) == (event.seq, "A002", 1)
@@ -78,14 +70,14 @@ def test_a_call_flagged_in_order_for_the_wrong_ticket_is_found(office: LocalOffi
 @pytest.mark.parametrize("reason", [None, "friend-of-the-mayor", 3])
 def test_an_out_of_order_call_without_a_listed_reason_is_found(office: LocalOffice, reason: object) -> None:
     issue(office, "tax")
-    later = issue(office, "tax")
+    later = issue(office, "tax").ticket
     lie(office, later, 3, in_order=False, reason=reason)
     (problem,) = calls(office)
     assert problem.number == "B002" and "without a reason" in problem.en and "B001" in problem.en
 
 
 def test_the_priority_rule_is_part_of_the_policy(office: LocalOffice) -> None:
-    normal = [issue(office, "registration") for _ in range(3)]
+    normal = [issue(office, "registration").ticket for _ in range(3)]
     issue(office, "registration", "elderly")
     for _ in range(2):
         office.call_next(1)
@@ -97,12 +89,12 @@ def test_the_priority_rule_is_part_of_the_policy(office: LocalOffice) -> None:
 
 
 def test_calling_a_ticket_that_is_not_waiting_or_of_another_service_is_found(office: LocalOffice) -> None:
-    done = issue(office, "info")
+    done = issue(office, "info").ticket
     office.call_next(4)
     office.start(4)
     office.finish(4)
     lie(office, done, 4, in_order=False, reason="returning")
-    tax = issue(office, "tax")
+    tax = issue(office, "tax").ticket
     lie(office, tax, 1, in_order=False, reason="specialist")  # counter 1 does not serve tax
     first, second = calls(office)
     assert first.number == "D001" and "not waiting" in first.en
@@ -111,7 +103,7 @@ def test_calling_a_ticket_that_is_not_waiting_or_of_another_service_is_found(off
 
 def test_a_second_pin_is_checked_when_the_settings_ask_for_one(office: LocalOffice) -> None:
     issue(office, "tax")
-    later = issue(office, "tax")
+    later = issue(office, "tax").ticket
     lie(office, later, 3, in_order=False, reason="emergency")
     assert calls(office) == []
     strict = office.settings.model_copy(update={"second_pin_for_out_of_order": True})
@@ -143,7 +135,7 @@ def test_a_number_given_out_twice_on_one_day_is_found(office: LocalOffice) -> No
 
 
 def test_a_ticket_back_from_a_mistaken_no_show_is_called_in_order(office: LocalOffice) -> None:
-    first = issue(office, "registration")
+    first = issue(office, "registration").ticket
     issue(office, "registration")
     office.call_next(1)
     office.no_show(1)
@@ -158,7 +150,7 @@ def test_a_ticket_back_from_a_mistaken_no_show_is_called_in_order(office: LocalO
 
 
 def test_a_no_show_written_too_soon_is_found(office: LocalOffice) -> None:
-    ticket = issue(office, "registration")
+    ticket = issue(office, "registration").ticket
     office.call_next(1)
     office.no_show(1)  # this office allows it at once (see the fixture)
     assert calls(office) == []

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from surveys.content.datafile import DataFileError
-from surveys.content.instruments import builtin_instruments
+from surveys.content.instruments import BUILTIN_IDS, builtin_instruments
 from surveys.content.plan import (
     TARGET_KINDS,
     ComplianceTarget,
@@ -33,14 +33,7 @@ from surveys.content.plan import (
 )
 
 PLANS = Path(__file__).parent.parent / "data" / "plans"
-INSTRUMENTS = {
-    "service-satisfaction",
-    "complaint-satisfaction",
-    "forum-feedback",
-    "staff-nogift",
-    "staff-promotion",
-    "staff-internal-control",
-}
+INSTRUMENTS = set(BUILTIN_IDS)  # the ids themselves are pinned in test_instruments.py
 THAI = re.compile(r"[\u0e00-\u0e7f]")
 
 

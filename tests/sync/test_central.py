@@ -12,7 +12,7 @@ import sqlite3
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -23,36 +23,19 @@ from hypothesis import strategies as st
 from kiosk.office.simulate import Period, simulate
 from surveys.counter.settings import default_settings
 from surveys.log.device import Device, load_device, load_or_create_device
-from surveys.log.device_log import DeviceLog, Draft, read_events
-from surveys.log.event import BANGKOK, GENESIS, canonical, hash_fields
+from surveys.log.device_log import read_events
+from surveys.log.event import GENESIS, canonical, hash_fields
 from surveys.log.home import log_dir
-from sync.bundle import BundleError, Manifest, write_bundle
+from sync.bundle import BundleError, Manifest
 from sync.central import DEMO_BY_ENROLMENT, CentralError, CentralStore
 from sync.enrolment import Enrolment
 from sync.importer import MAX_NOTES
+from tests.support.devices import START, append, export
 
-START = datetime(2024, 10, 1, 8, 0, tzinfo=BANGKOK)
 COUNT_KEYS = {"new", "duplicate", "conflict", "rejected"}
 
 
 # -- helpers ---------------------------------------------------------------------------------------
-
-
-def append(home: Path, count: int, tag: str = "a") -> Device:
-    """Append ``count`` events to the log of ``home`` (made on first use)."""
-    device = load_or_create_device(home)
-    with DeviceLog(log_dir(home), device.id) as log:
-        first = log.head[0]
-        log.append_many(
-            Draft("test.ping", {"n": first + i, "tag": tag}, START + timedelta(minutes=first + i))
-            for i in range(count)
-        )
-    return device
-
-
-def export(home: Path, out: Path, from_seq: int = 1) -> Path:
-    assert write_bundle(load_or_create_device(home), log_dir(home), out, from_seq) is not None
-    return out
 
 
 def enrolment(device: Device) -> Enrolment:
@@ -117,12 +100,6 @@ def signed_again(bundle: Path, device: Device, path: Path) -> Path:
 
 def event_lines(path: Path) -> list[bytes]:
     return path.read_bytes().split(b"\n")[2:-1]
-
-
-@pytest.fixture
-def kiosk(tmp_path: Path) -> tuple[Path, Device]:
-    home = tmp_path / "kiosk"
-    return home, append(home, 30)
 
 
 @pytest.fixture

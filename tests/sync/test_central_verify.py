@@ -5,48 +5,20 @@ from __future__ import annotations
 
 import json
 import shutil
-from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
 from prongsai.cli import cli
-from surveys.log.device import Device, load_or_create_device
-from surveys.log.device_log import DeviceLog, Draft
-from surveys.log.event import BANGKOK
-from surveys.log.home import log_dir
-from sync.bundle import write_bundle
+from surveys.log.device import Device
 from sync.central import CentralStore
 from sync.enrolment import Enrolment
-
-START = datetime(2024, 10, 1, 8, 0, tzinfo=BANGKOK)
-
-
-def append(home: Path, count: int, tag: str = "a") -> Device:
-    device = load_or_create_device(home)
-    with DeviceLog(log_dir(home), device.id) as log:
-        first = log.head[0]
-        log.append_many(
-            Draft("test.ping", {"n": first + i, "tag": tag}, START + timedelta(minutes=first + i))
-            for i in range(count)
-        )
-    return device
-
-
-def export(home: Path, out: Path, from_seq: int = 1) -> Path:
-    assert write_bundle(load_or_create_device(home), log_dir(home), out, from_seq) is not None
-    return out
+from tests.support.devices import append, export
 
 
 def verify(central: Path, *args: str, lang: str = "en") -> Result:
     return CliRunner().invoke(cli, ["--home", str(central), "--lang", lang, "verify", "--central", *args])
-
-
-@pytest.fixture
-def kiosk(tmp_path: Path) -> tuple[Path, Device]:
-    home = tmp_path / "kiosk"
-    return home, append(home, 30)
 
 
 @pytest.fixture

@@ -12,17 +12,16 @@ import base64
 import json
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import anyio
 import httpx
 import pytest
-from anyio.from_thread import BlockingPortal, start_blocking_portal
+from anyio.from_thread import BlockingPortal
 from click.testing import CliRunner, Result
 
 from kiosk.office.key import office_key
@@ -30,10 +29,9 @@ from kiosk.office.server import make_office_app
 from kiosk.office.service import LocalOffice, RatingRefused, RatingSession
 from prongsai.commands.device import device as device_command
 from prongsai.context import CliContext
-from surveys.counter.settings import default_settings
 from surveys.log.device import Device, load_or_create_device
 from surveys.log.device_log import DeviceLog, Draft
-from surveys.log.event import BANGKOK, canonical
+from surveys.log.event import canonical
 from surveys.log.home import log_dir
 from sync.bundle import FORMAT as BUNDLE_FORMAT
 from sync.bundle import write_bundle
@@ -41,72 +39,29 @@ from sync.central import CentralStore
 from sync.enrolment import FORMAT as ENROLMENT_FORMAT
 from sync.enrolment import Enrolment, EnrolmentError, make_enrolment, parse_enrolment
 from sync.sync_server import make_sync_app
+from tests.support.office import AppTransport, Clock, served_code
 
 SURROGATE = "\ud800"
 DEEP = "[" * 1000 + "]" * 1000
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2025, 1, 15, 9, 0, tzinfo=BANGKOK)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
-
-
-class AppTransport(httpx.BaseTransport):
-    """A sync transport onto an ASGI app run on a portal thread's event loop (as test_office_lan)."""
-
-    def __init__(self, app: Any, portal: BlockingPortal) -> None:
-        self._asgi = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-        self._portal = portal
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        async def send() -> httpx.Response:
-            response = await self._asgi.handle_async_request(request)
-            content = await response.aread()
-            return httpx.Response(response.status_code, headers=response.headers, content=content)
-
-        return self._portal.call(send)
+@pytest.fixture
+def office(make_office: Callable[..., LocalOffice], tmp_path: Path, clock: Clock) -> LocalOffice:
+    return make_office(tmp_path / "office", clock=clock, min_answer_ms=3000)
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def office(tmp_path: Path, clock: Clock) -> Iterator[LocalOffice]:
-    settings = default_settings().model_copy(update={"min_answer_ms": 3000})
-    office = LocalOffice(tmp_path / "office", settings, clock=clock)
-    yield office
-    office.close()
-
-
-@pytest.fixture
-def client(office: LocalOffice) -> Iterator[httpx.Client]:
-    with start_blocking_portal() as portal:
-        transport = AppTransport(make_office_app(office, office_key(office.home)), portal)
-        headers = {"Authorization": f"Bearer {office_key(office.home)}"}
-        with httpx.Client(base_url="http://office", transport=transport, headers=headers) as client:
-            yield client
+def client(office: LocalOffice, portal: BlockingPortal) -> Iterator[httpx.Client]:
+    app = make_office_app(office, office_key(office.home))
+    transport = AppTransport(app, portal, raise_app_exceptions=False)
+    headers = {"Authorization": f"Bearer {office_key(office.home)}"}
+    with httpx.Client(base_url="http://office", transport=transport, headers=headers) as client:
+        yield client
 
 
 def post(client: httpx.Client, path: str, body: Any) -> httpx.Response:
     """``body`` as JSON with every non-ASCII character escaped: a lone surrogate travels as \\ud800."""
     return client.post(path, content=json.dumps(body, ensure_ascii=True).encode("ascii"))
-
-
-def served_code(office: LocalOffice) -> str:
-    reservation = office.reserve_ticket("registration")
-    office.confirm_ticket(reservation.ticket, "test")
-    assert office.call_next(1) is not None
-    office.start(1)
-    office.finish(1)
-    return reservation.code
 
 
 # -- the office API ----------------------------------------------------------------------------------

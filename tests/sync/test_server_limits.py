@@ -7,10 +7,7 @@ Nothing here measures time: each test waits (with a generous limit) for an outco
 from __future__ import annotations
 
 import json
-import os
-import signal
 import socket
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -21,14 +18,12 @@ import pytest
 
 from kiosk.office.key import office_key
 from surveys.log.device import load_or_create_device
-from surveys.log.device_log import DeviceLog, Draft
 from surveys.log.home import log_dir
 from sync.bundle import write_bundle
-from sync.central import CentralStore
-from sync.enrolment import make_enrolment
 from sync.sync_server import INCOMING
+from tests.support.devices import enrol, new_device
+from tests.support.servers import start, stop
 
-ROOT = Path(__file__).resolve().parents[2]
 PATIENCE = 30.0  # seconds a test client waits for an answer: generous, for a busy machine
 
 OFFICE = """
@@ -67,45 +62,18 @@ print("closed", flush=True)
 """
 
 
-def start(script: str, *args: str) -> tuple[subprocess.Popen[str], int]:
-    process = subprocess.Popen(
-        [sys.executable, "-c", script, *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
-    assert process.stdout is not None
-    line = process.stdout.readline()
-    if not line.startswith("listening "):
-        process.kill()
-        raise AssertionError(process.communicate(timeout=10)[1])
-    return process, int(line.split()[1])
-
-
-def stop(process: subprocess.Popen[str]) -> str:
-    process.send_signal(signal.SIGTERM)
+def serving(script: str, *args: str) -> Iterator[int]:
+    """Run ``script`` (OFFICE or SYNC) as a server; yield its port; then stop it, which must go cleanly."""
+    process, line = start([sys.executable, "-c", script, *args])
     try:
-        out, err = process.communicate(timeout=PATIENCE)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        out, err = process.communicate()
-    assert process.returncode == 0 and "closed" in out, err
-    return err
-
-
-@pytest.fixture
-def office_home(tmp_path: Path) -> Path:
-    return tmp_path / "office"
+        yield int(line.split()[1])
+    finally:
+        out, err = stop(process, PATIENCE)
+        assert process.returncode == 0 and "closed" in out, err
 
 
 def run_office(home: Path, *, files: int = 0, **limits: float) -> Iterator[int]:
-    process, port = start(OFFICE, str(home), str(files), json.dumps(limits))
-    try:
-        yield port
-    finally:
-        stop(process)
+    return serving(OFFICE, str(home), str(files), json.dumps(limits))
 
 
 @pytest.fixture
@@ -280,14 +248,6 @@ def test_a_body_that_never_ends_is_refused_after_the_body_timeout(
 # -- the sync server: finding 4, second half ----------------------------------------------------------
 
 
-def device_with_events(tmp_path: Path, name: str, events: int) -> Path:
-    home = tmp_path / name
-    device = load_or_create_device(home)
-    with DeviceLog(log_dir(home), device.id) as log:
-        log.append_many([Draft("test.ping", {"n": i}) for i in range(events)])
-    return home
-
-
 def bundle_head(home: Path, tmp_path: Path) -> bytes:
     """The first part of a bundle of ``home``'s device: manifest, signature, some events."""
     out = tmp_path / f"{home.name}.psb"
@@ -305,11 +265,7 @@ def central(tmp_path: Path) -> Path:
 
 
 def run_sync(home: Path, **limits: float) -> Iterator[int]:
-    process, port = start(SYNC, str(home), json.dumps(limits))
-    try:
-        yield port
-    finally:
-        stop(process)
+    return serving(SYNC, str(home), json.dumps(limits))
 
 
 @pytest.fixture
@@ -327,18 +283,10 @@ def endless_upload(port: int, first: bytes) -> socket.socket:
     return sock
 
 
-def enrol(central: Path, home: Path) -> None:
-    store = CentralStore.open(central)
-    try:
-        store.enrol(make_enrolment(load_or_create_device(home), home.name, "kiosk", "ชั้น 1"))
-    finally:
-        store.close()
-
-
 def test_an_unenrolled_upload_is_refused_before_its_body_is_stored(
     sync_port: int, central: Path, tmp_path: Path
 ) -> None:
-    stranger = device_with_events(tmp_path, "stranger", 40)
+    stranger = new_device(tmp_path, "stranger", 40)
     sock = endless_upload(sync_port, bundle_head(stranger, tmp_path))
     try:
         reply = read_reply(sock)  # the server answers without waiting for the rest
@@ -352,7 +300,7 @@ def test_an_unenrolled_upload_is_refused_before_its_body_is_stored(
 def test_an_upload_with_a_forged_signature_is_refused_before_its_body_is_stored(
     sync_port: int, central: Path, tmp_path: Path
 ) -> None:
-    device = device_with_events(tmp_path, "kiosk", 40)
+    device = new_device(tmp_path, "kiosk", 40)
     enrol(central, device)
     head = bundle_head(device, tmp_path)
     manifest, _, rest = head.partition(b"\n")
@@ -369,7 +317,7 @@ def test_an_upload_with_a_forged_signature_is_refused_before_its_body_is_stored(
 
 
 def test_an_enrolled_upload_that_stalls_is_cut_off_and_not_kept(central: Path, tmp_path: Path) -> None:
-    device = device_with_events(tmp_path, "kiosk", 40)
+    device = new_device(tmp_path, "kiosk", 40)
     enrol(central, device)
     for port in run_sync(central, body_timeout=0.5):
         sock = endless_upload(port, bundle_head(device, tmp_path))
@@ -384,7 +332,7 @@ def test_an_enrolled_upload_that_stalls_is_cut_off_and_not_kept(central: Path, t
 def test_uploads_past_the_concurrency_cap_are_asked_to_come_back_later(central: Path, tmp_path: Path) -> None:
     from sync.sync_server import MAX_UPLOADS
 
-    device = device_with_events(tmp_path, "kiosk", 40)
+    device = new_device(tmp_path, "kiosk", 40)
     enrol(central, device)
     head = bundle_head(device, tmp_path)
     # the stalled uploads must stay in for as long as the test may wait (a busy CI machine once took

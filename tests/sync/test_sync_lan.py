@@ -9,8 +9,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
-import subprocess
 import sys
 import threading
 import time
@@ -28,18 +26,17 @@ from prongsai.commands import sync as sync_cli
 from prongsai.context import CliContext
 from surveys.log.chain import verify_log
 from surveys.log.device import Device, load_or_create_device
-from surveys.log.device_log import DeviceLog, Draft
 from surveys.log.event import GENESIS
 from surveys.log.home import log_dir
 from sync import sync_client
 from sync.ack import ACKED, FORMAT, acked
 from sync.bundle import BundleError, write_bundle
 from sync.central import CentralStore
-from sync.enrolment import make_enrolment
 from sync.sync_client import OUTBOX, SyncRefused, SyncUnreachable, push
 from sync.sync_server import INCOMING, make_sync_app, remove_stale_uploads
+from tests.support.devices import enrol, new_device, pings
+from tests.support.servers import free_port, start, stop
 
-ROOT = Path(__file__).resolve().parents[2]
 SERVER = """
 import sys
 from pathlib import Path
@@ -63,45 +60,12 @@ def central(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def url(central: Path) -> Iterator[str]:
-    process = subprocess.Popen(
-        [sys.executable, "-c", SERVER, str(central)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
-    assert process.stdout is not None
-    line = process.stdout.readline()
-    assert line.startswith("listening "), process.communicate(timeout=10)[1]
+    process, line = start([sys.executable, "-c", SERVER, str(central)])
     yield f"http://127.0.0.1:{int(line.split()[1])}"
-    process.send_signal(signal.SIGTERM)
-    out, err = process.communicate(timeout=20)
+    out, err = stop(process, 20)
     assert process.returncode == 0 and "closed" in out, err  # a clean shutdown: the store was closed
     assert not err.strip(), err
     assert not list((central / INCOMING).glob("*")), "an upload was left behind"
-
-
-def new_device(tmp_path: Path, name: str, events: int) -> Path:
-    home = tmp_path / name
-    device = load_or_create_device(home)
-    append(home, device, events)
-    return home
-
-
-def append(home: Path, device: Device, count: int) -> None:
-    with DeviceLog(log_dir(home), device.id) as log:
-        log.append_many([Draft("test.ping", {"n": i}) for i in range(count)])
-
-
-def enrol(central: Path, home: Path) -> Device:
-    device = load_or_create_device(home)
-    store = CentralStore.open(central)
-    try:
-        store.enrol(make_enrolment(device, home.name, "kiosk", "ชั้น 1"))
-    finally:
-        store.close()
-    return device
 
 
 def revoke(central: Path, device: Device) -> None:
@@ -200,7 +164,7 @@ def test_a_revoked_device_is_refused(url: str, central: Path, tmp_path: Path) ->
     kiosk = new_device(tmp_path, "kiosk", 4)
     device = enrol(central, kiosk)
     assert push(kiosk, url).counts["new"] == 4
-    append(kiosk, device, 2)
+    pings(kiosk, 2)
     revoke(central, device)
     with pytest.raises(SyncRefused) as refused:
         push(kiosk, url)
@@ -248,7 +212,7 @@ def test_an_enrolled_device_pushes_its_events_once(url: str, central: Path, tmp_
     assert resent.json()["checkpoint"]["head"] == first.checkpoint[1]
     assert _counts(resent.json()["result"]) == {"new": 0, "duplicate": 12, "conflict": 0, "rejected": 0}
 
-    append(kiosk, device, 3)
+    pings(kiosk, 3)
     more = push(kiosk, url)
     assert (more.sent, more.first_seq, dict(more.counts)["new"], more.acked_before) == (3, 13, 3, 12)
     assert read_acked(kiosk) == head(kiosk) == stored_checkpoint(central, device)
@@ -266,7 +230,7 @@ def test_a_lost_reply_then_a_retry_duplicates_nothing(url: str, central: Path, t
     assert read_acked(kiosk) is None  # … but the device never heard
     assert outbox_empty(kiosk)
 
-    append(kiosk, device, 2)  # the kiosk kept working meanwhile
+    pings(kiosk, 2)  # the kiosk kept working meanwhile
     retry = push(kiosk, url)
     assert (retry.sent, retry.first_seq, retry.last_seq) == (2, 7, 8)  # resumes at the server's checkpoint
     assert dict(retry.counts) == {"new": 2, "duplicate": 0, "conflict": 0, "rejected": 0}
@@ -302,12 +266,6 @@ def test_a_device_whose_history_differs_from_the_store_is_not_acknowledged(
 
 
 # -- offline -----------------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def test_an_unreachable_server_is_reported_and_nothing_is_lost(tmp_path: Path) -> None:
@@ -411,17 +369,11 @@ def test_the_serve_command_shows_where_it_listens_and_each_import(central: Path,
     kiosk = new_device(tmp_path, "kiosk", 3)
     enrol(central, kiosk)
     code = "from prongsai.commands.sync import serve; serve(['--port', '0'])"
-    process = subprocess.Popen(
-        [sys.executable, "-c", code],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT), "PRONGSAI_HOME": str(central), "PRONGSAI_LANG": "en"},
+    listening = "sync server listening on http://127.0.0.1:"
+    process, line = start(
+        [sys.executable, "-c", code], listening, PRONGSAI_HOME=str(central), PRONGSAI_LANG="en"
     )
     assert process.stdout is not None
-    line = process.stdout.readline()
-    assert line.startswith("sync server listening on http://127.0.0.1:"), process.communicate(timeout=10)
     address = line.split()[4]
     assert "this machine only" in process.stdout.readline()
     assert push(kiosk, address).counts["new"] == 3

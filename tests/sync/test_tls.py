@@ -7,9 +7,7 @@ on 127.0.0.1 with TLS forced, in separate processes.
 
 from __future__ import annotations
 
-import os
 import re
-import signal
 import stat
 import subprocess
 import sys
@@ -28,10 +26,6 @@ from prongsai.commands import sync as sync_cli
 from prongsai.context import CliContext
 from surveys.counter.settings import default_settings
 from surveys.log.device import load_or_create_device
-from surveys.log.device_log import DeviceLog, Draft
-from surveys.log.home import log_dir
-from sync.central import CentralStore
-from sync.enrolment import make_enrolment
 from sync.sync_client import SyncRefused, push
 from sync.tls import (
     OFFICE_TLS,
@@ -41,8 +35,10 @@ from sync.tls import (
     read_fingerprint,
     server_certificate,
 )
+from tests.support import servers
+from tests.support.devices import enrol, pings
+from tests.support.servers import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 URL = re.compile(r"https://127\.0\.0\.1:\d+")
 FINGERPRINT = re.compile(r"SHA256 ((?:[0-9A-F]{4} ){15}[0-9A-F]{4})")
 WRONG = "ab" * 32  # a well-formed fingerprint of no certificate
@@ -61,14 +57,12 @@ def cli(home: Path, *args: str) -> list[str]:
 
 
 def env(**extra: str) -> dict[str, str]:
-    return {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1", **extra}
+    return servers.env(PYTHONUNBUFFERED="1", **extra)
 
 
 def start(command: list[str], last_line: str) -> Running:
     """Run a server command; read what it prints up to ``last_line``: its URL and fingerprint."""
-    process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, env=env()
-    )
+    process = servers.spawn(command, PYTHONUNBUFFERED="1")
     assert process.stdout is not None
     output: list[str] = []
     for line in process.stdout:
@@ -84,16 +78,10 @@ def start(command: list[str], last_line: str) -> Running:
 
 
 def stop(server: Running) -> str:
-    server.process.send_signal(signal.SIGTERM)
-    out, err = server.process.communicate(timeout=20)
+    out, err = servers.stop(server.process, 20)
     assert server.process.returncode == 0, err
     assert "Traceback" not in err, err
     return out
-
-
-@pytest.fixture
-def office_home(tmp_path: Path) -> Path:
-    return tmp_path / "office"
 
 
 @pytest.fixture
@@ -218,14 +206,8 @@ def central(tmp_path: Path) -> Iterator[tuple[Running, Path]]:
 
 
 def enrolled_device(central: Path, home: Path, events: int) -> None:
-    device = load_or_create_device(home)
-    with DeviceLog(log_dir(home), device.id) as log:
-        log.append_many([Draft("test.ping", {"n": i}) for i in range(events)])
-    store = CentralStore.open(central)
-    try:
-        store.enrol(make_enrolment(device, home.name, "kiosk", "ชั้น 1"))
-    finally:
-        store.close()
+    pings(home, events)
+    enrol(central, home)
 
 
 def test_a_push_goes_only_to_the_pinned_sync_server(central: tuple[Running, Path], tmp_path: Path) -> None:

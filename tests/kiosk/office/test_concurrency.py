@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -25,37 +24,23 @@ from surveys.log.device import load_device
 from surveys.log.device_log import read_events
 from surveys.log.home import log_dir
 from sync.terminals import add_terminal
+from tests.support.servers import spawn, start, stop
 
 TERMINAL = Path(__file__).with_name("office_terminal.py")
-ROOT = Path(__file__).resolve().parents[3]
 OPS = int(os.environ.get("PRONGSAI_CONCURRENCY_OPS", "2500"))
 
 
-def spawn(*args: str, key: str = "") -> subprocess.Popen[str]:
-    env = {**os.environ, "PRONGSAI_OFFICE_KEY": key, "PYTHONPATH": str(ROOT)}
-    return subprocess.Popen(
-        [sys.executable, str(TERMINAL), *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-        env=env,
-    )
+def terminal(*args: str, key: str = "") -> subprocess.Popen[str]:
+    return spawn([sys.executable, str(TERMINAL), *args], PRONGSAI_OFFICE_KEY=key)
 
 
 def start_server(home: Path) -> tuple[subprocess.Popen[str], str]:
-    server = spawn("server", str(home))
-    assert server.stdout is not None
-    line = server.stdout.readline()
-    if not line.startswith("listening "):
-        server.kill()
-        raise AssertionError(f"the server did not start: {line!r} {server.communicate()[1]}")
+    server, line = start([sys.executable, str(TERMINAL), "server", str(home)], PRONGSAI_OFFICE_KEY="")
     return server, f"http://127.0.0.1:{int(line.split()[1])}"
 
 
 def stop_server(server: subprocess.Popen[str]) -> str:
-    server.send_signal(signal.SIGTERM)
-    out, err = server.communicate(timeout=20)
+    out, err = stop(server, 20)
     assert server.returncode == 0, err
     assert "closed" in out and "Traceback" not in err, err
     return err
@@ -82,10 +67,10 @@ def test_one_kiosk_and_four_counters_at_once_keep_every_invariant(tmp_path: Path
         tickets = max(OPS // 5, 10)  # a ticket costs ~2 kiosk requests and ~3 counter requests
         backlog = str(tickets // 5)  # counters start once people wait, so that some are called out of order
         counters = [
-            spawn("counter", url, str(n), str(stop), str(100 + n), backlog, key=keys[f"counter:{n}"])
+            terminal("counter", url, str(n), str(stop), str(100 + n), backlog, key=keys[f"counter:{n}"])
             for n in (1, 2, 3, 4)
         ]
-        kiosk = spawn("kiosk", url, str(tickets), "2568", key=keys["kiosk"])
+        kiosk = terminal("kiosk", url, str(tickets), "2568", key=keys["kiosk"])
         kiosk_counts = finish(kiosk, timeout=90)
         stop.touch()
         counter_counts = [finish(c, timeout=60) for c in counters]

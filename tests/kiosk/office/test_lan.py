@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
-import signal
 import socket
 import stat
 import subprocess
@@ -37,53 +35,27 @@ from surveys.log.chain import verify_log
 from surveys.log.device import load_device
 from surveys.log.home import log_dir
 from sync.terminals import add_terminal
+from tests.support.office import AppTransport, issue
+from tests.support.servers import start, stop
 
 TERMINAL = Path(__file__).with_name("office_terminal.py")
-ROOT = Path(__file__).resolve().parents[3]
 ANSWERS = {"overall": 5, "staff": 4}
 
 
-class AppTransport(httpx.BaseTransport):
-    """A sync transport that runs an ASGI app on the event loop of a portal thread, in-process."""
-
-    def __init__(self, app: Any, portal: BlockingPortal) -> None:
-        self._asgi = httpx.ASGITransport(app=app)
-        self._portal = portal
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        async def send() -> httpx.Response:
-            response = await self._asgi.handle_async_request(request)
-            content = await response.aread()
-            return httpx.Response(response.status_code, headers=response.headers, content=content)
-
-        return self._portal.call(send)
+@pytest.fixture
+def office(make_office: Callable[..., LocalOffice], tmp_path: Path) -> LocalOffice:
+    return make_office(tmp_path / "office", min_answer_ms=0)
 
 
 @pytest.fixture
-def office(tmp_path: Path) -> Iterator[LocalOffice]:
-    office = LocalOffice(tmp_path / "office", default_settings().model_copy(update={"min_answer_ms": 0}))
-    yield office
-    office.close()
-
-
-@pytest.fixture
-def transport(office: LocalOffice) -> Iterator[AppTransport]:
-    with start_blocking_portal() as portal:
-        yield AppTransport(make_office_app(office, office_key(office.home)), portal)
+def transport(office: LocalOffice, portal: BlockingPortal) -> AppTransport:
+    return AppTransport(make_office_app(office, office_key(office.home)), portal)
 
 
 @pytest.fixture
 def remote(office: LocalOffice, transport: AppTransport) -> Iterator[RemoteOffice]:
     with RemoteOffice("http://office", office_key(office.home), transport=transport) as remote:
         yield remote
-
-
-def issue(
-    office: LocalOffice | RemoteOffice, service: str = "registration", priority: str | None = None
-) -> str:
-    reservation = office.reserve_ticket(service, priority)
-    office.confirm_ticket(reservation.ticket, "test")
-    return reservation.number
 
 
 # -- the key ---------------------------------------------------------------------------------------
@@ -202,7 +174,7 @@ def test_every_office_method_round_trips_through_remote_office(
         remote.ticket_code(reservation.ticket) == reservation.code == office.ticket_code(reservation.ticket)
     )
     issue(remote, "registration")
-    third = issue(remote, "registration")
+    third = issue(remote, "registration").number
     assert remote.snapshot() == office.snapshot()
 
     called = remote.call_ticket(1, third, "appointment")  # A002 was next
@@ -378,23 +350,12 @@ def test_a_malformed_snapshot_reply_names_the_field(
 
 def start_server(home: Path) -> tuple[subprocess.Popen[str], str]:
     """The office of ``home`` served by a separate process on 127.0.0.1, as in the office."""
-    process = subprocess.Popen(
-        [sys.executable, str(TERMINAL), "server", str(home)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
-    assert process.stdout is not None
-    line = process.stdout.readline()
-    assert line.startswith("listening "), process.communicate()[1]
+    process, line = start([sys.executable, str(TERMINAL), "server", str(home)])
     return process, f"http://127.0.0.1:{int(line.split()[1])}"
 
 
 def stop_server(process: subprocess.Popen[str], home: Path) -> None:
-    process.send_signal(signal.SIGTERM)
-    out, err = process.communicate(timeout=20)
+    out, err = stop(process, 20)
     assert process.returncode == 0 and "closed" in out, err
     assert not err.strip(), err
     assert verify_log(log_dir(home), load_device(home).id).ok  # SIGTERM left a whole log …
@@ -513,7 +474,7 @@ def test_stopping_the_server_answers_waiting_boards_and_closes_the_log(tmp_path:
 
 
 def test_a_counter_over_the_lan_gets_the_waiting_times(office: LocalOffice, remote: RemoteOffice) -> None:
-    first = issue(remote, "registration")
+    first = issue(remote, "registration").number
     issue(remote, "registration")
     remote.call_next(1)
     view = remote.snapshot()

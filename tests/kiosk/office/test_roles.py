@@ -4,51 +4,27 @@ and every event a terminal causes names it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from anyio.from_thread import BlockingPortal, start_blocking_portal
+from anyio.from_thread import BlockingPortal
 
 from kiosk.office.client import RemoteOffice
 from kiosk.office.key import office_key
 from kiosk.office.server import make_office_app
 from kiosk.office.service import LocalOffice, OfficeError
-from surveys.counter.settings import default_settings
 from sync.terminals import add_terminal, revoke_terminal
+from tests.support.office import AppTransport, served_code
 
 LAN = ("192.168.1.20", 51000)
 
 
-class AppTransport(httpx.BaseTransport):
-    """The office app in-process, as seen from ``client`` (a LAN address unless told otherwise)."""
-
-    def __init__(self, app: Any, portal: BlockingPortal, client: tuple[str, int] = LAN) -> None:
-        self._asgi = httpx.ASGITransport(app=app, client=client)
-        self._portal = portal
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        async def send() -> httpx.Response:
-            response = await self._asgi.handle_async_request(request)
-            content = await response.aread()
-            return httpx.Response(response.status_code, headers=response.headers, content=content)
-
-        return self._portal.call(send)
-
-
 @pytest.fixture
-def office(tmp_path: Path) -> Iterator[LocalOffice]:
-    office = LocalOffice(tmp_path / "office", default_settings().model_copy(update={"min_answer_ms": 0}))
-    yield office
-    office.close()
-
-
-@pytest.fixture
-def portal() -> Iterator[BlockingPortal]:
-    with start_blocking_portal() as portal:
-        yield portal
+def office(make_office: Callable[..., LocalOffice], tmp_path: Path) -> LocalOffice:
+    return make_office(tmp_path / "office", min_answer_ms=0)
 
 
 @pytest.fixture
@@ -58,16 +34,7 @@ def app(office: LocalOffice) -> Any:
 
 def terminal(office: LocalOffice, app: Any, portal: BlockingPortal, role: str) -> RemoteOffice:
     _, credential = add_terminal(office.home, role)
-    return RemoteOffice("http://office", credential, transport=AppTransport(app, portal))
-
-
-def served_code(office: LocalOffice) -> str:
-    reservation = office.reserve_ticket("registration")
-    office.confirm_ticket(reservation.ticket, "test")
-    office.call_next(1)
-    office.start(1)
-    office.finish(1)
-    return reservation.code
+    return RemoteOffice("http://office", credential, transport=AppTransport(app, portal, LAN))
 
 
 def test_a_counter_credential_is_refused_at_rating_and_code(
@@ -130,14 +97,14 @@ def test_the_board_only_reads(office: LocalOffice, app: Any, portal: BlockingPor
 
 def test_a_revoked_terminal_is_refused_at_once(office: LocalOffice, app: Any, portal: BlockingPortal) -> None:
     added, credential = add_terminal(office.home, "kiosk")
-    kiosk = RemoteOffice("http://office", credential, transport=AppTransport(app, portal))
+    kiosk = RemoteOffice("http://office", credential, transport=AppTransport(app, portal, LAN))
     kiosk.snapshot()
     revoke_terminal(office.home, added.id)
     with pytest.raises(OfficeError) as refused:
         kiosk.snapshot()
     assert refused.value.code == "unauthorized"
     wrong = credential[:-4] + ("AAAA" if not credential.endswith("AAAA") else "BBBB")
-    with httpx.Client(base_url="http://office", transport=AppTransport(app, portal)) as client:
+    with httpx.Client(base_url="http://office", transport=AppTransport(app, portal, LAN)) as client:
         response = client.get("/snapshot", headers={"Authorization": f"Bearer {wrong}"})
     assert response.status_code == 401
 
@@ -147,7 +114,7 @@ def test_the_office_key_is_admin_on_the_offices_pc_only(
 ) -> None:
     key = office_key(office.home)
     with pytest.raises(OfficeError) as refused:
-        RemoteOffice("http://office", key, transport=AppTransport(app, portal))
+        RemoteOffice("http://office", key, transport=AppTransport(app, portal, LAN))
     assert refused.value.code == "unauthorized"
     local = RemoteOffice("http://office", key, transport=AppTransport(app, portal, ("127.0.0.1", 40000)))
     local.reserve_ticket("tax")

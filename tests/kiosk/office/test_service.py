@@ -2,43 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from kiosk.office.service import LocalOffice, OfficeError, RatingRefused, Reservation
+from kiosk.office.service import LocalOffice, OfficeError, RatingRefused
 from surveys.counter.settings import default_settings
 from surveys.log.chain import verify_log
 from surveys.log.event import BANGKOK
 from surveys.log.home import log_dir
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2025, 1, 15, 9, 0, tzinfo=BANGKOK)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
+from tests.support.office import Clock, issue
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def office(tmp_path: Path, clock: Clock) -> LocalOffice:
-    return LocalOffice(tmp_path, default_settings().model_copy(update={"min_answer_ms": 500}), clock=clock)
-
-
-def issue(office: LocalOffice, service: str = "registration", priority: str | None = None) -> Reservation:
-    reservation = office.reserve_ticket(service, priority)
-    office.confirm_ticket(reservation.ticket, "test")
-    return reservation
+def office(make_office: Callable[..., LocalOffice], clock: Clock) -> LocalOffice:
+    return make_office(clock=clock, min_answer_ms=500)
 
 
 def serve(office: LocalOffice, counter: int = 1) -> str:

@@ -3,45 +3,21 @@ event a terminal causes names it (issue 8, findings 1, 2, 3, 5)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 from stdnum import damm
 
 from kiosk.office.service import MAX_OPEN_RESERVATIONS, LocalOffice, OfficeError, RatingRefused, Reservation
-from surveys.counter.settings import default_settings, hash_pin
-from surveys.log.event import BANGKOK
+from surveys.counter.settings import hash_pin
+from tests.support.office import Clock, issue
 
 ANSWERS = {"overall": 5, "staff": 4}
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = datetime(2025, 1, 15, 9, 0, tzinfo=BANGKOK)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
-
-
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def office(tmp_path: Path, clock: Clock) -> LocalOffice:
-    settings = default_settings().model_copy(update={"min_answer_ms": 500, "staff_pin": hash_pin("2468")})
-    return LocalOffice(tmp_path, settings, clock=clock)
-
-
-def issue(office: LocalOffice, by: str | None = None) -> Reservation:
-    reservation = office.reserve_ticket("registration", by=by)
-    office.confirm_ticket(reservation.ticket, "test", by=by)
-    return reservation
+def office(make_office: Callable[..., LocalOffice], clock: Clock) -> LocalOffice:
+    return make_office(clock=clock, min_answer_ms=500, staff_pin=hash_pin("2468"))
 
 
 def served(office: LocalOffice) -> Reservation:
