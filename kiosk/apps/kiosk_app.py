@@ -179,7 +179,7 @@ class KioskApp(App[None]):
         self.read_guard_seconds = read_guard_seconds
         self.crash_log = crash_log
         self.after_crash = after_crash
-        self.crashes: list[BaseException] = []  # unexpected errors caught and shown as a friendly screen
+        self.crashes: list[BaseException] = []  # what a worker failed on unexpectedly (shown kindly)
         self._home: KioskHomeScreen | None = None
         self._visit: RatingVisit | None = None
         self._busy = False
