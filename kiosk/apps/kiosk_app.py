@@ -634,10 +634,29 @@ class KioskApp(App[None]):
         )
 
     def _record_textual_crash(self) -> None:
-        """Move what Textual printed as it ended (the traceback) to the crash log."""
+        """Move what Textual printed as it ended (the traceback) to the crash log, without the local
+        variables Textual's traceback shows (a PIN being typed must never reach a file)."""
         printed = self.error_console.file
         if isinstance(printed, io.StringIO):
-            self._write_crash_log(printed.getvalue())
+            self._write_crash_log(without_locals(printed.getvalue()))
+
+
+def without_locals(traceback: str) -> str:
+    """A traceback as Rich draws it, with each frame's "locals" panel left out (the panel opens with
+    ``╭─ locals ─╮`` and closes with ``╰`` in the same column)."""
+    kept: list[str] = []
+    closing_column: int | None = None
+    for line in traceback.splitlines(keepends=True):
+        if closing_column is not None:
+            if line[closing_column : closing_column + 1] == "╰":
+                closing_column = None
+            continue
+        opening = line.find("╭")
+        if opening >= 0 and " locals " in line[opening:]:
+            closing_column = opening
+            continue
+        kept.append(line)
+    return "".join(kept)
 
 
 def make_kiosk_app(
