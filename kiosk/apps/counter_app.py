@@ -8,19 +8,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from textual.app import App
+from textual.screen import Screen
 
+from kiosk.apps.terminal_app import TerminalApp, check_lang
 from kiosk.office.service import Office
 from kiosk.screens.counter_console import CounterConsoleScreen
 from surveys.content.thaidate import now_bangkok
 
 
-class CounterApp(App[None]):
+class CounterApp(TerminalApp):
     """Shows :class:`CounterConsoleScreen` for one counter of ``office``."""
 
     CSS_PATH = "counter.tcss"
-    ENABLE_COMMAND_PALETTE = False
-    TITLE = "prongsai"
 
     def __init__(
         self,
@@ -30,14 +29,11 @@ class CounterApp(App[None]):
         lang: str = "th",
         clock: Callable[[], datetime] = now_bangkok,
     ) -> None:
-        super().__init__()
-        self.office = office
+        super().__init__(office, lang=lang, clock=clock)
         self.counter = counter
-        self.lang = lang
-        self.clock = clock
 
-    def on_mount(self) -> None:
-        self.push_screen(CounterConsoleScreen(self.office, self.counter, lang=self.lang, clock=self.clock))
+    def make_screen(self) -> Screen[None]:
+        return CounterConsoleScreen(self.office, self.counter, lang=self.lang, clock=self.clock)
 
 
 def make_counter_app(
@@ -55,6 +51,5 @@ def make_counter_app(
             f"ไม่มีช่องบริการที่ {counter} (มี {', '.join(map(str, known))}) / "
             f"there is no counter {counter} (there are {', '.join(map(str, known))})"
         )
-    if lang not in ("th", "en"):
-        raise ValueError(f"lang must be 'th' or 'en', not {lang!r}")
+    check_lang(lang)
     return CounterApp(office, counter, lang=lang, clock=clock)

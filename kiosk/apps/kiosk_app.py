@@ -13,7 +13,8 @@ rating of that ticket, even in the middle of another rating. No key reaches a sc
 The app only moves between screens. Every call to the office or the printer runs in a thread worker
 that reports back with a message (:class:`TicketIssued`, :class:`RatingOpened`, :class:`RatingGiven` …),
 and nothing a citizen does shows a traceback: failures become a friendly Thai screen and the traceback
-goes to ``crash_log``.
+goes to ``crash_log``. A bug nobody caught (in a screen, a widget or the app itself) ends a Textual app;
+:meth:`KioskApp.run` then starts a fresh kiosk at home, which says sorry first (see there).
 
 The home screen comes up before anything else is loaded: the other screens are imported where they are
 first shown, the rating screens and the survey instruments by the worker that opens a rating, and what a
@@ -24,6 +25,7 @@ at home for a moment, a worker imports those and draws sample tickets
 
 from __future__ import annotations
 
+import io
 import logging
 import time
 import traceback
@@ -32,16 +34,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.console import Console
 from rich.text import Text
 from textual import events, on, work
-from textual._context import active_message_pump
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
-from textual.worker import WorkerFailed
 
 from kiosk.apps.citizen_errors import SYSTEM_DOWN_EN, citizen_text, for_citizens
 from kiosk.office.service import LocalOffice, Office, OfficeError, RatingRefused, RatingSession
@@ -63,6 +64,8 @@ CRASH_EN = "Sorry, something went wrong"
 CRASH_BODY_EN = "Please try again, or ask a member of staff."
 CRASH_LOG_NAME = "kiosk-errors.log"
 WARM_UP_DELAY = 0.5  # s at home and untouched before what a ticket needs is warmed up (_warm_up_at_home)
+QUICK_CRASH_SECONDS = 60.0  # a kiosk that fails this soon after it starts, MAX_QUICK_CRASHES times in a row,
+MAX_QUICK_CRASHES = 3  # would only fail again: it stops (KioskApp.run)
 
 
 # -- what the workers report --------------------------------------------------------------------------
@@ -162,8 +165,11 @@ class KioskApp(App[None]):
         notice_seconds: float = 6.0,
         read_guard_seconds: float | None = None,  # None: the rating screens' READ_GUARD_SECONDS
         crash_log: Path | None = None,
+        after_crash: str | None = None,  # a crash cut short a visit in this language: start by saying sorry
     ) -> None:
         super().__init__()
+        # Textual prints the traceback of an error nobody caught here as it ends; run() moves it to crash_log
+        self.error_console = Console(file=io.StringIO(), markup=False, highlight=False, width=100)
         self.office = office
         self.printer = printer
         self.kiosk_lang = lang  # every new visit starts in this language
@@ -172,7 +178,8 @@ class KioskApp(App[None]):
         self.notice_seconds = notice_seconds
         self.read_guard_seconds = read_guard_seconds
         self.crash_log = crash_log
-        self.crashes: list[BaseException] = []  # unexpected errors caught and shown as a friendly screen
+        self.after_crash = after_crash
+        self.crashes: list[BaseException] = []  # what a worker failed on unexpectedly (shown kindly)
         self._home: KioskHomeScreen | None = None
         self._visit: RatingVisit | None = None
         self._busy = False
@@ -189,6 +196,8 @@ class KioskApp(App[None]):
 
     def on_mount(self) -> None:
         self._start_home(self.kiosk_lang)
+        if self.after_crash is not None:
+            self._show_crash(self.after_crash)
         idle = self.office.settings.idle_seconds
         self.set_interval(max(0.05, min(1.0, idle / 4)), self._check_idle)
         self.set_timer(WARM_UP_DELAY, self._warm_up_at_home)
@@ -585,36 +594,69 @@ class KioskApp(App[None]):
         except OSError:
             pass  # a full disk must not turn a friendly screen into a crash
 
-    def _handle_exception(self, error: Exception) -> None:
-        """An error in a screen or widget: log it, and start again from a fresh home screen.
+    # -- a bug nobody caught ---------------------------------------------------------------------------
 
-        Textual stops the message loop of whatever raised; when that is a screen or one of its widgets,
-        dropping every screen and building new ones recovers. Only an error in the app's own loop ends
-        the kiosk, with a Thai message instead of a traceback.
+    def run(self, **kwargs: Any) -> None:
+        """Run the kiosk (``kwargs`` as :meth:`App.run`) until staff close it.
+
+        Textual ends an app on an error nobody caught: a bug in a screen, a widget or the app itself. The
+        kiosk then starts again, fresh, at home and saying sorry in the visit's language, and the
+        traceback goes to ``crash_log``. A kiosk that fails within ``QUICK_CRASH_SECONDS`` of starting,
+        ``MAX_QUICK_CRASHES`` times in a row, would only fail again: it stops with a plain Thai message.
         """
-        pump = active_message_pump.get(None)
-        cause = error.error if isinstance(error, WorkerFailed) else error
-        self._record_crash(cause)
-        if (pump is self and not isinstance(error, WorkerFailed)) or not self.is_running:
-            super()._handle_exception(error)  # → _fatal_error
-            return
-        self.call_later(self._recover)
+        app: KioskApp = self
+        quick = 0
+        while True:
+            started = self.clock()
+            result = super(KioskApp, app).run(**kwargs)
+            if app.return_code != 1:
+                return result  # what the app exited with (tools such as the snapshot tests use it)
+            app._record_textual_crash()
+            quick = quick + 1 if self.clock() - started < QUICK_CRASH_SECONDS else 1
+            if quick >= MAX_QUICK_CRASHES:
+                where = f" ({self.crash_log})" if self.crash_log else ""
+                Console(stderr=True).print(Text(f"{CRASH_TH} — {CRASH_BODY_TH}{where}"))
+                return
+            app = app.restarted()
 
-    def _fatal_error(self) -> None:
-        """The kiosk cannot go on: leave with a plain message (the traceback is in the crash log)."""
-        where = f" ({self.crash_log})" if self.crash_log else ""
-        self.bell()
-        self._exit_renderables.append(Text(f"{CRASH_TH} — {CRASH_BODY_TH}{where}"))
-        self._close_messages_no_wait()
+    def restarted(self) -> KioskApp:
+        """A fresh kiosk like this one, that starts by saying sorry for the visit this one cut short."""
+        return type(self)(
+            self.office,
+            self.printer,
+            self.kiosk_lang,
+            clock=self.clock,
+            ticket_seconds=self.ticket_seconds,
+            notice_seconds=self.notice_seconds,
+            read_guard_seconds=self.read_guard_seconds,
+            crash_log=self.crash_log,
+            after_crash=self._home.lang if self._home is not None else self.kiosk_lang,
+        )
 
-    def _recover(self) -> None:
-        lang = self._home.lang if self._home is not None else self.kiosk_lang
-        self._busy = False
-        self._visit = None
-        while len(self.screen_stack) > 1:
-            self.pop_screen()
-        self._start_home(self.kiosk_lang)
-        self._show_crash(lang)
+    def _record_textual_crash(self) -> None:
+        """Move what Textual printed as it ended (the traceback) to the crash log, without the local
+        variables Textual's traceback shows (a PIN being typed must never reach a file)."""
+        printed = self.error_console.file
+        if isinstance(printed, io.StringIO):
+            self._write_crash_log(without_locals(printed.getvalue()))
+
+
+def without_locals(traceback: str) -> str:
+    """A traceback as Rich draws it, with each frame's "locals" panel left out (the panel opens with
+    ``╭─ locals ─╮`` and closes with ``╰`` in the same column)."""
+    kept: list[str] = []
+    closing_column: int | None = None
+    for line in traceback.splitlines(keepends=True):
+        if closing_column is not None:
+            if line[closing_column : closing_column + 1] == "╰":
+                closing_column = None
+            continue
+        opening = line.find("╭")
+        if opening >= 0 and " locals " in line[opening:]:
+            closing_column = opening
+            continue
+        kept.append(line)
+    return "".join(kept)
 
 
 def make_kiosk_app(
