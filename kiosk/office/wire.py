@@ -34,8 +34,6 @@ from kiosk.office.service import (
 from surveys.counter.queue import Call, Ticket
 from sync.untrusted import MAX_INT, Answer, JsonRefused, Text, WireInt, field_errors, load_json
 
-DEFAULT_PORT = 8568  # where the office listens unless told otherwise
-
 T = TypeVar("T")
 
 

@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING
 
 import click
 
-from kiosk.office.service import Office
-from kiosk.office.wire import DEFAULT_PORT
+from kiosk.office.protocol import DEFAULT_PORT
 from prongsai.context import CliContext, log_error
 from surveys.content.datafile import DataFileError
 from surveys.counter.settings import Settings, load_settings
 
 if TYPE_CHECKING:
+    from kiosk.office.service import Office
     from kiosk.printing.printers import Printer
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from kiosk.office.wire import DEFAULT_PORT
+from kiosk.office.protocol import DEFAULT_PORT
 from prongsai.commands._fingerprint import show_fingerprint
 from prongsai.commands._office import open_office, warn_if_not_set_up
 from prongsai.context import get
