@@ -16,7 +16,7 @@ import base64
 import binascii
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -333,6 +333,17 @@ class CentralStore:
         query = sql.SELECT_REPORT_EVENTS_WITH_DEMO if include_demo else sql.SELECT_REPORT_EVENTS
         for device, seq, kind, at, line in self._conn.execute(query):
             yield ReportEvent(device, int(seq), kind, at, line)
+
+    def report_rows(
+        self, kinds: Sequence[str], start: str, stop: str, include_demo: bool = False
+    ) -> Iterator[tuple[str, int, str, str, str, str]]:
+        """``(device, seq, kind, at, hash, line)`` of the events of ``kinds`` from day ``start`` up to (not
+        including) day ``stop`` (``YYYY-MM-DD``, Bangkok), by device and seq; demo devices only if asked."""
+        query = sql.select_report_rows(len(kinds))
+        for device, seq, kind, at, chain_hash, line in self._conn.execute(
+            query, (int(include_demo), start, stop, *kinds)
+        ):
+            yield device, int(seq), kind, at, chain_hash, line
 
     def _mark_simulated(self, device: str, first_seq: int, last_seq: int, bundle: str) -> None:
         """Make ``device`` demo if this seq range holds simulated data (whatever its enrolment said)."""

@@ -197,3 +197,16 @@ SELECT_QUARANTINE = (
     "ORDER BY seq IS NULL, seq, line_sha256"
 )
 SELECT_QUARANTINE_DEVICES = "SELECT DISTINCT device FROM quarantine ORDER BY device"
+
+
+def select_report_rows(kinds: int) -> str:
+    """The events of ``kinds`` (that many placeholders) in a period, by device and seq; the parameters:
+    include demo devices (0 or 1), the first day (inclusive) and the day after the last, then the kinds.
+    ``at`` is stored as Bangkok time, so comparing its text with a date compares Bangkok days."""
+    marks = ", ".join("?" * kinds)
+    return (
+        "SELECT e.device, e.seq, e.kind, e.at, e.hash, e.line FROM events AS e "
+        "JOIN devices AS d ON d.id = e.device "
+        f"WHERE (d.demo = 0 OR ? = 1) AND e.at >= ? AND e.at < ? AND e.kind IN ({marks}) "
+        "ORDER BY e.device, e.seq"
+    )

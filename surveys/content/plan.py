@@ -129,6 +129,11 @@ class SatisfactionTarget(_TargetBase):
     """``mean_pct``: mean score as % of 5; ``top2_share``: % answering มาก or มากที่สุด."""
     comparison: Comparison = ">="
     threshold: Percent
+    services: tuple[Slug, ...] | None = None
+    """Whose ratings count: the services (ids in the office's settings) whose visits were rated; all if
+    absent. Answers imported for the project count too."""
+    min_sample: Annotated[int, BeforeValidator(rules.number), Field(ge=1)] = 30
+    """Responses below which the verdict is "inconclusive"."""
 
 
 class ComplianceTarget(_TargetBase):

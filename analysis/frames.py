@@ -1,0 +1,326 @@
+"""The central store as tidy pandas DataFrames: what the report counts, and what an analyst starts from.
+
+``load_frames(store, start, end)`` reads the events of a period (Bangkok dates, both ends included) from a
+:class:`sync.central.CentralStore` — real devices only unless ``include_demo`` — and folds them into:
+
+``tickets``    one row per issued ticket: device, ticket, number, service (after transfers), origin,
+               priority, day, month, issued_at, called_at (first call), started_at, finished_at, counter,
+               status (served, no_show, waiting, called, started), recalls, transferred, rated,
+               later_served_before (tickets of the same service and day issued later but called first)
+``calls``      one row per ``ticket.called``: device, seq, at, day, month, ticket, number, service,
+               counter, in_order, reason, approved, priority
+``no_shows``   one row per ``ticket.no_show``: device, at, month, ticket, number, service, counter,
+               seconds_from_call
+``responses``  one row per answered questionnaire (a kiosk rating today): device, seq, at, day, month,
+               response (``device:seq``), source, ticket, service, instrument
+``answers``    long form, one row per answered item: response, instrument, item, value
+``refused``    one row per refused rating attempt: device, at, month, code
+
+Times are ``datetime64[ns, Asia/Bangkok]``. The same folding serves the report and a notebook:
+
+    >>> from sync.central import CentralStore
+    >>> from analysis.frames import load_frames
+    >>> frames = load_frames(CentralStore.open(home), date(2024, 10, 1), date(2025, 9, 30))
+    >>> frames.responses.groupby("service").size()
+
+``evidence`` says what was read: per device the seq range, the hash of the last event read, and one
+digest over every event used (its device, seq and chain hash), so that anyone holding the same store can
+check that the report rests on the same events (``prongsai report check``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from bisect import bisect_left, insort
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import pandas as pd
+
+from sync.central import CentralStore
+
+TZ = "Asia/Bangkok"
+KINDS = (
+    "ticket.reserved",
+    "ticket.issued",
+    "ticket.called",
+    "ticket.recalled",
+    "ticket.started",
+    "ticket.finished",
+    "ticket.no_show",
+    "ticket.no_show_undone",
+    "ticket.transferred",
+    "rating.given",
+    "rating.refused",
+)
+"""The event kinds a report reads (the others, such as ``pin.failed``, say nothing about a target)."""
+
+TICKET_COLUMNS = (
+    "device", "ticket", "number", "service", "origin", "priority", "day", "month", "issued_at",
+    "called_at", "started_at", "finished_at", "counter", "status", "recalls", "transferred", "rated",
+    "later_served_before",
+)  # fmt: skip
+CALL_COLUMNS = (
+    "device", "seq", "at", "day", "month", "ticket", "number", "service", "counter", "in_order",
+    "reason", "approved", "priority",
+)  # fmt: skip
+NO_SHOW_COLUMNS = ("device", "at", "month", "ticket", "number", "service", "counter", "seconds_from_call")
+RESPONSE_COLUMNS = (
+    "device",
+    "seq",
+    "at",
+    "day",
+    "month",
+    "response",
+    "source",
+    "ticket",
+    "service",
+    "instrument",
+)
+ANSWER_COLUMNS = ("response", "instrument", "item", "value")
+REFUSED_COLUMNS = ("device", "at", "month", "code")
+
+
+@dataclass(frozen=True)
+class DeviceEvidence:
+    """What was read of one device: its seq range in the period and the chain hash of the last one."""
+
+    device: str
+    first_seq: int
+    last_seq: int
+    head: str
+    events: int
+
+
+@dataclass
+class Evidence:
+    devices: dict[str, DeviceEvidence] = field(default_factory=dict)
+    digest: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "digest": self.digest,
+            "devices": {
+                d: {"first_seq": e.first_seq, "last_seq": e.last_seq, "head": e.head, "events": e.events}
+                for d, e in sorted(self.devices.items())
+            },
+        }
+
+
+@dataclass
+class Frames:
+    tickets: pd.DataFrame
+    calls: pd.DataFrame
+    no_shows: pd.DataFrame
+    responses: pd.DataFrame
+    answers: pd.DataFrame
+    refused: pd.DataFrame
+    evidence: Evidence
+    start: date
+    end: date
+
+
+@dataclass
+class _Ticket:
+    device: str
+    ticket: str
+    number: str
+    service: str
+    origin: str
+    priority: str | None
+    reserved_at: str
+    issued_at: str | None = None
+    called_at: str | None = None
+    started_at: str | None = None
+    finished_at: str | None = None
+    counter: int | None = None
+    status: str = "waiting"
+    recalls: int = 0
+    transferred: bool = False
+    rated: bool = False
+
+
+def load_frames(
+    store: CentralStore,
+    start: date,
+    end: date,
+    *,
+    include_demo: bool = False,
+    progress: Any = None,
+) -> Frames:
+    """The period's events of ``store`` (``start`` … ``end``, Bangkok dates) as :class:`Frames`."""
+    rows = store.report_rows(KINDS, start.isoformat(), (end + timedelta(days=1)).isoformat(), include_demo)
+    return frames_from_rows(rows, start, end)
+
+
+def frames_from_rows(rows: Iterable[tuple[str, int, str, str, str, str]], start: date, end: date) -> Frames:
+    """Fold ``(device, seq, kind, at, hash, line)`` rows (``line``: the event's JSON), in device and seq
+    order, into frames."""
+    digest = hashlib.sha256()
+    evidence = Evidence()
+    tickets: dict[tuple[str, str], _Ticket] = {}
+    calls: list[tuple[Any, ...]] = []
+    no_shows: list[tuple[Any, ...]] = []
+    responses: list[tuple[Any, ...]] = []
+    answer_response: list[str] = []
+    answer_instrument: list[str] = []
+    answer_item: list[str] = []
+    answer_value: list[Any] = []
+    refused: list[tuple[Any, ...]] = []
+    first_calls: dict[tuple[str, str], str] = {}
+    device = ""
+    first = last = count = 0
+    head = ""
+    for dev, seq, kind, at, chain_hash, line in rows:
+        if dev != device:
+            if device:
+                evidence.devices[device] = DeviceEvidence(device, first, last, head, count)
+            device, first, count = dev, seq, 0
+        last, head, count = seq, chain_hash, count + 1
+        digest.update(f"{dev}:{seq}:{chain_hash}\n".encode())
+        body = json.loads(line)["body"]
+        ticket_id = body.get("ticket")
+        key = (dev, ticket_id)
+        if kind == "ticket.reserved":
+            tickets[key] = _Ticket(
+                dev, ticket_id, body["number"], body["service"], body["service"], body.get("priority"), at
+            )
+            continue
+        if kind == "rating.given":
+            response = f"{dev}:{seq}"
+            responses.append(
+                (dev, seq, at, response, "kiosk", ticket_id, body.get("service"), body.get("instrument"))
+            )
+            instrument = str(body.get("instrument"))
+            for item, value in (body.get("answers") or {}).items():
+                answer_response.append(response)
+                answer_instrument.append(instrument)
+                answer_item.append(item)
+                answer_value.append(value)
+            known = tickets.get(key)
+            if known is not None:
+                known.rated = True
+            continue
+        if kind == "rating.refused":
+            refused.append((dev, at, body.get("code") or body.get("reason")))
+            continue
+        t = tickets.get(key)
+        if t is None:  # its reservation lies before the period (or is missing): nothing to fold into
+            continue
+        if kind == "ticket.issued":
+            t.issued_at = at
+        elif kind == "ticket.called":
+            counter = int(body["counter"])
+            first_call = first_calls.setdefault(key, at)
+            t.called_at, t.counter, t.status, t.recalls = first_call, counter, "called", 0
+            calls.append(
+                (dev, seq, at, t.ticket, t.number, t.service, counter, bool(body.get("in_order", True)),
+                 body.get("reason"), body.get("approved"), t.priority)
+            )  # fmt: skip
+        elif kind == "ticket.recalled":
+            t.recalls += 1
+        elif kind == "ticket.started":
+            t.started_at, t.status = at, "started"
+        elif kind == "ticket.finished":
+            t.finished_at, t.status = at, "served"
+        elif kind == "ticket.no_show":
+            t.status = "no_show"
+            no_shows.append(
+                (dev, at, t.ticket, t.number, t.service, int(body["counter"]), first_calls.get(key))
+            )
+        elif kind == "ticket.no_show_undone":
+            t.status = "waiting"
+            if no_shows and no_shows[-1][2] == t.ticket:
+                no_shows.pop()
+        elif kind == "ticket.transferred":
+            t.service, t.transferred, t.status, t.counter = body["to_service"], True, "waiting", None
+            t.called_at = t.started_at = None
+            first_calls.pop(key, None)
+    if device:
+        evidence.devices[device] = DeviceEvidence(device, first, last, head, count)
+    evidence.digest = "sha256:" + digest.hexdigest()
+    issued = [t for t in tickets.values() if t.issued_at is not None]
+    return Frames(
+        tickets=_tickets_frame(issued),
+        calls=_with_days(pd.DataFrame(calls, columns=[c for c in CALL_COLUMNS if c not in ("day", "month")])),
+        no_shows=_no_shows_frame(no_shows),
+        responses=_with_days(
+            pd.DataFrame(responses, columns=[c for c in RESPONSE_COLUMNS if c not in ("day", "month")])
+        ),
+        answers=pd.DataFrame(
+            {
+                "response": answer_response,
+                "instrument": pd.Categorical(answer_instrument),
+                "item": pd.Categorical(answer_item),
+                "value": pd.Series(answer_value, dtype=object),
+            },
+            columns=list(ANSWER_COLUMNS),
+        ),
+        refused=_with_days(pd.DataFrame(refused, columns=["device", "at", "code"]), day=False),
+        evidence=evidence,
+        start=start,
+        end=end,
+    )
+
+
+def _times(values: pd.Series) -> pd.Series:
+    return pd.to_datetime(values, format="ISO8601", utc=True).dt.tz_convert(TZ)
+
+
+def _with_days(frame: pd.DataFrame, *, day: bool = True) -> pd.DataFrame:
+    """``at`` as Bangkok time, with its ``day`` (a date) and ``month`` ("YYYY-MM") beside it."""
+    frame["at"] = _times(frame["at"])
+    if day:
+        frame.insert(frame.columns.get_loc("at") + 1, "day", frame["at"].dt.date)
+    frame.insert(frame.columns.get_loc("at") + (2 if day else 1), "month", frame["at"].dt.strftime("%Y-%m"))
+    return frame
+
+
+def _no_shows_frame(rows: list[tuple[Any, ...]]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=["device", "at", "ticket", "number", "service", "counter", "called"])
+    frame = _with_days(frame, day=False)
+    called = _times(frame["called"])
+    frame["seconds_from_call"] = (frame["at"] - called).dt.total_seconds()
+    return frame.drop(columns=["called"])[list(NO_SHOW_COLUMNS)]
+
+
+def _tickets_frame(tickets: list[_Ticket]) -> pd.DataFrame:
+    frame = pd.DataFrame(
+        [
+            (t.device, t.ticket, t.number, t.service, t.origin, t.priority, t.issued_at, t.called_at,
+             t.started_at, t.finished_at, t.counter, t.status, t.recalls, t.transferred, t.rated)
+            for t in tickets
+        ],
+        columns=["device", "ticket", "number", "service", "origin", "priority", "issued_at", "called_at",
+                 "started_at", "finished_at", "counter", "status", "recalls", "transferred", "rated"],
+    )  # fmt: skip
+    for column in ("issued_at", "called_at", "started_at", "finished_at"):
+        frame[column] = _times(frame[column])
+    frame["counter"] = frame["counter"].astype("Int64")
+    frame.insert(6, "day", frame["issued_at"].dt.date)
+    frame.insert(7, "month", frame["issued_at"].dt.strftime("%Y-%m"))
+    frame["later_served_before"] = _overtaken(frame)
+    return frame[list(TICKET_COLUMNS)]
+
+
+def _overtaken(frame: pd.DataFrame) -> pd.Series:
+    """For each ticket, how many tickets of its service and day, issued after it, were called before it
+    (a ticket never called counts those called at all)."""
+    result = pd.Series(0, index=frame.index, dtype="int64")
+    if frame.empty:
+        return result
+    never = pd.Timestamp("2200-01-01", tz=TZ)  # after every call: a ticket never called
+    for _, group in frame.groupby(["device", "origin", "day"], sort=False):
+        ordered = group.sort_values("issued_at")
+        later_calls: list[pd.Timestamp] = []  # first-call times of the tickets issued after this one
+        for index, called in zip(
+            reversed(ordered.index), reversed(ordered["called_at"].tolist()), strict=True
+        ):
+            mine = never if pd.isna(called) else called
+            result.at[index] = bisect_left(later_calls, mine)
+            if not pd.isna(called):
+                insort(later_calls, called)
+    return result

@@ -1,0 +1,364 @@
+"""The year-end report: every project of the plan, every target, met or not, with the numbers, their
+uncertainty and the evidence that they were not bent.
+
+:func:`build_report` reads the central store and the plan into the report's data (``report.json``'s
+content, documented in ``docs/report-json.md``); :func:`write_report` writes it with its renderings
+(HTML, PDF, XLSX, CSV); :func:`check_report` derives the report again from the store and says whether
+every number and the digest of the events used still match.
+
+The same options, store and plan give a byte-identical ``report.json``: it holds no time of writing, its
+keys are sorted, and its numbers are rounded to 4 decimals.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from analysis.figures import Figure, by_hand
+from analysis.frames import Frames, load_frames
+from analysis.integrity import integrity_section, integrity_warnings
+from analysis.period import Period
+from analysis.verdicts import NO_SOURCE, compared, from_figure, no_data, target_base
+from surveys.content.instruments import Instrument
+from surveys.content.plan import Plan
+from surveys.counter.settings import Settings
+from sync.central import CentralStore
+
+SCHEMA = "prongsai-report/1"
+EDITIONS = ("public", "staff")
+JSON_NAME = "report.json"
+
+Step = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    period: Period
+    edition: str = "public"
+    include_demo: bool = False
+    figures: Mapping[str, Figure] = field(default_factory=dict)
+    figures_file: str | None = None  # its name, as given (said in the report)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "period": self.period.to_dict(),
+            "edition": self.edition,
+            "include_demo": self.include_demo,
+            "figures_file": self.figures_file,
+        }
+
+
+def build_report(
+    store: CentralStore,
+    plan: Plan,
+    settings: Settings,
+    instruments: Mapping[str, Instrument],
+    options: ReportOptions,
+    step: Step | None = None,
+) -> dict[str, Any]:
+    """The report's data: plain JSON-ready values, the same for the same store, plan and options."""
+    say = step or (lambda _name: None)
+    say("read")
+    frames = load_frames(store, options.period.start, options.period.end, include_demo=options.include_demo)
+    say("integrity")
+    integrity = integrity_section(store, frames.refused, include_demo=options.include_demo)
+    say("targets")
+    report = assemble(frames, plan, settings, instruments, options, integrity)
+    say("done")
+    return report
+
+
+def assemble(
+    frames: Frames,
+    plan: Plan,
+    settings: Settings,
+    instruments: Mapping[str, Instrument],
+    options: ReportOptions,
+    integrity: dict[str, Any],
+) -> dict[str, Any]:
+    """The report from frames already loaded (an analyst's own frames work too)."""
+    public = options.edition == "public"
+    tables: dict[str, Any] = {}
+    projects: list[dict[str, Any]] = []
+    context = _Context(frames, settings, instruments, public, tables)
+    for project in plan.projects:
+        rows = [evaluate_target(target, project.number, context, options) for target in project.targets]
+        projects.append(
+            {
+                "number": project.number,
+                "name_th": project.name_th,
+                "name_en": project.name_en,
+                "targets": rows,
+                "tables": sorted(context.project_tables.pop(project.number, [])),
+            }
+        )
+    context.operations_tables()
+    warnings = integrity_warnings(integrity, options.include_demo)
+    if any(t["entered_by_hand"] and t["value"] is not None for p in projects for t in p["targets"]):
+        warnings.append(
+            {
+                "code": "by_hand",
+                "th": "ตัวเลขบางตัวเจ้าหน้าที่กรอกเอง (ไม่ได้วัดจากข้อมูลของชุดเครื่องมือ) มีหมายเหตุกำกับไว้ทุกตัว",
+                "en": "some figures were entered by hand (not measured from the kit's data); each is marked",
+            }
+        )
+    if public and any(t.get("suppressed") for t in tables.values()):
+        warnings.append(
+            {
+                "code": "suppressed",
+                "th": 'ช่องที่มีผู้ตอบน้อยกว่า 5 คนแสดงเป็น "<5" เพื่อคุ้มครองข้อมูลส่วนบุคคล',
+                "en": 'cells with fewer than 5 responses are shown as "<5" to protect privacy',
+            }
+        )
+    report: dict[str, Any] = {
+        "schema": SCHEMA,
+        "municipality": {"th": settings.municipality_th, "en": settings.municipality_en},
+        "plan": {"fiscal_year": plan.fiscal_year, "title_th": plan.title_th, "title_en": plan.title_en},
+        **options.to_dict(),
+        "warnings": warnings,
+        "projects": projects,
+        "tables": tables,
+        "services": context.service_tables,
+        "fairness": context.fairness_tables,
+        "integrity": integrity,
+        "evidence": frames.evidence.to_dict(),
+    }
+    if not public:
+        report["suggestions"] = context.suggestions()
+    return report
+
+
+class _Context:
+    """What evaluating targets shares: the frames, the office's settings, the instruments, the tables."""
+
+    def __init__(
+        self,
+        frames: Frames,
+        settings: Settings,
+        instruments: Mapping[str, Instrument],
+        public: bool,
+        tables: dict[str, Any],
+    ) -> None:
+        self.frames = frames
+        self.settings = settings
+        self.instruments = instruments
+        self.public = public
+        self.tables = tables
+        self.project_tables: dict[int, list[str]] = {}
+        self.service_tables: list[str] = []
+        self.fairness_tables: list[str] = []
+
+    def add_table(self, table_id: str, table: dict[str, Any], project: int | None = None) -> None:
+        self.tables[table_id] = table
+        if project is not None:
+            self.project_tables.setdefault(project, []).append(table_id)
+
+    def operations_tables(self) -> None:
+        """The service statistics and fairness tables (the integrity assessment's service items)."""
+        from analysis import operations
+
+        for table_id, table in operations.service_tables(self.frames).items():
+            self.add_table(table_id, table)
+            self.service_tables.append(table_id)
+        for table_id, table in operations.fairness_tables(self.frames, self.settings).items():
+            self.add_table(table_id, table)
+            self.fairness_tables.append(table_id)
+
+    def suggestions(self) -> dict[str, list[str]]:
+        """Free-text answers (suggestions) per instrument: staff edition only, never published."""
+        answers = self.frames.answers
+        if answers.empty:
+            return {}
+        texts = answers[answers["value"].map(lambda v: isinstance(v, str))]
+        found: dict[str, list[str]] = {}
+        for instrument, group in texts.groupby("instrument", observed=True):
+            found[str(instrument)] = sorted(str(v) for v in group["value"] if str(v).strip())
+        return {k: v for k, v in sorted(found.items()) if v}
+
+
+def evaluate_target(target: Any, project: int, context: _Context, options: ReportOptions) -> dict[str, Any]:
+    """One target's row: its figures, verdict and certainty, or ``no_data`` with the reason."""
+    from analysis import operations, satisfaction
+
+    row = target_base(target)
+    if by_hand(target):
+        return from_figure(row, options.figures.get(target.id))
+    kind = target.kind
+    if kind == "satisfaction":
+        result, tables = satisfaction.evaluate_target(
+            target, context.frames, context.instruments, public=context.public
+        )
+        for table_id, table in tables.items():
+            context.add_table(table_id, table, project)
+        return {**row, **result}
+    if kind == "compliance" and target.measured_by == "tickets":
+        return {**row, **operations.queue_order_target(context.frames, target)}
+    if kind == "head_count" and target.counts == "citizens_served":
+        return (
+            compared(row, operations.citizens_served(context.frames)) if not _empty(context) else _none(row)
+        )
+    if kind == "frequency" and target.activity == "summary_report":
+        if target.every == "yearly":
+            return compared(row, 1) if not _empty(context) else _none(row)
+        return {**row, **operations.summary_frequency_target(context.frames, target)}
+    if kind == "count_change":
+        return no_data(row, NO_SOURCE.get(target.measured_by, NO_SOURCE["count_change"]))
+    return no_data(row, NO_SOURCE.get(target.measured_by, NO_SOURCE["ratings"]))
+
+
+def _empty(context: _Context) -> bool:
+    return bool(context.frames.tickets.empty)
+
+
+def _none(row: dict[str, Any]) -> dict[str, Any]:
+    return no_data(row, NO_SOURCE["tickets"])
+
+
+# -- report.json -------------------------------------------------------------------------------------
+
+
+def _plain(value: Any) -> Any:
+    """JSON-ready: floats rounded to 4 decimals (integral ones as integers), NaN as null, keys as text."""
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, int):
+        return int(value)
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    if math.isnan(number) or math.isinf(number):
+        return None
+    rounded = round(number, 4)
+    return int(rounded) if rounded.is_integer() and abs(rounded) < 2**53 else rounded
+
+
+def report_json(report: Mapping[str, Any]) -> str:
+    """``report.json``'s text: sorted keys, 4 decimals, UTF-8 Thai as is; byte-identical for equal data."""
+    return json.dumps(_plain(report), ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+
+
+def read_report(folder: Path) -> dict[str, Any]:
+    data = json.loads((folder / JSON_NAME).read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or data.get("schema") != SCHEMA:
+        raise ValueError(f"{folder / JSON_NAME} is not a prongsai report ({SCHEMA})")
+    return data
+
+
+def differences(old: Any, new: Any, where: str = "") -> list[str]:
+    """Where two reports' data differ, as JSON paths (``projects[0].targets[1].value: 85.66 → 84.1``)."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        found: list[str] = []
+        for key in sorted(set(old) | set(new)):
+            path = f"{where}.{key}" if where else str(key)
+            if key not in old or key not in new:
+                found.append(f"{path}: {'missing' if key not in new else 'added'}")
+            else:
+                found.extend(differences(old[key], new[key], path))
+        return found
+    if isinstance(old, list) and isinstance(new, list):
+        found = []
+        if len(old) != len(new):
+            found.append(f"{where}: {len(old)} → {len(new)} entries")
+        for i, (a, b) in enumerate(zip(old, new, strict=False)):
+            found.extend(differences(a, b, f"{where}[{i}]"))
+        return found
+    return [] if old == new else [f"{where}: {old!r} → {new!r}"]
+
+
+# -- writing and checking ------------------------------------------------------------------------------
+
+
+def write_report(
+    report: Mapping[str, Any], out: Path, step: Step | None = None, lang: str = "th"
+) -> list[Path]:
+    """Write ``report.json``, ``report.html``, ``report.pdf``, ``report.xlsx`` and ``tables/*.csv`` into
+    ``out`` (made if missing). Each file is written beside its final name and renamed into place, so a
+    failure leaves the previous report's files whole."""
+    from analysis.render.csv import write_csv_tables
+    from analysis.render.html import write_html
+    from analysis.render.pdf import write_pdf
+    from analysis.render.xlsx import write_xlsx
+
+    say = step or (lambda _name: None)
+    out.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+
+    def place(name: str, write: Callable[[Path], object]) -> None:
+        final = out / name
+        part = out / f".{name}.part"
+        try:
+            write(part)
+            part.replace(final)
+        finally:
+            part.unlink(missing_ok=True)
+        written.append(final)
+
+    say("json")
+    place(JSON_NAME, lambda p: p.write_text(report_json(report), encoding="utf-8"))
+    say("html")
+    place("report.html", lambda p: write_html(dict(report), p, lang=lang))
+    say("pdf")
+    place("report.pdf", lambda p: write_pdf(dict(report), p))
+    say("xlsx")
+    place("report.xlsx", lambda p: write_xlsx(dict(report), p))
+    say("csv")
+    written.extend(write_csv_tables(dict(report), out / "tables") or [])
+    return written
+
+
+def figures_of(report: Mapping[str, Any]) -> dict[str, Figure]:
+    """The figures a report used (entered by hand), read back from its targets."""
+    found: dict[str, Figure] = {}
+    for project in report.get("projects", []):
+        for target in project.get("targets", []):
+            if target.get("entered_by_hand") and target.get("value") is not None:
+                found[target["id"]] = Figure(value=target["value"], note=target.get("note"))
+    return found
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    ok: bool
+    digest_ok: bool
+    differences: list[str]
+    digest: str
+    stored_digest: str
+
+
+def check_report(
+    folder: Path,
+    store: CentralStore,
+    plan: Plan,
+    settings: Settings,
+    instruments: Mapping[str, Instrument],
+) -> CheckResult:
+    """Derive the report in ``folder`` again from ``store`` with the options it names, and compare every
+    number and the digest of the events used."""
+    from analysis.period import days_period
+
+    old = read_report(folder)
+    period = old["period"]
+    from datetime import date
+
+    options = ReportOptions(
+        period=days_period(date.fromisoformat(period["from"]), date.fromisoformat(period["to"])),
+        edition=old.get("edition", "public"),
+        include_demo=bool(old.get("include_demo")),
+        figures=figures_of(old),
+        figures_file=old.get("figures_file"),
+    )
+    new = json.loads(report_json(build_report(store, plan, settings, instruments, options)))
+    found = differences(old, new)
+    stored = str(old.get("evidence", {}).get("digest", ""))
+    digest = str(new["evidence"]["digest"])
+    return CheckResult(not found and stored == digest, stored == digest, found, digest, stored)
