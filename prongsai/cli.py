@@ -21,6 +21,7 @@ from prongsai.commands import (
     kiosk,
     notice,
     plan,
+    report,
     serve,
     services,
     setup,
@@ -76,6 +77,7 @@ cli.add_command(device.device)
 cli.add_command(instruments.instruments)
 cli.add_command(verify.verify)
 cli.add_command(plan.plan)
+cli.add_command(report.report)
 cli.add_command(services.services)
 cli.add_command(simulate.simulate)
 cli.add_command(staff_pin.staff_pin)
