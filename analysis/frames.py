@@ -24,7 +24,7 @@ Times are ``datetime64[ns, Asia/Bangkok]``. The same folding serves the report a
     >>> frames.responses.groupby("service").size()
 
 ``evidence`` says what was read: per device the seq range, the hash of the last event read, and one
-digest over every event used (its device, seq and chain hash), so that anyone holding the same store can
+digest over every event used (its device, seq, chain hash and stored line), so that anyone holding the same store can
 check that the report rests on the same events (``prongsai report check``).
 """
 
@@ -180,7 +180,9 @@ def frames_from_rows(rows: Iterable[tuple[str, int, str, str, str, str]], start:
                 evidence.devices[device] = DeviceEvidence(device, first, last, head, count)
             device, first, count = dev, seq, 0
         last, head, count = seq, chain_hash, count + 1
-        digest.update(f"{dev}:{seq}:{chain_hash}\n".encode())
+        digest.update(f"{dev}:{seq}:{chain_hash}:".encode())
+        digest.update(line.encode())
+        digest.update(b"\n")
         body = json.loads(line)["body"]
         ticket_id = body.get("ticket")
         key = (dev, ticket_id)
