@@ -16,6 +16,7 @@ from prongsai.commands import (
     all_in_one,
     board,
     counter,
+    demo,
     device,
     instruments,
     kiosk,
@@ -78,6 +79,7 @@ cli.add_command(instruments.instruments)
 cli.add_command(verify.verify)
 cli.add_command(plan.plan)
 cli.add_command(report.report)
+cli.add_command(demo.demo)
 cli.add_command(services.services)
 cli.add_command(simulate.simulate)
 cli.add_command(staff_pin.staff_pin)
