@@ -102,8 +102,9 @@ def make_store(folder: Path, ratings: int) -> Path:
             at = first + step * i
             answers = {item: rng.choices((1, 2, 3, 4, 5), weights)[0] for item in ITEMS if rng.random() < 0.9}
             answers["overall"] = rng.choices((1, 2, 3, 4, 5), weights)[0]
-            body = {"ticket": f"t{i}", "service": SERVICES[i % len(SERVICES)],
-                    "instrument": "service-satisfaction", "answers": answers, "elapsed_ms": 20000}  # fmt: skip
+            service = SERVICES[i % len(SERVICES)]
+            body = {"ticket": f"t{i}", "service": service, "instrument": "service-satisfaction"}
+            body |= {"answers": answers, "elapsed_ms": 20000}
             batch.append(Draft("rating.given", body, at))
             if len(batch) == 10_000:
                 log.append_many(batch)
@@ -151,10 +152,12 @@ def main() -> None:
                 REPORT, str(central), "render" if size == min(sizes) else "no", str(work / f"out{size}")
             )
             results[size] = {"baseline": baseline, "report": report}
+            ratio = report["seconds"] / baseline["seconds"]
+            render = f"   (render {report['render']:.1f} s)" if report.get("render") else ""
             print(
-                f"{size:>9,} ratings  baseline (load + groupby) {baseline['seconds']:6.1f} s {baseline['rss'] / GIB:5.2f} GB"
-                f"   report {report['seconds']:6.1f} s {report['rss'] / GIB:5.2f} GB   ratio {report['seconds'] / baseline['seconds']:4.1f}×"
-                + (f"   (render {report['render']:.1f} s)" if report.get("render") else ""),
+                f"{size:>9,} ratings  baseline (load + groupby) {baseline['seconds']:6.1f} s "
+                f"{baseline['rss'] / GIB:5.2f} GB   report {report['seconds']:6.1f} s "
+                f"{report['rss'] / GIB:5.2f} GB   ratio {ratio:4.1f}×{render}",
                 flush=True,
             )
             assert report["n"] == size, f"the report counted {report['n']} of {size} ratings"
