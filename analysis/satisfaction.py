@@ -34,6 +34,7 @@ from typing import Any
 import pandas as pd
 
 from analysis.stats import DEFAULT_BANDS, Band, LikertSummary, summarise_likert, verdict
+from surveys.bilingual import UserError
 from surveys.content.instruments import Instrument, Item
 
 __all__ = [
@@ -72,9 +73,13 @@ def _scored_items(instrument: Instrument, item: str | None = None) -> list[Item]
     if item is not None:
         items = [i for i in items if i.id == item]
         if not items:
-            raise ValueError(
-                f"{instrument.id} has no scored five-point item {item!r} "
-                f"(its scored items: {', '.join(i.id for i in instrument.scored_items())})"
+            scored = ", ".join(i.id for i in instrument.scored_items())
+            raise UserError(
+                "target.item_unknown",
+                f"แบบสอบถาม {instrument.id} ไม่มีข้อคะแนน 5 ระดับชื่อ {item!r} "
+                f"(ข้อที่คิดคะแนนได้: {scored}) โปรดแก้ item ของตัวชี้วัดในไฟล์แผน",
+                f"{instrument.id} has no scored five-point item {item!r} (its scored items: {scored}); "
+                f"correct the target's item in the plan file",
             )
     return items
 
@@ -126,7 +131,11 @@ def target_row(
     services: list[str] | None = getattr(target, "services", None)
     min_sample: int = getattr(target, "min_sample", DEFAULT_MIN_SAMPLE)
     if instrument.id != target.instrument:
-        raise ValueError(f"target {target.id} uses {target.instrument}, not {instrument.id}")
+        raise UserError(
+            "target.instrument_mismatch",
+            f"ตัวชี้วัด {target.id} ใช้แบบสอบถาม {target.instrument} ไม่ใช่ {instrument.id}",
+            f"target {target.id} uses the instrument {target.instrument}, not {instrument.id}",
+        )
     chosen = select_responses(responses, target.instrument, services)
     summary = summarise(chosen, answers, instrument, item=target.item, bands=bands)
     if target.convention == "top2_share":

@@ -44,6 +44,7 @@ __all__ = [
     "ResponseTotals",
     "Verdict",
     "band_of",
+    "design_effect",
     "mean_pct_interval",
     "response_totals",
     "summarise_likert",
@@ -191,8 +192,8 @@ def design_effect(totals: ResponseTotals) -> float:
     if n < 2:
         return max(1.0, big_n)
     p = float(totals.high.sum()) / big_n
-    if p in (0.0, 1.0):
-        return 1.0
+    if p in (0.0, 1.0) or bool(np.all(totals.items == 1)):
+        return 1.0  # no spread to inflate, or one item per response: the two estimators agree
     by_response = _ratio_variance(totals.high, totals.items, p)
     by_item = p * (1 - p) / (big_n - 1)
     return max(1.0, by_response / by_item)

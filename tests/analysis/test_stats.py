@@ -53,7 +53,7 @@ def test_the_published_table_intervals() -> None:
         pytest.approx(76.81, abs=0.01),
         pytest.approx(85.33, abs=0.01),
     )
-    assert "design effect 1" in s.top2_interval.method
+    assert "one per response: design effect 1)" in s.top2_interval.method
     assert "responses as the unit" in s.mean_interval.method
 
 
@@ -116,7 +116,10 @@ def test_several_items_per_response_widen_the_interval() -> None:
     assert s.mean_interval.high == pytest.approx(86.48, abs=0.01)
     naive = summarise_likert(pd.DataFrame({"response": range(160), "value": answers["value"]}))
     assert naive.mean_interval is not None and naive.top2_interval is not None
-    assert s.mean_interval.high - s.mean_interval.low > 2 * (naive.mean_interval.high - naive.mean_interval.low) * 0.95
+    assert (
+        s.mean_interval.high - s.mean_interval.low
+        > 2 * (naive.mean_interval.high - naive.mean_interval.low) * 0.95
+    )
     # Top-2 share 50 %: design effect (160/(40·39·16)) ÷ (0.25/159) = 159/39 = 4.08, so 160 items are
     # worth 39 answers: Wilson on 20 of 39 is wider than Wilson on 80 of 160.
     assert s.top2_interval is not None
@@ -193,7 +196,7 @@ def test_properties_of_a_summary(rows: list[list[int]]) -> None:
     assert 0 <= s.top2_pct <= 100
     assert s.top2_interval is not None
     assert s.top2_interval.low <= s.top2_pct + 1e-9 and s.top2_pct - 1e-9 <= s.top2_interval.high
-    assert 0 <= s.top2_interval.low and s.top2_interval.high <= 100
+    assert s.top2_interval.low >= 0 and s.top2_interval.high <= 100
     if len(rows) >= 2:
         assert s.mean_interval is not None
         assert s.mean_interval.low <= s.mean_pct + 1e-9 and s.mean_pct - 1e-9 <= s.mean_interval.high
@@ -209,7 +212,12 @@ def test_properties_of_a_summary(rows: list[list[int]]) -> None:
 def test_properties_of_a_verdict(value: float, threshold: float, comparison: str, a: float, b: float) -> None:
     low, high = min(a, b, value), max(a, b, value)
     v = verdict(value, threshold, comparison, n=100, min_sample=30, interval=(low, high))
-    holds = {">=": value >= threshold, ">": value > threshold, "<=": value <= threshold, "<": value < threshold}
+    holds = {
+        ">=": value >= threshold,
+        ">": value > threshold,
+        "<=": value <= threshold,
+        "<": value < threshold,
+    }
     assert v.verdict == ("met" if holds[comparison] else "not_met")
     if v.certainty == "clear":  # then the verdict would not change anywhere in the interval
         for end in (low, high):
