@@ -213,13 +213,16 @@ def aspect_table(
     and ``total``, the ภาพรวม row over every answered scored item (the target's figures). Columns:
     จำนวนผู้ตอบ, x̄, S.D., ร้อยละ (mean_pct), ระดับ (``band``; ``band_en`` also in each row)."""
     chosen = select_responses(responses, instrument.id, services)
+    scored = scored_answers(chosen, answers, instrument)
+    by_item = dict(list(scored.groupby("item", sort=False)))
     rows: list[dict[str, Any]] = []
     suppressed = False
     for item in _scored_items(instrument):
-        cells, hidden = _figures(summarise(chosen, answers, instrument, item=item.id, bands=bands), public)
+        part = by_item.get(item.id, scored.iloc[0:0])
+        cells, hidden = _figures(summarise_likert(part, bands=bands), public)
         suppressed |= hidden
         rows.append({"aspect": item.label_th, "aspect_en": item.label_en, "item": item.id, **cells})
-    cells, hidden = _figures(summarise(chosen, answers, instrument, bands=bands), public)
+    cells, hidden = _figures(summarise_likert(scored, bands=bands), public)
     return {
         "title_th": f"ความพึงพอใจรายด้าน: {instrument.title_th}",
         "title_en": f"Satisfaction by aspect: {instrument.title_en}",
@@ -249,10 +252,13 @@ def service_table(
     the next smallest is hidden too, so that it cannot be worked out from the total."""
     names = service_names or {}
     chosen = select_responses(responses, instrument.id, services)
-    keys = chosen["service"].fillna("").astype(str)
+    scored = scored_answers(chosen, answers, instrument, item)
+    unique = chosen.drop_duplicates("response")
+    service_of = pd.Series(unique["service"].fillna("").astype(str).to_numpy(), index=unique["response"])
+    groups = dict(list(scored.groupby(scored["response"].map(service_of), sort=False)))
     summaries = {
-        key: summarise(group, answers, instrument, item=item, bands=bands)
-        for key, group in chosen.groupby(keys, sort=True)
+        key: summarise_likert(groups.get(key, scored.iloc[0:0]), bands=bands)
+        for key in sorted(set(service_of))
     }
     hidden = {k for k, s in summaries.items() if public and 0 < s.n < MIN_CELL}
     if len(hidden) == 1:
@@ -266,7 +272,7 @@ def service_table(
         if key in hidden:
             cells = _suppressed_cells()
         rows.append({"service": th, "service_en": en, "service_id": key or None, **cells})
-    total, total_hidden = _figures(summarise(chosen, answers, instrument, item=item, bands=bands), public)
+    total, total_hidden = _figures(summarise_likert(scored, bands=bands), public)
     return {
         "title_th": f"ความพึงพอใจรายจุดบริการ: {instrument.title_th}",
         "title_en": f"Satisfaction by service: {instrument.title_en}",

@@ -120,26 +120,33 @@ class ResponseTotals:
         return len(self.items)
 
 
+def _scores(answers: pd.DataFrame) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """The valid answers: (response codes 0…n−1, values 1–5 as floats)."""
+    values = answers["value"]
+    if values.dtype == object:
+        values = pd.to_numeric(values, errors="coerce")
+    numbers = values.to_numpy(dtype=float, na_value=np.nan)
+    keep = np.isin(numbers, (1.0, 2.0, 3.0, 4.0, 5.0))
+    codes, _ = pd.factorize(answers["response"].to_numpy()[keep])
+    return codes, numbers[keep]
+
+
 def response_totals(answers: pd.DataFrame) -> ResponseTotals:
     """Fold a long table (columns ``response`` and ``value``) into per-response totals.
 
     Values that are not a whole number 1–5 are left out (the kiosk cannot record them; an
     imported file might)."""
-    values = pd.to_numeric(answers["value"], errors="coerce")
-    keep = values.isin([1, 2, 3, 4, 5])
-    frame = pd.DataFrame(
-        {
-            "response": answers["response"][keep].to_numpy(),
-            "value": values[keep].to_numpy(dtype=float),
-        }
-    )
-    frame["high"] = frame["value"].isin(HIGH_SCORES).astype(float)
-    grouped = frame.groupby("response", sort=True)
-    sums = grouped["value"].sum()
+    codes, values = _scores(answers)
+    return _totals(codes, values)
+
+
+def _totals(codes: np.ndarray[Any, Any], values: np.ndarray[Any, Any]) -> ResponseTotals:
+    n = int(codes.max()) + 1 if len(codes) else 0
+    high = np.isin(values, HIGH_SCORES).astype(float)
     return ResponseTotals(
-        scores=sums.to_numpy(dtype=float),
-        items=grouped["value"].count().to_numpy(dtype=float),
-        high=grouped["high"].sum().reindex(sums.index).to_numpy(dtype=float),
+        scores=np.bincount(codes, weights=values, minlength=n).astype(float),
+        items=np.bincount(codes, minlength=n).astype(float),
+        high=np.bincount(codes, weights=high, minlength=n).astype(float),
     )
 
 
@@ -273,14 +280,12 @@ def summarise_likert(
     with columns ``response`` (any id) and ``value`` (1–5; other values are left out).
 
     ``n`` counts responses with at least one such answer, ``items`` the answers themselves."""
-    totals = response_totals(answers)
+    codes, values = _scores(answers)
+    totals = _totals(codes, values)
     big_n = int(totals.items.sum())
     if big_n == 0:
         return LikertSummary(0, 0, None, None, None, None, None, None, None)
     mean = float(totals.scores.sum()) / big_n
-    # The sample sd over items, from the per-response totals: Σx² is needed, so take it from values.
-    values = pd.to_numeric(answers["value"], errors="coerce")
-    values = values[values.isin([1, 2, 3, 4, 5])].to_numpy(dtype=float)
     sd = float(np.std(values, ddof=1)) if big_n > 1 else None
     return LikertSummary(
         n=totals.n,

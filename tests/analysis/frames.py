@@ -32,8 +32,9 @@ def make_frames(
             {"response": response, "instrument": instrument, "item": item, "value": value}
             for item, value in given.items()
         )
-    columns = ["response", "instrument", "item", "value"]
-    return pd.DataFrame(responses), pd.DataFrame(answers, columns=columns)
+    columns = ["device", "seq", "response", "source", "ticket", "service", "instrument"]
+    answer_columns = ["response", "instrument", "item", "value"]
+    return pd.DataFrame(responses, columns=columns), pd.DataFrame(answers, columns=answer_columns)
 
 
 def from_counts(

@@ -190,3 +190,16 @@ def test_a_target_naming_an_unknown_item_says_so_in_thai_and_english() -> None:
         target_row(plan_target("p15-transparent-service", item="speed"), responses, answers, SERVICE)
     assert caught.value.code == "target.item_unknown"
     assert "speed" in caught.value.th and "staff" in caught.value.en
+
+
+def test_tables_of_an_empty_store_are_plain_data() -> None:
+    responses, answers = make_frames([])
+    aspects = aspect_table(responses, answers, SERVICE, public=True)
+    assert [r["n"] for r in aspects["rows"]] == [0] * 5 and aspects["total"]["mean"] is None
+    services = service_table(responses, answers, SERVICE, public=True)
+    assert services["rows"] == [] and services["total"]["n"] == 0
+    forum = respondent_table(responses, answers, FORUM, public=True)
+    assert all(r["count"] == 0 for r in forum["rows"]) and forum["total"]["count"] == 0
+    row = target_row(plan_target("p10-satisfaction"), responses, answers, SERVICE)
+    assert row["verdict"] == "no_data"
+    json.dumps([aspects, services, forum, row], ensure_ascii=False)
