@@ -158,6 +158,31 @@ class _Context:
         if project is not None:
             self.project_tables.setdefault(project, []).append(table_id)
 
+    def satisfaction_tables(self, target: Any, project: int, instrument: Instrument) -> None:
+        """The tables a Thai satisfaction report always has, for one target: by ด้าน with ภาพรวม, by
+        service, and the respondents by the coarse bands the instrument asks."""
+        from analysis import satisfaction
+
+        frames, public = self.frames, self.public
+        services = getattr(target, "services", None)
+        names = {s.id: (s.name_th, s.name_en) for s in self.settings.services}
+        made = {
+            "aspects": satisfaction.aspect_table(
+                frames.responses, frames.answers, instrument, services=services, public=public
+            ),
+            "services": satisfaction.service_table(
+                frames.responses, frames.answers, instrument, services=services, service_names=names,
+                item=getattr(target, "item", None), public=public,
+            ),
+            "respondents": satisfaction.respondent_table(
+                frames.responses, frames.answers, instrument, services=services, public=public
+            ),
+        }  # fmt: skip
+        for name, table in made.items():
+            if name == "respondents" and not table.get("rows"):
+                continue  # the instrument asks no demographic question
+            self.add_table(f"{target.id}-{name}", table, project)
+
     def operations_tables(self) -> None:
         """The service statistics and fairness tables (the integrity assessment's service items)."""
         from analysis import operations
@@ -190,12 +215,20 @@ def evaluate_target(target: Any, project: int, context: _Context, options: Repor
         return from_figure(row, options.figures.get(target.id))
     kind = target.kind
     if kind == "satisfaction":
-        result, tables = satisfaction.evaluate_target(
-            target, context.frames, context.instruments, public=context.public
-        )
-        for table_id, table in tables.items():
-            context.add_table(table_id, table, project)
-        return {**row, **result}
+        instrument = context.instruments.get(target.instrument)
+        if instrument is None:
+            return no_data(
+                row,
+                (f"ไม่รู้จักแบบสอบถาม {target.instrument}", f"the instrument {target.instrument} is unknown"),
+            )
+        frames = context.frames
+        result = {**row, **satisfaction.target_row(target, frames.responses, frames.answers, instrument)}
+        if result["verdict"] == "no_data" and not result.get("reason_th"):
+            reason_th, reason_en = NO_SOURCE.get(target.measured_by, NO_SOURCE["ratings"])
+            result |= {"reason_th": reason_th, "reason_en": reason_en}
+        if result.get("n"):
+            context.satisfaction_tables(target, project, instrument)
+        return result
     if kind == "compliance" and target.measured_by == "tickets":
         return {**row, **operations.queue_order_target(context.frames, target)}
     if kind == "head_count" and target.counts == "citizens_served":
