@@ -68,12 +68,42 @@ def _close_fonts(pdf: FPDF) -> None:
 
 @lru_cache(maxsize=4096)
 def words(text: str) -> tuple[str, ...]:
-    """``text`` cut where a line may end: PyThaiNLP's newmm words, spaces kept as their own tokens."""
+    """``text`` cut where a line may end: at spaces (kept as their own tokens) and between two Thai
+    words as PyThaiNLP's newmm finds them. Nothing else breaks: ``(ร้อยละ)``, ``P90``, ``1201–1250``
+    stay whole, and a space before a number does not break (``ร้อยละ 80``)."""
+    tokens = _newmm(text)
+    chunks: list[str] = []
+    glue_next = False
+    for index, token in enumerate(tokens):
+        following = tokens[index + 1] if index + 1 < len(tokens) else ""
+        if token.isspace():
+            glue_next = bool(chunks) and following[:1].isdigit()  # "ร้อยละ 80" stays together
+            if glue_next:
+                chunks[-1] += token
+            else:
+                chunks.append(token)
+            continue
+        breakable = not chunks or chunks[-1].isspace() or (_is_thai(chunks[-1][-1]) and _is_thai(token[0]))
+        if chunks and (glue_next or not breakable):
+            chunks[-1] += token
+        else:
+            chunks.append(token)
+        glue_next = False
+    return tuple(chunks)
+
+
+@lru_cache(maxsize=4096)
+def _newmm(text: str) -> tuple[str, ...]:
+    """PyThaiNLP's newmm words (a dictionary, offline, no download), spaces as their own tokens."""
     os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
     os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
     from pythainlp.tokenize import word_tokenize  # slow to import: only when a PDF is made
 
-    return tuple(str(token) for token in word_tokenize(text, engine="newmm", keep_whitespace=True))
+    return tuple(str(token) for token in word_tokenize(text, engine="newmm", keep_whitespace=True) if token)
+
+
+def _is_thai(char: str) -> bool:
+    return "\u0e00" <= char <= "\u0e7f"
 
 
 def clusters(text: str) -> list[str]:
@@ -97,7 +127,10 @@ def wrap(pdf: FPDF, text: str, width: float) -> list[str]:
             lines.append(paragraph)
             continue
         line = ""
-        for token in words(paragraph):
+        tokens: list[str] = []
+        for chunk in words(paragraph):  # a chunk too wide for a line: back to newmm's words
+            tokens.extend(_newmm(chunk) if pdf.get_string_width(chunk) > width else [chunk])
+        for token in tokens:
             candidate = line + token
             if not line.strip() or pdf.get_string_width(candidate.rstrip()) <= width:
                 line = candidate
