@@ -22,14 +22,15 @@ from analysis.render.labels import (  # noqa: E402
     FONT_BOLD,
     FONT_FAMILY,
     FONT_REGULAR,
-    pick,
     thai_or_english,
     verdict_label,
 )
+from analysis.render.linebreak import short_lines  # noqa: E402
 
 COLOURS = {"met": "#2e7d32", "not_met": "#c62828", "inconclusive": "#9e9e9e", "no_data": "#bdbdbd"}
 THRESHOLD_COLOUR = "#212121"
 BAR_COLOUR = "#1565c0"
+LABEL_CHARS = 30  # a chart label longer than this goes on two lines, broken between words
 
 _STYLE = {
     "svg.fonttype": "none",
@@ -56,18 +57,20 @@ def targets_svg(project: dict[str, Any], lang: str = "th") -> str | None:
     if not targets:
         return None
     with pyplot.rc_context(_STYLE):
-        figure = Figure(figsize=(7.0, 0.6 + 0.55 * len(targets)))
+        figure = Figure(figsize=(7.0, 0.7 + 0.6 * len(targets)))
         axes = figure.subplots()
-        labels = [_short(thai_or_english(t, "text", lang) or t["id"]) for t in targets]
+        labels = [short_lines(thai_or_english(t, "text", lang) or t["id"], LABEL_CHARS) for t in targets]
         positions = list(range(len(targets)))[::-1]
         for y, target in zip(positions, targets, strict=True):
             value = float(target["value"])
             axes.barh(y, value, height=0.6, color=COLOURS.get(str(target.get("verdict")), BAR_COLOUR))
             threshold = target.get("threshold")
+            right = value
             if isinstance(threshold, int | float):
                 axes.plot([threshold, threshold], [y - 0.4, y + 0.4], color=THRESHOLD_COLOUR, linewidth=2)
+                right = max(value, float(threshold))
             axes.text(
-                min(value, 100) + 1, y, f"{value:.2f} ({verdict_label(target.get('verdict'), lang)})",
+                min(right, 100) + 1.5, y, f"{value:.2f} ({verdict_label(target.get('verdict'), lang)})",
                 va="center", fontsize=9,
             )  # fmt: skip
         axes.set_yticks(positions, labels)
@@ -103,16 +106,11 @@ def aspects_svg(table: dict[str, Any], lang: str = "th") -> str | None:
                 axes.text(float(value) + top / 100, y, f"{float(value):.2f}", va="center", fontsize=9)
             else:
                 axes.text(top / 100, y, str(value if value is not None else "–"), va="center", fontsize=9)
-        axes.set_yticks(positions, [_short(str(row.get(columns[0], ""))) for row in rows])
+        axes.set_yticks(positions, [short_lines(str(row.get(columns[0], "")), LABEL_CHARS) for row in rows])
         axes.set_xlim(0, top * 1.12)
         axes.set_xlabel(("ร้อยละ" if lang == "th" else "percent") if key == "mean_pct" else ("ค่าเฉลี่ย (1–5)" if lang == "th" else "mean (1–5)"))
-        axes.set_title(pick({"th": table.get("title_th"), "en": table.get("title_en")}, lang), fontsize=10)
         figure.tight_layout()
         return _svg(figure)
-
-
-def _short(text: str, limit: int = 42) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _svg(figure: Figure) -> str:

@@ -15,10 +15,7 @@ The PDF is laid out twice: once to count its pages, then for real, so each foote
 
 from __future__ import annotations
 
-import os
-import unicodedata
 from collections.abc import Sequence
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +23,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from analysis.render import charts, labels
+from analysis.render.linebreak import clusters, newmm, words
 
 FONT = labels.FONT_FAMILY
 MARGIN = 15.0  # mm
@@ -66,57 +64,6 @@ def _close_fonts(pdf: FPDF) -> None:
 # -- Thai line breaking -------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=4096)
-def words(text: str) -> tuple[str, ...]:
-    """``text`` cut where a line may end: at spaces (kept as their own tokens) and between two Thai
-    words as PyThaiNLP's newmm finds them. Nothing else breaks: ``(ร้อยละ)``, ``P90``, ``1201–1250``
-    stay whole, and a space before a number does not break (``ร้อยละ 80``)."""
-    tokens = _newmm(text)
-    chunks: list[str] = []
-    glue_next = False
-    for index, token in enumerate(tokens):
-        following = tokens[index + 1] if index + 1 < len(tokens) else ""
-        if token.isspace():
-            glue_next = bool(chunks) and following[:1].isdigit()  # "ร้อยละ 80" stays together
-            if glue_next:
-                chunks[-1] += token
-            else:
-                chunks.append(token)
-            continue
-        breakable = not chunks or chunks[-1].isspace() or (_is_thai(chunks[-1][-1]) and _is_thai(token[0]))
-        if chunks and (glue_next or not breakable):
-            chunks[-1] += token
-        else:
-            chunks.append(token)
-        glue_next = False
-    return tuple(chunks)
-
-
-@lru_cache(maxsize=4096)
-def _newmm(text: str) -> tuple[str, ...]:
-    """PyThaiNLP's newmm words (a dictionary, offline, no download), spaces as their own tokens."""
-    os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
-    os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
-    from pythainlp.tokenize import word_tokenize  # slow to import: only when a PDF is made
-
-    return tuple(str(token) for token in word_tokenize(text, engine="newmm", keep_whitespace=True) if token)
-
-
-def _is_thai(char: str) -> bool:
-    return "\u0e00" <= char <= "\u0e7f"
-
-
-def clusters(text: str) -> list[str]:
-    """Letters with the marks that sit on them (Thai upper/lower vowels and tone marks are ``Mn``)."""
-    out: list[str] = []
-    for char in text:
-        if out and unicodedata.category(char) in ("Mn", "Mc"):
-            out[-1] += char
-        else:
-            out.append(char)
-    return out
-
-
 def wrap(pdf: FPDF, text: str, width: float) -> list[str]:
     """``text`` as lines no wider than ``width`` (mm, in the current font): breaks at spaces and
     between Thai words; a single word wider than the line is cut between letter clusters."""
@@ -129,7 +76,7 @@ def wrap(pdf: FPDF, text: str, width: float) -> list[str]:
         line = ""
         tokens: list[str] = []
         for chunk in words(paragraph):  # a chunk too wide for a line: back to newmm's words
-            tokens.extend(_newmm(chunk) if pdf.get_string_width(chunk) > width else [chunk])
+            tokens.extend(newmm(chunk) if pdf.get_string_width(chunk) > width else [chunk])
         for token in tokens:
             candidate = line + token
             if not line.strip() or pdf.get_string_width(candidate.rstrip()) <= width:

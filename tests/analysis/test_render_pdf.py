@@ -14,7 +14,8 @@ from fpdf import FPDF
 
 from analysis.render import write_pdf
 from analysis.render.labels import FONT_REGULAR
-from analysis.render.pdf import _newmm, wrap
+from analysis.render.linebreak import newmm
+from analysis.render.pdf import wrap
 
 EXAMPLE = Path(__file__).parent / "data" / "report_example.json"
 A4_POINTS = (595.28, 841.89)
@@ -91,7 +92,7 @@ def test_thai_lines_break_only_between_words(pdf: FPDF, width: float) -> None:
     assert len(lines) > 1
     assert "".join(lines) == SENTENCE
     boundaries, at = set(), 0
-    for word in _newmm(SENTENCE):
+    for word in newmm(SENTENCE):
         at += len(word)
         boundaries.add(at)
     at = 0
