@@ -15,17 +15,17 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-from matplotlib import font_manager, pyplot  # noqa: E402  (after the backend is chosen)
-from matplotlib.figure import Figure  # noqa: E402
+from matplotlib import font_manager, pyplot
+from matplotlib.figure import Figure
 
-from analysis.render.labels import (  # noqa: E402
+from analysis.render.labels import (
     FONT_BOLD,
     FONT_FAMILY,
     FONT_REGULAR,
     thai_or_english,
     verdict_label,
 )
-from analysis.render.linebreak import short_lines  # noqa: E402
+from analysis.render.linebreak import short_lines
 
 COLOURS = {"met": "#2e7d32", "not_met": "#c62828", "inconclusive": "#9e9e9e", "no_data": "#bdbdbd"}
 THRESHOLD_COLOUR = "#212121"
@@ -47,7 +47,11 @@ for _font in (FONT_REGULAR, FONT_BOLD):
 
 def percent_targets(project: dict[str, Any]) -> list[dict[str, Any]]:
     """The project's targets a chart can show on one 0–100 axis: percentages with a value."""
-    return [t for t in project.get("targets") or [] if t.get("unit") == "percent" and isinstance(t.get("value"), int | float)]
+    return [
+        t
+        for t in project.get("targets") or []
+        if t.get("unit") == "percent" and isinstance(t.get("value"), int | float)
+    ]
 
 
 def targets_svg(project: dict[str, Any], lang: str = "th") -> str | None:
@@ -91,7 +95,12 @@ def aspects_svg(table: dict[str, Any], lang: str = "th") -> str | None:
         return None
     rows = [dict(r) for r in table.get("rows") or []]
     if table.get("total"):
-        rows.append({columns[0]: "ภาพรวม" if lang == "th" else "Overall", **{k: v for k, v in table["total"].items() if k != columns[0]}})
+        rows.append(
+            {
+                columns[0]: "ภาพรวม" if lang == "th" else "Overall",
+                **{k: v for k, v in table["total"].items() if k != columns[0]},
+            }
+        )
     if not rows:
         return None
     top = 100.0 if key == "mean_pct" else 5.0
@@ -108,7 +117,11 @@ def aspects_svg(table: dict[str, Any], lang: str = "th") -> str | None:
                 axes.text(top / 100, y, str(value if value is not None else "–"), va="center", fontsize=9)
         axes.set_yticks(positions, [short_lines(str(row.get(columns[0], "")), LABEL_CHARS) for row in rows])
         axes.set_xlim(0, top * 1.12)
-        axes.set_xlabel(("ร้อยละ" if lang == "th" else "percent") if key == "mean_pct" else ("ค่าเฉลี่ย (1–5)" if lang == "th" else "mean (1–5)"))
+        axes.set_xlabel(
+            ("ร้อยละ" if lang == "th" else "percent")
+            if key == "mean_pct"
+            else ("ค่าเฉลี่ย (1–5)" if lang == "th" else "mean (1–5)")
+        )
         figure.tight_layout()
         return _svg(figure)
 

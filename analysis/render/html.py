@@ -93,12 +93,12 @@ def _charts(report: dict[str, Any]) -> dict[str, dict[str, Markup]]:
         for project in report.get("projects") or []:
             svg = charts.targets_svg(project, lang)
             if svg:
-                drawn[f"project-{project.get('number')}"] = Markup(svg)  # noqa: S704 (matplotlib's SVG, text escaped by it)
+                drawn[f"project-{project.get('number')}"] = Markup(svg)
             for table_id in project.get("tables") or []:
                 if str(table_id).endswith("aspects") and table_id in tables:
                     svg = charts.aspects_svg(tables[table_id], lang)
                     if svg:
-                        drawn[f"table-{table_id}"] = Markup(svg)  # noqa: S704
+                        drawn[f"table-{table_id}"] = Markup(svg)
         out[lang] = drawn
     return out
 
@@ -107,7 +107,9 @@ def _suggestions(report: dict[str, Any]) -> dict[str, list[str]]:
     """The staff edition's free text by project key (``p1``); nothing in the public edition."""
     if report.get("edition") != "staff":
         return {}
-    return {str(key): [str(text) for text in texts] for key, texts in (report.get("suggestions") or {}).items()}
+    return {
+        str(key): [str(text) for text in texts] for key, texts in (report.get("suggestions") or {}).items()
+    }
 
 
 def _other_tables(report: dict[str, Any]) -> list[str]:

@@ -29,7 +29,10 @@ VERDICTS: dict[str, dict[str, str]] = {
 }
 CERTAINTIES: dict[str, dict[str, str]] = {
     "clear": {"th": "ชัดเจน", "en": "clear"},
-    "borderline": {"th": "ก้ำกึ่ง (ช่วงความเชื่อมั่นคร่อมเกณฑ์)", "en": "borderline (the interval straddles the threshold)"},
+    "borderline": {
+        "th": "ก้ำกึ่ง (ช่วงความเชื่อมั่นคร่อมเกณฑ์)",
+        "en": "borderline (the interval straddles the threshold)",
+    },
 }
 COMPARISONS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "==": "="}
 SUPPRESSED = "<5"
@@ -134,4 +137,8 @@ def table_rows(table: dict[str, Any]) -> list[dict[str, Any]]:
 
 def all_targets(report: dict[str, Any]) -> list[tuple[dict[str, Any], dict[str, Any]]]:
     """Every (project, target) pair, in the report's order."""
-    return [(project, target) for project in report.get("projects") or [] for target in project.get("targets") or []]
+    return [
+        (project, target)
+        for project in report.get("projects") or []
+        for target in project.get("targets") or []
+    ]

@@ -119,7 +119,8 @@ class _ReportPDF(FPDF):
 
 
 def _layout(report: dict[str, Any], total_pages: int | None) -> _ReportPDF:
-    footer = f"{labels.pick(report.get('municipality'), 'th')} · {labels.thai_or_english(report.get('period') or {}, 'label', 'th')}"
+    period = labels.thai_or_english(report.get("period") or {}, "label", "th")
+    footer = f"{labels.pick(report.get('municipality'), 'th')} · {period}"
     pdf = _ReportPDF(total_pages, footer)
     pdf.add_font(FONT, "", str(labels.FONT_REGULAR))
     pdf.add_font(FONT, "B", str(labels.FONT_BOLD))
@@ -158,9 +159,7 @@ def _cover(pdf: _ReportPDF, report: dict[str, Any]) -> None:
     _paragraph(pdf, labels.thai_or_english(period, "label", "th"), 12)
     _paragraph(pdf, f"ช่วงข้อมูล {labels.period_text(period, 'th')}", 11)
     edition = (
-        "ฉบับสำหรับเจ้าหน้าที่ (มีข้อเสนอแนะของผู้ตอบ ห้ามเผยแพร่)"
-        if report.get("edition") == "staff"
-        else "ฉบับเผยแพร่"
+        "ฉบับสำหรับเจ้าหน้าที่ (มีข้อเสนอแนะของผู้ตอบ ห้ามเผยแพร่)" if report.get("edition") == "staff" else "ฉบับเผยแพร่"
     )
     _paragraph(pdf, edition, 11, bold=True)
     pdf.ln(3)
@@ -203,7 +202,9 @@ def _warnings(pdf: _ReportPDF, warnings: Sequence[dict[str, Any]]) -> None:
     pdf.set_y(top + height + 3)
 
 
-def _project(pdf: _ReportPDF, report: dict[str, Any], project: dict[str, Any], suggestions: list[str]) -> None:
+def _project(
+    pdf: _ReportPDF, report: dict[str, Any], project: dict[str, Any], suggestions: list[str]
+) -> None:
     _heading(pdf, f"โครงการที่ {project.get('number')}: {labels.thai_or_english(project, 'name', 'th')}", 14)
     rows = []
     for t in project.get("targets") or []:
@@ -268,7 +269,9 @@ def _integrity(pdf: _ReportPDF, report: dict[str, Any]) -> None:
     _heading(pdf, "ความถูกต้องของข้อมูล", 14)
     rows = []
     for d in integrity.get("devices") or []:
-        gaps = ", ".join("–".join(str(x) for x in g) if isinstance(g, list) else str(g) for g in d.get("gaps") or [])
+        gaps = ", ".join(
+            "–".join(str(x) for x in g) if isinstance(g, list) else str(g) for g in d.get("gaps") or []
+        )
         rows.append([
             str(d.get("device")), str(d.get("name") or ""), "ผ่าน" if d.get("verified") else "ไม่ผ่าน",
             f"{d.get('first_seq')}–{d.get('last_seq')}", gaps or "–", labels.number(d.get("quarantined")),
@@ -318,8 +321,9 @@ def _data_table(pdf: _ReportPDF, table: dict[str, Any]) -> None:
             + [pdf.get_string_width(r[i]) for r in rows])
         for i, c in enumerate(columns)
     ]  # fmt: skip
-    _table(pdf, [labels.column_label(c, "th") for c in columns], rows, [min(n, 70.0) + 2 * PAD for n in natural],
-           aligns, bold_last=bool(table.get("total")))  # fmt: skip
+    headers = [labels.column_label(c, "th") for c in columns]
+    widths = [min(n, 70.0) + 2 * PAD for n in natural]
+    _table(pdf, headers, rows, widths, aligns, bold_last=bool(table.get("total")))
     if table.get("suppressed"):
         _paragraph(pdf, "ช่องที่แสดง <5 มีผู้ตอบน้อยกว่า 5 คน จึงไม่แสดงตัวเลข", 8.5)
 
@@ -376,7 +380,11 @@ def _aspects_chart(pdf: _ReportPDF, table: dict[str, Any]) -> None:
     items: list[tuple[str, float | str, Any, tuple[int, int, int]]] = []
     for row in labels.table_rows(table):
         value = row.get(key)
-        shown = float(value) if isinstance(value, int | float) and not isinstance(value, bool) else labels.number(value)
+        shown = (
+            float(value)
+            if isinstance(value, int | float) and not isinstance(value, bool)
+            else labels.number(value)
+        )
         items.append((str(row.get(columns[0], "")), shown, None, BAR))
     top = 100.0 if key == "mean_pct" else 5.0
     _bar_chart(pdf, "ร้อยละของค่าเฉลี่ยรายด้าน" if key == "mean_pct" else "ค่าเฉลี่ยรายด้าน (1–5)", items, top)

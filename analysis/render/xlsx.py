@@ -45,8 +45,9 @@ def write_xlsx(report: dict[str, Any], path: Path | str) -> Path:
     for project in report.get("projects") or []:
         for t in project.get("targets") or []:
             rows.append([
-                project.get("number"), thai_or_english(project, "name", "th"), thai_or_english(t, "text", "th"),
-                t.get("id"), t.get("value"), t.get("comparison"), t.get("threshold"), t.get("unit"),
+                project.get("number"), thai_or_english(project, "name", "th"),
+                thai_or_english(t, "text", "th"), t.get("id"), t.get("value"), t.get("comparison"),
+                t.get("threshold"), t.get("unit"),
                 verdict_label(t.get("verdict"), "th"), certainty_label(t.get("certainty"), "th"),
                 interval_text(t) if t.get("interval") else None, t.get("n"),
                 thai_or_english(t, "reason", "th") or None, "ใช่" if t.get("entered_by_hand") else "ไม่ใช่",

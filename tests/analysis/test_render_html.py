@@ -55,7 +55,9 @@ def test_the_page_needs_nothing_from_outside(report: dict[str, Any], tmp_path: P
     assert "<link" not in html
 
 
-def test_figures_read_to_two_decimals_dates_in_the_buddhist_era(report: dict[str, Any], tmp_path: Path) -> None:
+def test_figures_read_to_two_decimals_dates_in_the_buddhist_era(
+    report: dict[str, Any], tmp_path: Path
+) -> None:
     html = write_html(report, tmp_path / "report.html").read_text(encoding="utf-8")
     assert "ร้อยละ 85.66" in html
     assert ">4.31<" in html  # 4.3145 in the table
@@ -66,7 +68,15 @@ def test_figures_read_to_two_decimals_dates_in_the_buddhist_era(report: dict[str
 
 @pytest.mark.parametrize(
     ("value", "shown"),
-    [(85.66, "85.66"), (4.3145, "4.31"), (91.65, "91.65"), (0.0, "0.00"), (318, "318"), ("<5", "<5"), (None, "–")],
+    [
+        (85.66, "85.66"),
+        (4.3145, "4.31"),
+        (91.65, "91.65"),
+        (0.0, "0.00"),
+        (318, "318"),
+        ("<5", "<5"),
+        (None, "–"),
+    ],
 )
 def test_numbers_are_shown_to_two_decimals(value: object, shown: str) -> None:
     assert number(value) == shown

@@ -4,6 +4,7 @@ words (PyThaiNLP's newmm, offline)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -28,12 +29,14 @@ def report() -> dict[str, Any]:
 
 
 @pytest.fixture
-def pdf() -> FPDF:
+def pdf() -> Iterator[FPDF]:
     document = FPDF(format="A4")
     document.add_font("Sarabun", "", str(FONT_REGULAR))
     document.set_text_shaping(True)
     document.set_font("Sarabun", "", 10)
-    return document
+    yield document
+    for font in document.fonts.values():  # fpdf2 leaves the font file open
+        font.ttfont.close()
 
 
 def page_texts(path: Path) -> list[str]:
@@ -116,3 +119,17 @@ def test_brackets_codes_and_a_number_after_its_word_stay_on_one_line(pdf: FPDF) 
     joined = "|".join(lines)
     for whole in ("(ร้อยละ)", "P90", "ร้อยละ 80"):
         assert whole in joined
+
+
+def test_a_long_table_goes_on_over_pages_with_its_header(report: dict[str, Any], tmp_path: Path) -> None:
+    services = report["tables"]["services"]
+    services["rows"] = [dict(services["rows"][0], counter=i % 9 + 1) for i in range(150)]
+    texts = page_texts(write_pdf(report, tmp_path / "report.pdf"))
+    total = len(texts)
+    assert total > 5
+    for number, text in enumerate(texts, start=1):
+        assert f"หน้า {number} จาก {total}" in text
+    continued = [text for text in texts[4:] if "งานทะเบียนราษฎร" in text]
+    assert len(continued) >= 2
+    for text in continued:
+        assert "เดือน" in text  # the header again on every page of the table

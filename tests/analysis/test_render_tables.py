@@ -31,7 +31,14 @@ def test_the_workbook_has_a_summary_then_one_sheet_per_table(report: dict[str, A
     verdicts = [row[headers.index("ผลการประเมิน")] for row in summary.iter_rows(min_row=2, values_only=True)]
     assert verdicts == ["บรรลุ", "ไม่บรรลุ", "ยังสรุปไม่ได้", "ไม่มีข้อมูล", "บรรลุ", "ไม่บรรลุ"]
     ids = [row[headers.index("รหัสตัวชี้วัด")] for row in summary.iter_rows(min_row=2, values_only=True)]
-    assert ids == ["p1-satisfaction", "p1-people", "p2-satisfaction", "p2-ita", "p10-satisfaction", "p10-water"]
+    assert ids == [
+        "p1-satisfaction",
+        "p1-people",
+        "p2-satisfaction",
+        "p2-ita",
+        "p10-satisfaction",
+        "p10-water",
+    ]
 
     aspects = book["p1-aspects"]
     assert [cell.value for cell in aspects[1]] == ASPECT_HEADERS
@@ -55,7 +62,9 @@ def test_sheet_names_fit_excel() -> None:
     assert sheet_name("P1-ASPECTS", {"p1-aspects"}) != "P1-ASPECTS"  # Excel ignores case
 
 
-def test_csv_tables_open_in_excel_and_pandas_with_thai_headers(report: dict[str, Any], tmp_path: Path) -> None:
+def test_csv_tables_open_in_excel_and_pandas_with_thai_headers(
+    report: dict[str, Any], tmp_path: Path
+) -> None:
     written = write_csv_tables(report, tmp_path / "tables")
     assert sorted(path.name for path in written) == sorted(f"{table_id}.csv" for table_id in report["tables"])
     path = tmp_path / "tables" / "p1-aspects.csv"
