@@ -9,6 +9,7 @@ matplotlib would not be shaped. The SVG has no date and fixed ids, so the same r
 from __future__ import annotations
 
 import io
+from contextlib import AbstractContextManager
 from typing import Any
 
 import matplotlib
@@ -32,14 +33,20 @@ THRESHOLD_COLOUR = "#212121"
 BAR_COLOUR = "#1565c0"
 LABEL_CHARS = 30  # a chart label longer than this goes on two lines, broken between words
 
-_STYLE = {
-    "svg.fonttype": "none",
-    "svg.hashsalt": "prongsai",
-    "font.family": FONT_FAMILY,
-    "font.size": 10,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-}
+
+def _style() -> AbstractContextManager[None]:
+    """Labels as text in Sarabun (``svg.fonttype: none``), fixed ids (no random salt), no top/right frame."""
+    return pyplot.rc_context(
+        {
+            "svg.fonttype": "none",
+            "svg.hashsalt": "prongsai",
+            "font.family": FONT_FAMILY,
+            "font.size": 10,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+        }
+    )
+
 
 for _font in (FONT_REGULAR, FONT_BOLD):
     font_manager.fontManager.addfont(str(_font))
@@ -60,7 +67,7 @@ def targets_svg(project: dict[str, Any], lang: str = "th") -> str | None:
     targets = percent_targets(project)
     if not targets:
         return None
-    with pyplot.rc_context(_STYLE):
+    with _style():
         figure = Figure(figsize=(7.0, 0.7 + 0.6 * len(targets)))
         axes = figure.subplots()
         labels = [short_lines(thai_or_english(t, "text", lang) or t["id"], LABEL_CHARS) for t in targets]
@@ -104,7 +111,7 @@ def aspects_svg(table: dict[str, Any], lang: str = "th") -> str | None:
     if not rows:
         return None
     top = 100.0 if key == "mean_pct" else 5.0
-    with pyplot.rc_context(_STYLE):
+    with _style():
         figure = Figure(figsize=(7.0, 0.6 + 0.45 * len(rows)))
         axes = figure.subplots()
         positions = list(range(len(rows)))[::-1]

@@ -141,3 +141,9 @@ def test_chromium_shows_thai_verdicts_with_no_network_request(report: dict[str, 
             browser.close()
     assert outside == []
     assert dialogs == []  # no script ran
+
+
+def test_the_same_report_gives_the_same_page(report: dict[str, Any], tmp_path: Path) -> None:
+    first = write_html(report, tmp_path / "a.html").read_bytes()
+    second = write_html(report, tmp_path / "b.html").read_bytes()
+    assert first == second

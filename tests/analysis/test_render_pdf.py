@@ -4,8 +4,8 @@ words (PyThaiNLP's newmm, offline)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
