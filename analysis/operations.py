@@ -191,6 +191,16 @@ def _service_order(settings: Settings | None, services: Iterable[Any]) -> list[A
     return [s for s in known if s in present] + sorted(present - set(known))
 
 
+def _has_reason(values: pd.Series) -> pd.Series:
+    """True where a non-blank text is given (a reason; a priority group)."""
+    return values.map(lambda v: isinstance(v, str) and v.strip() != "").astype(bool)
+
+
+def _flag(values: pd.Series) -> pd.Series:
+    """Booleans with NA as False."""
+    return values.map(lambda v: bool(v) if v is not None and not pd.isna(v) else False).astype(bool)
+
+
 def _sort_key(value: Any) -> tuple[int, Any]:
     """Sorts ``None`` (an unknown counter or month) after every real value."""
     return (1, 0) if value is None else (0, value)
@@ -227,7 +237,7 @@ def _prepare_tickets(tickets: pd.DataFrame) -> pd.DataFrame:
     t["is_called"] = called.notna()
     t["is_served"] = t["status"].eq("served")
     t["is_no_show"] = t["status"].eq("no_show")
-    t["is_rated"] = t["is_served"] & t["rated"].fillna(False).astype(bool)
+    t["is_rated"] = t["is_served"] & _flag(t["rated"])
     return t
 
 
@@ -428,14 +438,6 @@ def service_tables(
 # ---------------------------------------------------------------------------------------------
 
 
-def _has_reason(values: pd.Series) -> pd.Series:
-    return values.map(lambda v: isinstance(v, str) and v.strip() != "")
-
-
-def _in_order(values: pd.Series) -> pd.Series:
-    return values.map(lambda v: bool(v) if v is not None and not pd.isna(v) else False)
-
-
 def out_of_order_table(calls: pd.DataFrame, *, settings: Settings | None = None) -> Table:
     """Calls out of order per counter and month, with the count of each reason given.
 
@@ -445,7 +447,7 @@ def out_of_order_table(calls: pd.DataFrame, *, settings: Settings | None = None)
     c = _with_columns(calls, CALL_COLUMNS).copy()
     c["month_key"] = _month(c["at"])
     c["counter_key"] = [_counter(v) for v in c["counter"]]
-    c["in_order_b"] = _in_order(c["in_order"])
+    c["in_order_b"] = _flag(c["in_order"])
     c["has_reason"] = _has_reason(c["reason"])
     known: Sequence[Choice] = settings.out_of_order_reasons if settings is not None else DEFAULT_REASONS
     out = c[~c["in_order_b"]]
@@ -531,7 +533,7 @@ def priority_table(tickets: pd.DataFrame, *, rule: PriorityRule | None = None) -
     allows; a share below it only means fewer priority visitors came."""
     rule = rule or PriorityRule()
     t = _prepare_tickets(tickets)
-    t["is_priority"] = t["priority"].map(lambda v: isinstance(v, str) and v != "")
+    t["is_priority"] = _has_reason(t["priority"])
     served = t[t["is_served"]]
     policy_max = 100.0 / (rule.every_normal + 1)
 
@@ -703,7 +705,7 @@ def queue_order_figures(calls: pd.DataFrame) -> dict[str, Any]:
     recorded), ``without_reason`` (out of order, none — should not exist), ``in_order_pct`` and
     ``in_order_or_reason_pct`` (None when there are no calls)."""
     c = _with_columns(calls, CALL_COLUMNS)
-    in_order = _in_order(c["in_order"])
+    in_order = _flag(c["in_order"])
     reason = _has_reason(c["reason"])
     n = len(c)
     ok = int(in_order.sum())
