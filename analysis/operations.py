@@ -39,8 +39,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Collection, Hashable, Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 import numpy as np
 import pandas as pd
@@ -50,8 +51,11 @@ from surveys.content.thaidate import BANGKOK, BE_OFFSET, format_date
 from surveys.counter.settings import DEFAULT_REASONS, Choice, PriorityRule, Settings
 
 __all__ = [
+    "CounterFrames",
+    "Frames",
     "Satisfaction",
     "Table",
+    "citizens_served",
     "citizens_served_target",
     "count_overtaken",
     "counter_target",
@@ -75,6 +79,33 @@ Table = dict[str, Any]
 """A table as ``report.json`` holds it (see ``docs/``)."""
 Satisfaction = Callable[[pd.DataFrame], float | None]
 """Given the ``responses`` rows of a group, their satisfaction as a percentage (None: cannot say)."""
+
+
+class CounterFrames(Protocol):
+    """What this module reads: :class:`analysis.frames.Frames` is one; so is :class:`Frames` below."""
+
+    @property
+    def tickets(self) -> pd.DataFrame: ...
+    @property
+    def calls(self) -> pd.DataFrame: ...
+    @property
+    def no_shows(self) -> pd.DataFrame: ...
+    @property
+    def responses(self) -> pd.DataFrame: ...
+    @property
+    def answers(self) -> pd.DataFrame: ...
+
+
+@dataclass(frozen=True)
+class Frames:
+    """Hand-made frames for a notebook or a test (any left out are empty)."""
+
+    tickets: pd.DataFrame = field(default_factory=pd.DataFrame)
+    calls: pd.DataFrame = field(default_factory=pd.DataFrame)
+    no_shows: pd.DataFrame = field(default_factory=pd.DataFrame)
+    responses: pd.DataFrame = field(default_factory=pd.DataFrame)
+    answers: pd.DataFrame = field(default_factory=pd.DataFrame)
+
 
 NO_DATA_TH = "ไม่มีข้อมูลในช่วงเวลานี้"
 NO_DATA_EN = "No data in this period"
@@ -421,15 +452,23 @@ def service_month_tables(
 
 
 def service_tables(
-    tickets: pd.DataFrame,
-    responses: pd.DataFrame | None = None,
+    frames: CounterFrames,
     *,
     settings: Settings | None = None,
     satisfaction: Satisfaction | None = None,
+    item: str = "overall",
 ) -> dict[str, Table]:
-    """``{"services": <the whole period>, "services-YYYY-MM": <one per month>, ...}``."""
-    tables = {"services": service_table(tickets, responses, settings=settings, satisfaction=satisfaction)}
-    tables.update(service_month_tables(tickets, responses, settings=settings, satisfaction=satisfaction))
+    """``{"services": <the whole period>, "services-YYYY-MM": <one per month>, ...}`` from the frames.
+
+    Satisfaction is the overall item's mean as % of 5 (:func:`overall_scores` over ``frames.answers``)
+    unless a ``satisfaction`` callback is given."""
+    responses = overall_scores(frames.responses, frames.answers, item)
+    tables = {
+        "services": service_table(frames.tickets, responses, settings=settings, satisfaction=satisfaction)
+    }
+    tables.update(
+        service_month_tables(frames.tickets, responses, settings=settings, satisfaction=satisfaction)
+    )
     return tables
 
 
@@ -647,20 +686,15 @@ def overtaking_table(tickets: pd.DataFrame) -> Table:
     )
 
 
-def fairness_tables(
-    tickets: pd.DataFrame,
-    calls: pd.DataFrame,
-    no_shows: pd.DataFrame,
-    *,
-    settings: Settings | None = None,
-) -> dict[str, Table]:
+def fairness_tables(frames: CounterFrames, settings: Settings | None = None) -> dict[str, Table]:
     """The four fairness tables, keyed ``fairness-out-of-order``, ``-no-shows``, ``-priority``,
-    ``-overtaken`` (the order ``report["fairness"]`` lists them)."""
+    ``-overtaken`` (the order ``report["fairness"]`` lists them). ``settings`` name the reasons and give
+    the priority rule (the defaults without)."""
     return {
-        "fairness-out-of-order": out_of_order_table(calls, settings=settings),
-        "fairness-no-shows": no_show_table(no_shows),
-        "fairness-priority": priority_table(tickets, rule=settings.priority if settings else None),
-        "fairness-overtaken": overtaking_table(tickets),
+        "fairness-out-of-order": out_of_order_table(frames.calls, settings=settings),
+        "fairness-no-shows": no_show_table(frames.no_shows),
+        "fairness-priority": priority_table(frames.tickets, rule=settings.priority if settings else None),
+        "fairness-overtaken": overtaking_table(frames.tickets),
     }
 
 
@@ -683,8 +717,9 @@ def _target_row(target: Any, **fields: Any) -> dict[str, Any]:
     row: dict[str, Any] = {
         "id": target.id,
         "kind": target.kind,
-        "text_th": target.text_th,
-        "text_en": target.text_en,
+        "section": target.section,
+        "text_th": " ".join(target.text_th.split()),
+        "text_en": " ".join(target.text_en.split()),
         "threshold": float(target.threshold) if target.threshold is not None else None,
         "comparison": getattr(target, "comparison", ">="),
         "value": None,
@@ -697,6 +732,8 @@ def _target_row(target: Any, **fields: Any) -> dict[str, Any]:
         "entered_by_hand": False,
     }
     row.update(fields)
+    if row["verdict"] in ("met", "not_met"):
+        row["certainty"] = "clear"  # every call, ticket or period counts: an exact figure, no sample
     return row
 
 
@@ -720,14 +757,14 @@ def queue_order_figures(calls: pd.DataFrame) -> dict[str, Any]:
     }
 
 
-def queue_order_target(target: ComplianceTarget, calls: pd.DataFrame) -> dict[str, Any]:
+def queue_order_target(frames: CounterFrames, target: ComplianceTarget) -> dict[str, Any]:
     """A compliance target measured by tickets (``p10-queue-order``): the share of calls made as the
     plan allows — next in line by the written policy, or out of order *with a recorded reason* (the
     plan's "in order of arrival" admits an emergency or an appointment, so long as it is written down).
     ``value`` is that share; ``in_order_pct`` (strictly next in line) is shown beside it. A call out of
     order without a reason should not exist (the counter refuses it); each one found lowers the value.
     The verdict is a plain comparison with the threshold: every call counts, there is no sample."""
-    figures = queue_order_figures(calls)
+    figures = queue_order_figures(frames.calls)
     if figures["calls"] == 0:
         return _target_row(
             target,
@@ -743,28 +780,32 @@ def queue_order_target(target: ComplianceTarget, calls: pd.DataFrame) -> dict[st
     )
 
 
-def citizens_served_target(target: HeadCountTarget, tickets: pd.DataFrame) -> dict[str, Any]:
-    """A head count of citizens served: distinct tickets served (status ``served``).
+def citizens_served(frames: CounterFrames) -> int:
+    """Citizens served = distinct tickets served (final status ``served``; a ticket seen twice counts
+    once). A ticket is the unit: the kit holds no identity, so one person with two tickets counts twice
+    and a family served on one ticket counts once."""
+    t = _with_columns(frames.tickets, TICKET_COLUMNS)
+    served = t[t["status"] == "served"]
+    return len(served.drop_duplicates(["device", "ticket"]))
 
-    A ticket is the unit — the kit holds no identity, so one person with two tickets counts twice.
-    ``no_data`` when the period has no ticket at all; met when the count reaches the threshold."""
-    t = _with_columns(tickets, TICKET_COLUMNS)
+
+def citizens_served_target(frames: CounterFrames, target: HeadCountTarget) -> dict[str, Any]:
+    """A head count of citizens served (:func:`citizens_served`) against the plan's threshold (at
+    least). ``no_data`` when the period has no ticket at all."""
     unit = {
         "unit": "count",
         "comparison": ">=",
         "note_th": "นับบัตรคิวที่ได้รับบริการแล้ว 1 บัตร = 1 คน (ระบบไม่เก็บข้อมูลระบุตัวบุคคล)",
         "note_en": "One served ticket = one person (the kit keeps no identity)",
     }
-    if len(t) == 0:
+    if len(frames.tickets) == 0:
         return _target_row(
             target,
             **unit,
             reason_th="ไม่มีบัตรคิวในช่วงเวลานี้",
             reason_en="No ticket was issued in this period",
         )
-    served = t[t["status"] == "served"]
-    keys = ["device", "ticket"] if served["device"].notna().any() else ["ticket"]
-    value = len(served.drop_duplicates(keys))
+    value = citizens_served(frames)
     met = value >= target.threshold
     return _target_row(target, **unit, value=value, n=value, verdict="met" if met else "not_met")
 
@@ -857,22 +898,23 @@ def summary_periods(
 
 
 def summary_frequency_target(
+    frames: CounterFrames,
     target: FrequencyTarget,
-    tickets: pd.DataFrame,
-    responses: pd.DataFrame | None,
     *,
     services: Collection[str] | None = None,
     satisfaction: Satisfaction | None = None,
+    item: str = "overall",
 ) -> dict[str, Any]:
     """A frequency target for summary reports (``activity: summary_report``), weekly/monthly/….
 
     The kit makes the summaries (``prongsai summary``), so what the data can fail is this: every period
     that had any ticket must have data to summarise. ``value`` = % of the periods with tickets that
     have it, against 100; ``missing`` lists those without; ``summaries`` gives every period's figures
-    (:func:`summary_periods`). ``no_data`` when no period had a ticket."""
+    (:func:`summary_periods`; ``mean_pct`` is the overall item's mean as % of 5 unless a ``satisfaction``
+    callback is given). ``no_data`` when no period had a ticket."""
     periods = summary_periods(
-        tickets,
-        responses,
+        frames.tickets,
+        overall_scores(frames.responses, frames.answers, item),
         target.every,
         measured_by=target.measured_by,
         services=services,
@@ -902,22 +944,18 @@ def summary_frequency_target(
 
 
 def counter_target(
+    frames: CounterFrames,
     target: Any,
     *,
-    tickets: pd.DataFrame,
-    calls: pd.DataFrame,
-    responses: pd.DataFrame | None = None,
     services: Collection[str] | None = None,
     satisfaction: Satisfaction | None = None,
 ) -> dict[str, Any] | None:
     """The row of a target this module measures, or None for any other target:
     compliance by tickets, head count of citizens served, summary-report frequency."""
     if isinstance(target, ComplianceTarget) and target.measured_by == "tickets":
-        return queue_order_target(target, calls)
+        return queue_order_target(frames, target)
     if isinstance(target, HeadCountTarget) and target.counts == "citizens_served":
-        return citizens_served_target(target, tickets)
+        return citizens_served_target(frames, target)
     if isinstance(target, FrequencyTarget) and target.activity == "summary_report":
-        return summary_frequency_target(
-            target, tickets, responses, services=services, satisfaction=satisfaction
-        )
+        return summary_frequency_target(frames, target, services=services, satisfaction=satisfaction)
     return None

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from analysis.operations import (
+    Frames,
     count_overtaken,
     fairness_tables,
     no_show_table,
@@ -130,7 +131,7 @@ def test_overtaking_uses_the_frames_own_count_when_it_has_one() -> None:
 
 
 def test_empty_frames_give_four_empty_fairness_tables() -> None:
-    tables = fairness_tables(pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), settings=default_settings())
+    tables = fairness_tables(Frames(), default_settings())
     assert list(tables) == [
         "fairness-out-of-order",
         "fairness-no-shows",

@@ -5,7 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis.operations import minutes_p90, overall_scores, service_month_tables, service_table
+from analysis.operations import (
+    Frames,
+    minutes_p90,
+    overall_scores,
+    service_month_tables,
+    service_table,
+    service_tables,
+)
 from surveys.counter.settings import default_settings
 from tests.support.operations_frames import frame, response, ticket
 
@@ -166,3 +173,22 @@ def test_no_tickets_gives_empty_tables_with_a_note(tickets: pd.DataFrame) -> Non
     assert table["rows"] == [] and table["total"] is None
     assert "ไม่มีข้อมูล" in table["note_th"] and "No data" in table["note_en"]
     assert service_month_tables(tickets) == {}
+
+
+def test_service_tables_from_the_frames_take_satisfaction_from_the_overall_answers() -> None:
+    served = dict(called="2024-10-07 09:01", started="2024-10-07 09:01", finished="2024-10-07 09:05")
+    t1 = ticket("A001", "2024-10-07 09:00", counter=1, rated=True, **served)
+    t2 = ticket("A002", "2024-11-04 09:00", counter=1)
+    frames = Frames(
+        tickets=frame([t1, t2]),
+        responses=pd.DataFrame([response("d1:1", t1, "2024-10-07 09:06")]),
+        answers=pd.DataFrame(
+            [{"response": "d1:1", "instrument": "service-satisfaction", "item": "overall", "value": 4}]
+        ),
+    )
+    tables = service_tables(frames, settings=default_settings())
+    assert list(tables) == ["services", "services-2024-10", "services-2024-11"]
+    assert tables["services"]["total"]["satisfaction"] == 80
+    assert tables["services-2024-10"]["rows"][0]["satisfaction"] == 80
+    assert tables["services-2024-11"]["rows"][0]["satisfaction"] is None  # no rating that month
+    assert tables["services-2024-11"]["rows"][0]["rated_pct"] is None  # nobody served yet
