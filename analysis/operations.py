@@ -187,6 +187,11 @@ def _counter(value: Any) -> int | None:
     return None if value is None or pd.isna(value) else int(value)
 
 
+def _counters(values: pd.Series) -> pd.Series:
+    """Counter numbers as Python ints (None where unknown), so that rows say 1, never 1.0."""
+    return pd.Series([_counter(v) for v in values], index=values.index, dtype=object)
+
+
 def _pct(part: float, whole: float) -> float | None:
     return None if whole == 0 else 100.0 * part / whole
 
@@ -260,7 +265,7 @@ def _prepare_tickets(tickets: pd.DataFrame) -> pd.DataFrame:
     """The ticket columns every table of this module groups on, computed once."""
     t = _with_columns(tickets, TICKET_COLUMNS).copy()
     t["month_key"] = _month(t["issued_at"])
-    t["counter_key"] = [_counter(c) for c in t["counter"]]
+    t["counter_key"] = _counters(t["counter"])
     called, issued = _bangkok(t["called_at"]), _bangkok(t["issued_at"])
     started, finished = _bangkok(t["started_at"]), _bangkok(t["finished_at"])
     t["wait_min"] = (called - issued).dt.total_seconds() / 60
@@ -286,7 +291,20 @@ def _group_responses(
 
 def _as_tuple(key: Hashable) -> tuple[Any, ...]:
     values = key if isinstance(key, tuple) else (key,)
-    return tuple(None if not isinstance(v, str) and pd.isna(v) else v for v in values)
+    return tuple(_plain_key(v) for v in values)
+
+
+def _plain_key(value: Any) -> Any:
+    """A group key as plain Python: None for NA, int for a whole number (a counter), else as is."""
+    if isinstance(value, str):
+        return value
+    if value is None or pd.isna(value):
+        return None
+    if isinstance(value, float | np.floating) and float(value).is_integer():
+        return int(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    return value
 
 
 def _satisfaction(group: pd.DataFrame | None, satisfaction: Satisfaction | None) -> float | None:
@@ -485,7 +503,7 @@ def out_of_order_table(calls: pd.DataFrame, *, settings: Settings | None = None)
     counter cannot call out of order without one (DESIGN invariant 3)."""
     c = _with_columns(calls, CALL_COLUMNS).copy()
     c["month_key"] = _month(c["at"])
-    c["counter_key"] = [_counter(v) for v in c["counter"]]
+    c["counter_key"] = _counters(c["counter"])
     c["in_order_b"] = _flag(c["in_order"])
     c["has_reason"] = _has_reason(c["reason"])
     known: Sequence[Choice] = settings.out_of_order_reasons if settings is not None else DEFAULT_REASONS
@@ -536,7 +554,7 @@ def no_show_table(no_shows: pd.DataFrame) -> Table:
     """No-shows per counter, with the time from the first call to the no-show (median and longest,
     minutes). Every ``ticket.no_show`` event counts, also one later undone."""
     n = _with_columns(no_shows, NO_SHOW_COLUMNS).copy()
-    n["counter_key"] = [_counter(v) for v in n["counter"]]
+    n["counter_key"] = _counters(n["counter"])
     n["minutes"] = pd.to_numeric(n["seconds_from_call"], errors="coerce") / 60
 
     def figures(g: pd.DataFrame) -> dict[str, Any]:
@@ -607,12 +625,14 @@ def priority_table(tickets: pd.DataFrame, *, rule: PriorityRule | None = None) -
 def count_overtaken(tickets: pd.DataFrame) -> pd.Series:
     """For each ticket, how many later tickets were called before it.
 
-    "Later" = the same device, the same service (the one it ended at) and the same Bangkok day, issued
-    after it; "before it" = called earlier than its first call, or called at all if it never was
+    "Later" = the same device, the same queue and the same Bangkok day, issued after it — the queue is
+    the service the ticket was issued for (``origin``: a ticket transferred later waited for its first
+    call there; ``service`` when the frame has no origin); "before it" = called earlier than its first
+    call, or called at all if it never was
     (a ticket left waiting or a no-show is overtaken by every later ticket called). Priority tickets
     overtake by policy: they are counted all the same; :func:`priority_table` shows how many there were.
     Returns an int Series aligned on ``tickets``' index."""
-    t = _with_columns(tickets, ("device", "service", "issued_at", "called_at"))
+    t = _with_columns(tickets, ("device", "service", "origin", "issued_at", "called_at"))
     result = pd.Series(0, index=t.index, dtype=int)
     if len(t) == 0:
         return result
@@ -621,14 +641,14 @@ def count_overtaken(tickets: pd.DataFrame) -> pd.Series:
     frame = pd.DataFrame(
         {
             "device": t["device"].astype(object).where(t["device"].notna(), ""),
-            "service": t["service"].astype(object).where(t["service"].notna(), ""),
+            "queue": _queue_of(t),
             "day": _day(t["issued_at"]),
             "issued": issued,
             "called": called,
         },
         index=t.index,
     )
-    for _key, g in frame.groupby(["device", "service", "day"], dropna=False, sort=False):
+    for _key, g in frame.groupby(["device", "queue", "day"], dropna=False, sort=False):
         iss = _utc_naive(g["issued"])
         cal = _utc_naive(g["called"])
         never = np.isnat(cal)
@@ -639,6 +659,11 @@ def count_overtaken(tickets: pd.DataFrame) -> pd.Series:
         counts = (later & j_called & before).sum(axis=1)
         result.loc[g.index] = counts
     return result
+
+
+def _queue_of(t: pd.DataFrame) -> pd.Series:
+    queue = t["origin"].astype(object).where(t["origin"].notna(), t["service"].astype(object))
+    return queue.where(queue.notna(), "")
 
 
 def _utc_naive(times: pd.Series) -> np.ndarray:

@@ -116,12 +116,22 @@ def test_overtaking_summarised_per_counter() -> None:
     table = overtaking_table(_queue())
     rows = {r["counter"]: r for r in table["rows"]}
     assert list(rows) == [1, 2, 3, None]
+    assert all(type(r["counter"]) is int for r in table["rows"][:3])  # 1, never 1.0
     # counter 1 called A001 (overtaken by 1), A003 (0) and A001 of 8 Oct (0)
     assert (rows[1]["tickets"], rows[1]["overtaken"], rows[1]["overtaken_max"]) == (3, 1, 1)
     assert rows[1]["overtaken_mean"] == pytest.approx(1 / 3)
     assert (rows[2]["overtaken"], rows[2]["overtaken_mean"]) == (1, 1)
     assert (rows[None]["tickets"], rows[None]["overtaken_max"]) == (1, 3)
     assert table["total"]["overtaken"] == 3 and table["total"]["overtaken_max"] == 3
+
+
+def test_a_transferred_ticket_is_overtaken_in_the_queue_it_was_issued_for() -> None:
+    # A001 issued for registration, called at 09:10 and sent on to tax; A002 (registration, later)
+    # was called at 09:05: it overtook A001 in the registration queue, whatever A001's last service
+    moved = ticket("A001", "2024-10-07 09:00", called="2024-10-07 09:10", counter=1, service="tax")
+    moved["origin"] = "registration"
+    tickets = frame([moved, ticket("A002", "2024-10-07 09:01", called="2024-10-07 09:05", counter=2)])
+    assert count_overtaken(tickets).tolist() == [1, 0]
 
 
 def test_overtaking_uses_the_frames_own_count_when_it_has_one() -> None:

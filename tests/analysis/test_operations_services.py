@@ -122,6 +122,7 @@ def test_services_follow_the_settings_order_each_with_its_subtotal() -> None:
         ]
     )
     table = service_table(tickets, settings=default_settings())
+    assert [type(r["counter"]) for r in table["rows"] if not r["subtotal"]] == [int, int, int]
     assert [(r["service_id"], r["counter"], r["subtotal"]) for r in table["rows"]] == [
         ("registration", 1, False),
         ("registration", 2, False),
