@@ -175,12 +175,14 @@ def _bangkok(values: pd.Series) -> pd.Series:
 def _month(values: pd.Series) -> pd.Series:
     """``"YYYY-MM"`` of each timestamp in Bangkok time (None where there is none)."""
     times = _bangkok(values)
-    return times.dt.strftime("%Y-%m").where(times.notna(), None)
+    number = times.dt.year * 100 + times.dt.month
+    labels = {v: f"{int(v) // 100:04d}-{int(v) % 100:02d}" for v in number.dropna().unique()}
+    return number.map(labels).astype(object).where(number.notna(), None)
 
 
 def _day(values: pd.Series) -> pd.Series:
-    times = _bangkok(values)
-    return times.dt.date.where(times.notna(), None)
+    """The Bangkok day of each timestamp, as a naive midnight timestamp (NaT where there is none)."""
+    return _bangkok(values).dt.tz_localize(None).dt.normalize()
 
 
 def _counter(value: Any) -> int | None:
@@ -189,7 +191,8 @@ def _counter(value: Any) -> int | None:
 
 def _counters(values: pd.Series) -> pd.Series:
     """Counter numbers as Python ints (None where unknown), so that rows say 1, never 1.0."""
-    return pd.Series([_counter(v) for v in values], index=values.index, dtype=object)
+    numbers = pd.to_numeric(values, errors="coerce")
+    return numbers.astype("Int64").astype(object).where(numbers.notna(), None)
 
 
 def _pct(part: float, whole: float) -> float | None:
@@ -229,12 +232,13 @@ def _service_order(settings: Settings | None, services: Iterable[Any]) -> list[A
 
 def _has_reason(values: pd.Series) -> pd.Series:
     """True where a non-blank text is given (a reason; a priority group)."""
-    return values.map(lambda v: isinstance(v, str) and v.strip() != "").astype(bool)
+    text = values.astype("string")
+    return (text.str.strip().fillna("") != "").astype(bool)
 
 
 def _flag(values: pd.Series) -> pd.Series:
     """Booleans with NA as False."""
-    return values.map(lambda v: bool(v) if v is not None and not pd.isna(v) else False).astype(bool)
+    return values.astype("boolean").fillna(False).astype(bool)
 
 
 def _sort_key(value: Any) -> tuple[int, Any]:
@@ -277,16 +281,20 @@ def _prepare_tickets(tickets: pd.DataFrame) -> pd.DataFrame:
     return t
 
 
-def _group_responses(
-    responses: pd.DataFrame | None, t: pd.DataFrame, keys: list[str]
-) -> dict[tuple[Any, ...], pd.DataFrame]:
-    """The responses of each group's tickets (a rating lands in its ticket's service/counter/month)."""
+def _joined_responses(responses: pd.DataFrame | None, t: pd.DataFrame) -> pd.DataFrame | None:
+    """The responses that rate a ticket of ``t``, with that ticket's service, counter and month: a rating
+    counts in its ticket's row (None without responses)."""
     if responses is None or len(responses) == 0 or len(t) == 0:
-        return {}
+        return None
     r = _with_columns(responses, RESPONSE_COLUMNS)
-    r = r[r["ticket"].notna()].drop(columns=[k for k in ("service",) if k in keys], errors="ignore")
-    joined = r.merge(t[["ticket", *keys]], on="ticket", how="inner")
-    return {_as_tuple(k): g for k, g in joined.groupby(keys, dropna=False, sort=False)}
+    r = r[r["ticket"].notna()].drop(columns=["service"])
+    return r.merge(t[["ticket", "service", "counter_key", "month_key"]], on="ticket", how="inner")
+
+
+def _groups(frame: pd.DataFrame | None, keys: list[str]) -> dict[tuple[Any, ...], pd.DataFrame]:
+    if frame is None or len(frame) == 0:
+        return {}
+    return {_as_tuple(k): g for k, g in frame.groupby(keys, dropna=False, sort=False)}
 
 
 def _as_tuple(key: Hashable) -> tuple[Any, ...]:
@@ -361,18 +369,18 @@ def _service_columns(with_satisfaction: bool, month: bool = True) -> list[dict[s
 
 def _service_rows(
     t: pd.DataFrame,
-    responses: pd.DataFrame | None,
+    r: pd.DataFrame | None,
     settings: Settings | None,
     satisfaction: Satisfaction | None,
     with_month: bool,
 ) -> list[dict[str, Any]]:
-    """Rows per service × counter (× month), each service followed by its subtotal row."""
+    """Rows per service × counter (× month), each service followed by its subtotal row; ``r`` from
+    :func:`_joined_responses`."""
     keys = ["service", "counter_key", "month_key"] if with_month else ["service", "counter_key"]
-    groups = {_as_tuple(k): g for k, g in t.groupby(keys, dropna=False, sort=False)}
-    by_response = _group_responses(responses, t, keys)
-    per_service = _group_responses(responses, t, ["service"])
+    groups, by_response = _groups(t, keys), _groups(r, keys)
+    services, per_service = _groups(t, ["service"]), _groups(r, ["service"])
     rows: list[dict[str, Any]] = []
-    for service in _service_order(settings, t["service"]):
+    for service in _service_order(settings, (k[0] for k in services)):
         mine = sorted((k for k in groups if k[0] == service), key=lambda k: [_sort_key(v) for v in k[1:]])
         for key in mine:
             row = _service_row(service, settings, key[1], key[2] if with_month else None, with_month)
@@ -380,7 +388,7 @@ def _service_rows(
             rows.append(row)
         subtotal = _service_row(service, settings, None, None, with_month)
         subtotal["subtotal"] = True
-        subtotal.update(_figures(t[t["service"] == service], per_service.get((service,)), satisfaction))
+        subtotal.update(_figures(services[(service,)], per_service.get((service,)), satisfaction))
         rows.append(subtotal)
     return rows
 
@@ -400,15 +408,9 @@ def _service_row(
     return row
 
 
-def _total(
-    t: pd.DataFrame, responses: pd.DataFrame | None, satisfaction: Satisfaction | None
-) -> dict[str, Any]:
-    pooled = None
-    if responses is not None and len(responses) and len(t):
-        r = _with_columns(responses, RESPONSE_COLUMNS)
-        pooled = r[r["ticket"].isin(set(t["ticket"]))]
+def _total(t: pd.DataFrame, r: pd.DataFrame | None, satisfaction: Satisfaction | None) -> dict[str, Any]:
     total: dict[str, Any] = {"service": "รวม", "service_en": "Total", "service_id": None, "counter": None}
-    total.update(_figures(t, pooled, satisfaction))
+    total.update(_figures(t, r, satisfaction))
     return total
 
 
@@ -425,9 +427,25 @@ def service_table(
     column, either with a ``satisfaction`` column (:func:`overall_scores`) or through ``satisfaction``,
     a callback given each group's responses; ``settings`` for the services' names and order."""
     t = _prepare_tickets(tickets)
-    with_sat = satisfaction is not None or (responses is not None and "satisfaction" in responses.columns)
-    rows = _service_rows(t, responses, settings, satisfaction, with_month=True)
-    total = _total(t, responses, satisfaction)
+    return _service_table(
+        t, _joined_responses(responses, t), settings, satisfaction, _rates(responses, satisfaction)
+    )
+
+
+def _rates(responses: pd.DataFrame | None, satisfaction: Satisfaction | None) -> bool:
+    """Whether the tables get a satisfaction column."""
+    return satisfaction is not None or (responses is not None and "satisfaction" in responses.columns)
+
+
+def _service_table(
+    t: pd.DataFrame,
+    r: pd.DataFrame | None,
+    settings: Settings | None,
+    satisfaction: Satisfaction | None,
+    with_sat: bool,
+) -> Table:
+    rows = _service_rows(t, r, settings, satisfaction, with_month=True)
+    total = _total(t, r, satisfaction)
     total["month"] = None
     return _table(
         "สถิติการให้บริการ จำแนกตามบริการ ช่องบริการ และเดือน",
@@ -450,15 +468,27 @@ def service_month_tables(
     """One table per month (``"services-YYYY-MM"``), rows per service × counter, total for the month:
     the "service statistics" the integrity assessment asks for at 6 and 12 months. No month, no table."""
     t = _prepare_tickets(tickets)
-    with_sat = satisfaction is not None or (responses is not None and "satisfaction" in responses.columns)
+    return _month_tables(
+        t, _joined_responses(responses, t), settings, satisfaction, _rates(responses, satisfaction)
+    )
+
+
+def _month_tables(
+    t: pd.DataFrame,
+    r: pd.DataFrame | None,
+    settings: Settings | None,
+    satisfaction: Satisfaction | None,
+    with_sat: bool,
+) -> dict[str, Table]:
     tables: dict[str, Table] = {}
-    for month in sorted(m for m in t["month_key"].unique() if isinstance(m, str)):
-        mt = t[t["month_key"] == month]
+    months, month_responses = _groups(t, ["month_key"]), _groups(r, ["month_key"])
+    for month in sorted(m[0] for m in months if isinstance(m[0], str)):
+        mt, mr = months[(month,)], month_responses.get((month,))
         year, mon = (int(x) for x in month.split("-"))
         label_th = format_date(date(year, mon, 1), lang="th").split(" ", 1)[1]
         label_en = format_date(date(year, mon, 1), lang="en").split(" ", 1)[1]
-        rows = _service_rows(mt, responses, settings, satisfaction, with_month=False)
-        total = _total(mt, responses, satisfaction)
+        rows = _service_rows(mt, mr, settings, satisfaction, with_month=False)
+        total = _total(mt, mr, satisfaction)
         tables[f"services-{month}"] = _table(
             f"สถิติการให้บริการ เดือน{label_th}",
             f"Service statistics, {label_en}",
@@ -480,13 +510,10 @@ def service_tables(
 
     Satisfaction is the overall item's mean as % of 5 (:func:`overall_scores` over ``frames.answers``)
     unless a ``satisfaction`` callback is given."""
-    responses = overall_scores(frames.responses, frames.answers, item)
-    tables = {
-        "services": service_table(frames.tickets, responses, settings=settings, satisfaction=satisfaction)
-    }
-    tables.update(
-        service_month_tables(frames.tickets, responses, settings=settings, satisfaction=satisfaction)
-    )
+    t = _prepare_tickets(frames.tickets)
+    r = _joined_responses(overall_scores(frames.responses, frames.answers, item), t)
+    tables = {"services": _service_table(t, r, settings, satisfaction, True)}
+    tables.update(_month_tables(t, r, settings, satisfaction, True))
     return tables
 
 
@@ -892,20 +919,21 @@ def summary_periods(
     if services is not None:
         t = t[t["service"].isin(list(services))]
         r = r[r["service"].isin(list(services))]
-    t_days = _day(t["issued_at"])
-    r_days = _day(r["at"])
-    t_keys = t_days.map(lambda d: _period(d, every)[0] if d is not None else None)
-    r_keys = r_days.map(lambda d: _period(d, every)[0] if d is not None else None)
+    t_days, r_days = _day(t["issued_at"]), _day(r["at"])
     spans: dict[str, tuple[date, date]] = {}
-    for d in [*t_days.dropna(), *r_days.dropna()]:
-        key, start, end = _period(d, every)
-        spans[key] = (start, end)
+    keys: dict[pd.Timestamp, str] = {}
+    for day in set(t_days.dropna().unique()) | set(r_days.dropna().unique()):
+        key, start, end = _period(pd.Timestamp(day).date(), every)
+        keys[day], spans[key] = key, (start, end)
+    tickets_per = t_days.map(keys).value_counts().to_dict() if len(t_days) else {}
+    responses_per = _groups(r.assign(period_key=r_days.map(keys)), ["period_key"])
     periods = []
     for key in sorted(spans):
         start, end = spans[key]
-        n_tickets = int((t_keys == key).sum())
-        mine = r[(r_keys == key).to_numpy()]
-        has_data = len(mine) > 0 if measured_by != "tickets" else n_tickets > 0
+        n_tickets = int(tickets_per.get(key, 0))
+        mine = responses_per.get((key,))
+        n = 0 if mine is None else len(mine)
+        has_data = n > 0 if measured_by != "tickets" else n_tickets > 0
         periods.append(
             {
                 "period": key,
@@ -914,7 +942,7 @@ def summary_periods(
                 "label_th": _period_label(every, key, start, end, "th"),
                 "label_en": _period_label(every, key, start, end, "en"),
                 "tickets": n_tickets,
-                "n": len(mine),
+                "n": n,
                 "mean_pct": _satisfaction(mine, satisfaction),
                 "has_data": has_data,
             }
