@@ -111,12 +111,16 @@ NO_DATA_TH = "ไม่มีข้อมูลในช่วงเวลาน
 NO_DATA_EN = "No data in this period"
 
 TICKET_COLUMNS = (
-    "device", "ticket", "service", "priority", "issued_at", "called_at", "started_at", "finished_at",
-    "counter", "status", "rated",
+    "device", "ticket", "service", "origin", "priority", "issued_at", "called_at", "started_at",
+    "finished_at", "counter", "status", "rated",
 )  # fmt: skip
 CALL_COLUMNS = ("device", "at", "ticket", "service", "counter", "in_order", "reason", "priority")
 NO_SHOW_COLUMNS = ("device", "at", "ticket", "service", "counter", "seconds_from_call")
 RESPONSE_COLUMNS = ("response", "ticket", "service", "at")
+PREPARED_COLUMNS = (
+    "device", "ticket", "service", "origin", "priority", "issued_at", "called_at", "month_key",
+    "counter_key", "wait_min", "service_min", "is_called", "is_served", "is_no_show", "is_rated",
+)  # fmt: skip
 
 
 # ---------------------------------------------------------------------------------------------
@@ -278,7 +282,9 @@ def _prepare_tickets(tickets: pd.DataFrame) -> pd.DataFrame:
     t["is_served"] = t["status"].eq("served")
     t["is_no_show"] = t["status"].eq("no_show")
     t["is_rated"] = t["is_served"] & _flag(t["rated"])
-    return t
+    # only what the tables read: grouping copies every column, and a year holds millions of tickets
+    keep = [*PREPARED_COLUMNS, *(["later_served_before"] if "later_served_before" in t.columns else [])]
+    return t[keep]
 
 
 def _joined_responses(responses: pd.DataFrame | None, t: pd.DataFrame) -> pd.DataFrame | None:
