@@ -1,14 +1,22 @@
 """The counter's own figures: service statistics, fairness, and the targets the queue measures.
 
-Pure functions over the tidy frames of :mod:`analysis.frames` (``tickets``, ``calls``, ``no_shows``,
-``responses``; their columns are listed in ``docs/`` and in the module's docstring). Each returns a
-table dict (``title_th/en``, ``columns`` with Thai and English headers, ``rows``, ``total``,
-``note_th/en``) or a target dict, the shapes ``report.json`` holds, so an analyst gets the report's own
-numbers in a notebook::
+Functions over the tidy frames of :mod:`analysis.frames` (``tickets``, ``calls``, ``no_shows``,
+``responses``, ``answers``; columns in ``docs/``). The entry points the report calls take the frames
+object (``load_frames(...)``, or :class:`Frames` built by hand); the functions under them take single
+DataFrames. Each returns a table dict (``title_th/en``, ``columns`` with Thai and English headers,
+``rows``, ``total``, ``note_th/en``) or a target dict — the shapes ``report.json`` holds — so a notebook
+gets the report's own numbers::
 
     from analysis import operations as ops
-    tables = ops.service_tables(tickets, responses, settings=settings)
-    tables["services"]["total"]["wait_median"]        # minutes, all services, the whole period
+    frames = load_frames(CentralStore.open(home), date(2024, 10, 1), date(2025, 9, 30))
+    tables = ops.service_tables(frames, settings=load_settings(home))
+    tables["services"]["total"]["wait_median"]       # minutes, all services, the whole period
+    ops.fairness_tables(frames, settings)["fairness-out-of-order"]["rows"]
+    ops.counter_target(frames, target)                # a row for the targets the queue measures
+
+Tables: :func:`service_tables` (``services`` and ``services-YYYY-MM``), :func:`fairness_tables`
+(``fairness-out-of-order``, ``-no-shows``, ``-priority``, ``-overtaken``). Targets:
+:func:`queue_order_target`, :func:`citizens_served_target`, :func:`summary_frequency_target`.
 
 How the figures are counted (the same everywhere in this module):
 
