@@ -162,3 +162,19 @@ def test_counter_target_answers_only_for_the_targets_it_measures() -> None:
         assert row is not None and row["id"] == target_id
     for target_id in ("p10-satisfaction", "p9-progress-notice", "p5-forum", "p15-compliance"):
         assert counter_target(frames, _target(target_id)) is None
+
+
+def test_quarters_and_years_are_the_fiscal_ones() -> None:
+    tickets = frame([ticket("A001", "2024-11-03 09:00"), ticket("A002", "2025-08-01 09:00")])
+    quarters = summary_periods(tickets, None, "quarterly", measured_by="tickets")
+    assert [(p["period"], p["from"], p["to"], p["label_th"]) for p in quarters] == [
+        ("2568-Q1", "2024-10-01", "2024-12-31", "ไตรมาส 1/2568"),
+        ("2568-Q4", "2025-07-01", "2025-09-30", "ไตรมาส 4/2568"),
+    ]
+    (year,) = summary_periods(tickets, None, "yearly", measured_by="tickets")
+    assert (year["period"], year["from"], year["to"], year["tickets"]) == (
+        "2568",
+        "2024-10-01",
+        "2025-09-30",
+        2,
+    )
