@@ -187,7 +187,7 @@ class _Context:
         """The service statistics and fairness tables (the integrity assessment's service items)."""
         from analysis import operations
 
-        for table_id, table in operations.service_tables(self.frames).items():
+        for table_id, table in operations.service_tables(self.frames, settings=self.settings).items():
             self.add_table(table_id, table)
             self.service_tables.append(table_id)
         for table_id, table in operations.fairness_tables(self.frames, self.settings).items():
