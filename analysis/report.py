@@ -152,6 +152,7 @@ class _Context:
         self.project_tables: dict[int, list[str]] = {}
         self.service_tables: list[str] = []
         self.fairness_tables: list[str] = []
+        self.project_suggestions: dict[int, set[str]] = {}
 
     def add_table(self, table_id: str, table: dict[str, Any], project: int | None = None) -> None:
         self.tables[table_id] = table
@@ -194,16 +195,25 @@ class _Context:
             self.add_table(table_id, table)
             self.fairness_tables.append(table_id)
 
-    def suggestions(self) -> dict[str, list[str]]:
-        """Free-text answers (suggestions) per instrument: staff edition only, never published."""
+    def collect_suggestions(self, target: Any, project: int) -> None:
+        """The free-text answers (suggestions) of the responses ``target`` counts, kept for its project:
+        the staff edition shows them, the public one never does."""
+        from analysis.satisfaction import select_responses
+
+        chosen = select_responses(self.frames.responses, target.instrument, getattr(target, "services", None))
         answers = self.frames.answers
-        if answers.empty:
-            return {}
-        texts = answers[answers["value"].map(lambda v: isinstance(v, str))]
-        found: dict[str, list[str]] = {}
-        for instrument, group in texts.groupby("instrument", observed=True):
-            found[str(instrument)] = sorted(str(v) for v in group["value"] if str(v).strip())
-        return {k: v for k, v in sorted(found.items()) if v}
+        if chosen.empty or answers.empty:
+            return
+        texts = answers[answers["response"].isin(chosen["response"]) & answers["value"].map(_is_text)]
+        found = self.project_suggestions.setdefault(project, set())
+        found.update(str(v).strip() for v in texts["value"] if str(v).strip())
+
+    def suggestions(self) -> dict[str, list[str]]:
+        return {f"p{n}": sorted(texts) for n, texts in sorted(self.project_suggestions.items()) if texts}
+
+
+def _is_text(value: object) -> bool:
+    return isinstance(value, str)
 
 
 def evaluate_target(target: Any, project: int, context: _Context, options: ReportOptions) -> dict[str, Any]:
@@ -228,6 +238,8 @@ def evaluate_target(target: Any, project: int, context: _Context, options: Repor
             result |= {"reason_th": reason_th, "reason_en": reason_en}
         if result.get("n"):
             context.satisfaction_tables(target, project, instrument)
+            if not context.public:
+                context.collect_suggestions(target, project)
         return result
     if kind == "compliance" and target.measured_by == "tickets":
         return {**row, **operations.queue_order_target(context.frames, target)}

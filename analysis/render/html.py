@@ -117,7 +117,6 @@ def _other_tables(report: dict[str, Any]) -> list[str]:
     named: set[str] = set()
     for project in report.get("projects") or []:
         named.update(project.get("tables") or [])
-    if report.get("services"):
-        named.add(report["services"])
+    named.update(report.get("services") or [])
     named.update(report.get("fairness") or [])
     return [table_id for table_id in (report.get("tables") or {}) if table_id not in named]

@@ -137,9 +137,11 @@ def _layout(report: dict[str, Any], total_pages: int | None) -> _ReportPDF:
         pdf.add_page()
         _project(pdf, report, project, [str(s) for s in suggestions.get(f"p{project.get('number')}", [])])
     pdf.add_page()
-    if report.get("services") in tables:
+    services = [t for t in report.get("services") or [] if t in tables]
+    if services:
         _heading(pdf, "สถิติการให้บริการ", 14)
-        _data_table(pdf, tables[report["services"]])
+        for table_id in services:
+            _data_table(pdf, tables[table_id])
     fairness = [t for t in report.get("fairness") or [] if t in tables]
     if fairness:
         _heading(pdf, "ความเป็นธรรมในการเรียกคิว", 14)
