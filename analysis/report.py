@@ -299,6 +299,15 @@ def read_report(folder: Path) -> dict[str, Any]:
     return data
 
 
+def _name(entry: Any, index: int) -> str:
+    """A list entry's name in a path: its id (a target), number (a project) or device, else its index."""
+    if isinstance(entry, dict):
+        for key in ("id", "device", "number"):
+            if key in entry:
+                return f"{key}={entry[key]}"
+    return str(index)
+
+
 def differences(old: Any, new: Any, where: str = "") -> list[str]:
     """Where two reports' data differ, as JSON paths (``projects[0].targets[1].value: 85.66 → 84.1``)."""
     if isinstance(old, dict) and isinstance(new, dict):
@@ -315,7 +324,7 @@ def differences(old: Any, new: Any, where: str = "") -> list[str]:
         if len(old) != len(new):
             found.append(f"{where}: {len(old)} → {len(new)} entries")
         for i, (a, b) in enumerate(zip(old, new, strict=False)):
-            found.extend(differences(a, b, f"{where}[{i}]"))
+            found.extend(differences(a, b, f"{where}[{_name(a, i)}]"))
         return found
     return [] if old == new else [f"{where}: {old!r} → {new!r}"]
 
