@@ -52,7 +52,7 @@ def fiscal_period(fy: int, round_: str | None = None) -> Period:
         end = date(start.year + 1, 3, 31)
     elif round_ not in (None, "12m"):
         raise PeriodError(f"รอบ {round_} ไม่มี (ใช้ 6m หรือ 12m)", f"no round {round_} (use 6m or 12m)")
-    return Period(start, end, fy, round_)
+    return Period(start, end, fy, round_ or "12m")
 
 
 def days_period(start: date, end: date) -> Period:
