@@ -13,7 +13,8 @@
                seconds_from_call
 ``responses``  one row per answered questionnaire (a kiosk rating today): device, seq, at, day, month,
                response (``device:seq``), source, ticket, service, instrument
-``answers``    long form, one row per answered item: response, instrument, item, value
+``answers``    long form, one row per answered item: response, instrument, item, value, and score
+               (the value as a number, NaN for text)
 ``refused``    one row per refused rating attempt: device, at, month, code
 
 Times are ``datetime64[ns, Asia/Bangkok]``. The same folding serves the report and a notebook:
@@ -24,20 +25,20 @@ Times are ``datetime64[ns, Asia/Bangkok]``. The same folding serves the report a
     >>> frames.responses.groupby("service").size()
 
 ``evidence`` says what was read: per device the seq range, the hash of the last event read, and one
-digest over every event used (its device, seq, chain hash and stored line), so that anyone holding the
+digest over every event used (its stored line, which names its device, seq and chain hash), so that anyone holding the
 same store can check that the report rests on the same events (``prongsai report check``).
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 from bisect import bisect_left, insort
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+import orjson
 import pandas as pd
 
 from sync.central import CentralStore
@@ -165,7 +166,7 @@ def frames_from_rows(rows: Iterable[tuple[str, int, str, str, str, str]], start:
     calls: list[tuple[Any, ...]] = []
     no_shows: list[tuple[Any, ...]] = []
     responses: list[tuple[Any, ...]] = []
-    answer_response: list[str] = []
+    answer_response: list[int] = []  # the response's row in ``responses``
     answer_instrument: list[str] = []
     answer_item: list[str] = []
     answer_value: list[Any] = []
@@ -180,10 +181,9 @@ def frames_from_rows(rows: Iterable[tuple[str, int, str, str, str, str]], start:
                 evidence.devices[device] = DeviceEvidence(device, first, last, head, count)
             device, first, count = dev, seq, 0
         last, head, count = seq, chain_hash, count + 1
-        digest.update(f"{dev}:{seq}:{chain_hash}:".encode())
-        digest.update(line.encode())
-        digest.update(b"\n")
-        body = json.loads(line)["body"]
+        encoded = line.encode()
+        digest.update(encoded + b"\n")  # the stored line names its device, seq and chain hash
+        body = orjson.loads(encoded)["body"]
         ticket_id = body.get("ticket")
         key = (dev, ticket_id)
         if kind == "ticket.reserved":
@@ -193,15 +193,13 @@ def frames_from_rows(rows: Iterable[tuple[str, int, str, str, str, str]], start:
             continue
         if kind == "rating.given":
             response = f"{dev}:{seq}"
-            responses.append(
-                (dev, seq, at, response, "kiosk", ticket_id, body.get("service"), body.get("instrument"))
-            )
             instrument = str(body.get("instrument"))
-            for item, value in (body.get("answers") or {}).items():
-                answer_response.append(response)
-                answer_instrument.append(instrument)
-                answer_item.append(item)
-                answer_value.append(value)
+            given = body.get("answers") or {}
+            answer_response.extend([len(responses)] * len(given))
+            answer_instrument.extend([instrument] * len(given))
+            answer_item.extend(given.keys())
+            answer_value.extend(given.values())
+            responses.append((dev, seq, at, response, "kiosk", ticket_id, body.get("service"), instrument))
             known = tickets.get(key)
             if known is not None:
                 known.rated = True
@@ -252,19 +250,33 @@ def frames_from_rows(rows: Iterable[tuple[str, int, str, str, str, str]], start:
         responses=_with_days(
             pd.DataFrame(responses, columns=[c for c in RESPONSE_COLUMNS if c not in ("day", "month")])
         ),
-        answers=pd.DataFrame(
-            {
-                "response": answer_response,
-                "instrument": pd.Categorical(answer_instrument),
-                "item": pd.Categorical(answer_item),
-                "value": pd.Series(answer_value, dtype=object),
-            },
-            columns=list(ANSWER_COLUMNS),
+        answers=_answers_frame(
+            [r[3] for r in responses], answer_response, answer_instrument, answer_item, answer_value
         ),
         refused=_with_days(pd.DataFrame(refused, columns=["device", "at", "code"]), day=False),
         evidence=evidence,
         start=start,
         end=end,
+    )
+
+
+def _answers_frame(
+    ids: list[str], rows: list[int], instruments: list[str], items: list[str], values: list[Any]
+) -> pd.DataFrame:
+    """The long answers table; ``response`` is categorical over the responses' ids (cheap to group and
+    match), ``score`` the value as a number (NaN for text) for the arithmetic."""
+    value = pd.Series(values, dtype=object)
+    return pd.DataFrame(
+        {
+            "response": pd.Categorical.from_codes(rows, categories=pd.Index(ids, dtype=object))
+            if ids
+            else pd.Categorical([], categories=pd.Index([], dtype=object)),
+            "instrument": pd.Categorical(instruments),
+            "item": pd.Categorical(items),
+            "value": value,
+            "score": pd.to_numeric(value, errors="coerce").astype("float64"),
+        },
+        columns=[*ANSWER_COLUMNS, "score"],
     )
 
 

@@ -16,13 +16,15 @@ import json
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+from analysis import operations, satisfaction
 from analysis.figures import Figure, by_hand
 from analysis.frames import Frames, load_frames
 from analysis.integrity import integrity_section, integrity_warnings
-from analysis.period import Period
+from analysis.period import Period, days_period
 from analysis.verdicts import NO_SOURCE, compared, from_figure, no_data, target_base
 from surveys.content.instruments import Instrument
 from surveys.content.plan import Plan
@@ -94,7 +96,7 @@ def assemble(
                 "name_th": project.name_th,
                 "name_en": project.name_en,
                 "targets": rows,
-                "tables": sorted(context.project_tables.pop(project.number, [])),
+                "tables": sorted(set(context.project_tables.pop(project.number, []))),
             }
         )
     context.operations_tables()
@@ -153,6 +155,7 @@ class _Context:
         self.service_tables: list[str] = []
         self.fairness_tables: list[str] = []
         self.project_suggestions: dict[int, set[str]] = {}
+        self.made: dict[tuple[str, tuple[Any, ...]], str] = {}  # (kind of table, whose answers) → its id
 
     def add_table(self, table_id: str, table: dict[str, Any], project: int | None = None) -> None:
         self.tables[table_id] = table
@@ -161,33 +164,35 @@ class _Context:
 
     def satisfaction_tables(self, target: Any, project: int, instrument: Instrument) -> None:
         """The tables a Thai satisfaction report always has, for one target: by ด้าน with ภาพรวม, by
-        service, and the respondents by the coarse bands the instrument asks."""
-        from analysis import satisfaction
-
+        service, and the respondents by the coarse bands the instrument asks. Two targets over the same
+        answers (projects 10 and 15 both read every counter rating) share one table."""
         frames, public = self.frames, self.public
         services = getattr(target, "services", None)
+        item = getattr(target, "item", None)
         names = {s.id: (s.name_th, s.name_en) for s in self.settings.services}
-        made = {
-            "aspects": satisfaction.aspect_table(
-                frames.responses, frames.answers, instrument, services=services, public=public
-            ),
-            "services": satisfaction.service_table(
+        whose = (instrument.id, tuple(services) if services is not None else None)
+        makers: dict[str, tuple[tuple[Any, ...], Callable[[], dict[str, Any]]]] = {
+            "aspects": (whose, lambda: satisfaction.aspect_table(
+                frames.responses, frames.answers, instrument, services=services, public=public)),
+            "services": ((*whose, item), lambda: satisfaction.service_table(
                 frames.responses, frames.answers, instrument, services=services, service_names=names,
-                item=getattr(target, "item", None), public=public,
-            ),
-            "respondents": satisfaction.respondent_table(
-                frames.responses, frames.answers, instrument, services=services, public=public
-            ),
+                item=item, public=public)),
+            "respondents": (whose, lambda: satisfaction.respondent_table(
+                frames.responses, frames.answers, instrument, services=services, public=public)),
         }  # fmt: skip
-        for name, table in made.items():
-            if name == "respondents" and not table.get("rows"):
-                continue  # the instrument asks no demographic question
-            self.add_table(f"{target.id}-{name}", table, project)
+        for name, (key, make) in makers.items():
+            table_id = self.made.get((name, key))
+            if table_id is None:
+                table = make()
+                if name == "respondents" and not table.get("rows"):
+                    continue  # the instrument asks no demographic question
+                table_id = f"{target.id}-{name}"
+                self.made[(name, key)] = table_id
+                self.tables[table_id] = table
+            self.project_tables.setdefault(project, []).append(table_id)
 
     def operations_tables(self) -> None:
         """The service statistics and fairness tables (the integrity assessment's service items)."""
-        from analysis import operations
-
         for table_id, table in operations.service_tables(self.frames, settings=self.settings).items():
             self.add_table(table_id, table)
             self.service_tables.append(table_id)
@@ -198,9 +203,9 @@ class _Context:
     def collect_suggestions(self, target: Any, project: int) -> None:
         """The free-text answers (suggestions) of the responses ``target`` counts, kept for its project:
         the staff edition shows them, the public one never does."""
-        from analysis.satisfaction import select_responses
-
-        chosen = select_responses(self.frames.responses, target.instrument, getattr(target, "services", None))
+        chosen = satisfaction.select_responses(
+            self.frames.responses, target.instrument, getattr(target, "services", None)
+        )
         answers = self.frames.answers
         if chosen.empty or answers.empty:
             return
@@ -218,8 +223,6 @@ def _is_text(value: object) -> bool:
 
 def evaluate_target(target: Any, project: int, context: _Context, options: ReportOptions) -> dict[str, Any]:
     """One target's row: its figures, verdict and certainty, or ``no_data`` with the reason."""
-    from analysis import operations, satisfaction
-
     row = target_base(target)
     if by_hand(target):
         return from_figure(row, options.figures.get(target.id))
@@ -398,12 +401,8 @@ def check_report(
 ) -> CheckResult:
     """Derive the report in ``folder`` again from ``store`` with the options it names, and compare every
     number and the digest of the events used."""
-    from analysis.period import days_period
-
     old = read_report(folder)
     period = old["period"]
-    from datetime import date
-
     options = ReportOptions(
         period=days_period(date.fromisoformat(period["from"]), date.fromisoformat(period["to"])),
         edition=old.get("edition", "public"),

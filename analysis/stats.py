@@ -122,12 +122,19 @@ class ResponseTotals:
 
 def _scores(answers: pd.DataFrame) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
     """The valid answers: (response codes 0…n−1, values 1–5 as floats)."""
-    values = answers["value"]
-    if values.dtype == object:
-        values = pd.to_numeric(values, errors="coerce")
-    numbers = values.to_numpy(dtype=float, na_value=np.nan)
+    if "score" in answers.columns:  # analysis.frames gives the numbers once
+        numbers = answers["score"].to_numpy(dtype=float, na_value=np.nan)
+    else:
+        values = answers["value"]
+        if values.dtype == object:
+            values = pd.to_numeric(values, errors="coerce")
+        numbers = values.to_numpy(dtype=float, na_value=np.nan)
     keep = np.isin(numbers, (1.0, 2.0, 3.0, 4.0, 5.0))
-    codes, _ = pd.factorize(answers["response"].to_numpy()[keep])
+    response = answers["response"]
+    if isinstance(response.dtype, pd.CategoricalDtype):  # group by the category codes, not the text
+        _, codes = np.unique(response.cat.codes.to_numpy()[keep], return_inverse=True)
+    else:
+        codes, _ = pd.factorize(response.to_numpy()[keep])
     return codes, numbers[keep]
 
 

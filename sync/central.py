@@ -22,6 +22,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+import orjson
+
 from surveys.log.chain import ChainProblem, ChainReport, check_chain
 from surveys.log.device import DEMO_EVENT_KIND, SIMULATED_PRINTER, device_id_for
 from surveys.log.device_log import StoredRecord
@@ -502,8 +504,8 @@ class CentralStore:
             elif seq < expected_seq or prev != expected_prev:
                 return None
             try:
-                record = json.loads(line)
-            except ValueError:
+                record = orjson.loads(line)
+            except orjson.JSONDecodeError:
                 return None
             if (
                 type(record) is not dict
