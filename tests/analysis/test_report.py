@@ -208,3 +208,14 @@ def test_the_command_says_what_to_do_without_a_central_store_or_with_half_a_peri
     half = runner.invoke(cli, ["--home", str(tmp_path), "--lang", "en", "report", "--from", "2024-10-01"])
     assert half.exit_code == 2 and "--to" in half.output
     assert "Traceback" not in empty.output + half.output
+
+
+def test_the_analysts_example_in_the_docs_runs_on_a_store(central: Path) -> None:
+    """docs/analysis.md shows an analyst the library; its example must run as written."""
+    text = (Path(__file__).resolve().parents[2] / "docs" / "analysis.md").read_text(encoding="utf-8")
+    code = text.split("```python\n", 1)[1].split("```", 1)[0]
+    assert 'Path("prongsai-demo/central")' in code
+    namespace: dict[str, object] = {}
+    exec(code.replace('Path("prongsai-demo/central")', repr(central).replace("PosixPath", "Path")), namespace)
+    assert namespace["row"]["n"] > 0  # type: ignore[index]
+    assert namespace["table"]["rows"]  # type: ignore[index]
