@@ -25,8 +25,8 @@ Times are ``datetime64[ns, Asia/Bangkok]``. The same folding serves the report a
     >>> frames.responses.groupby("service").size()
 
 ``evidence`` says what was read: per device the seq range, the hash of the last event read, and one
-digest over every event used (its stored line, which names its device, seq and chain hash), so that anyone holding the
-same store can check that the report rests on the same events (``prongsai report check``).
+digest over every event used (its stored line, which names its device, seq and chain hash), so that
+anyone holding the same store can check that the report rests on the same events (``prongsai report check``).
 """
 
 from __future__ import annotations

@@ -53,8 +53,10 @@ NO_SOURCE: dict[str, tuple[str, str]] = {
 
 
 def target_base(target: Any) -> dict[str, Any]:
-    """The fields every target row has, before its figures."""
+    """The fields every target row has, before its figures (and a count's direction, if it has one)."""
+    direction = {"direction": target.direction} if target.kind == "count_change" else {}
     return {
+        **direction,
         "id": target.id,
         "kind": target.kind,
         "section": target.section,

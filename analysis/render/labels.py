@@ -82,7 +82,15 @@ def with_unit(value: Any, unit: str | None, lang: str) -> str:
 
 
 def threshold_text(target: dict[str, Any], lang: str) -> str:
-    """``≥ ร้อยละ 80.00``."""
+    """``≥ ร้อยละ 80.00``; for a count that must fall or rise, ``ลดลงจากปีก่อน`` (by how much, if said)."""
+    direction = target.get("direction")
+    if direction:
+        th, en = ("ลดลงจากปีก่อน", "lower than last year") if direction == "decrease" else (
+            "เพิ่มขึ้นจากปีก่อน", "higher than last year")  # fmt: skip
+        words = th if lang == "th" else en
+        if target.get("threshold") is None:
+            return words
+        return f"{words} {with_unit(target.get('threshold'), 'percent', lang)}"
     sign = COMPARISONS.get(str(target.get("comparison") or ">="), str(target.get("comparison")))
     return f"{sign} {with_unit(target.get('threshold'), target.get('unit'), lang)}"
 
