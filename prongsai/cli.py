@@ -28,6 +28,7 @@ from prongsai.commands import (
     setup,
     simulate,
     staff_pin,
+    summary,
     ticket,
     verify,
 )
@@ -80,6 +81,7 @@ cli.add_command(verify.verify)
 cli.add_command(plan.plan)
 cli.add_command(report.report)
 cli.add_command(demo.demo)
+cli.add_command(summary.summary)
 cli.add_command(services.services)
 cli.add_command(simulate.simulate)
 cli.add_command(staff_pin.staff_pin)
