@@ -40,7 +40,7 @@ class Tour:
     events: int
 
 
-def run_tour(folder: Path, say: Say, today: date | None = None) -> Tour:
+def run_tour(folder: Path, say: Say, today: date | None = None, per_day: int = PER_DAY) -> Tour:
     """Everything under ``folder`` (made if missing; a folder already holding a tour is refused by the
     simulation, which never writes into a home with other data)."""
     plan = builtin_plan()
@@ -63,7 +63,7 @@ def run_tour(folder: Path, say: Say, today: date | None = None) -> Tour:
                 settings,
                 Period(period.start, period.end),
                 seed=seed,
-                per_day=PER_DAY,
+                per_day=per_day,
                 today=today or date.today(),
             )
             events += result.events

@@ -24,6 +24,7 @@ def demo(ctx: click.Context, out: Path) -> None:
     signed bundles to a central store, and the year-end report is written (demo data included, and the
     report says so on its first page). Nothing here counts in a real report."""
     from kiosk.office.simulate import SimulationRefused
+    from prongsai import tour as tour_module
     from prongsai.tour import run_tour
 
     cli = get(ctx)
@@ -40,7 +41,7 @@ def demo(ctx: click.Context, out: Path) -> None:
         click.echo(cli.t(th, en), err=True)
 
     try:
-        tour = run_tour(out, say)
+        tour = run_tour(out, say, per_day=tour_module.PER_DAY)
     except SimulationRefused as exc:
         raise click.ClickException(exc.text(cli.lang)) from None
     seconds = time.monotonic() - started
