@@ -152,6 +152,13 @@ def check(ctx: click.Context, folder: Path, as_json: bool) -> None:
     from analysis.report import check_report
 
     cli = get(ctx)
+    if not (folder / "report.json").is_file():
+        raise click.ClickException(
+            cli.t(
+                f"ไม่มี report.json ใน {folder}: ระบุโฟลเดอร์ที่ prongsai report เขียนรายงานไว้",
+                f"there is no report.json in {folder}: give the folder prongsai report wrote",
+            )
+        )
     with _store(cli) as store:
         try:
             result = check_report(folder, store, _plan(cli), settings_of(cli), _instruments())
