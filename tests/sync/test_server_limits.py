@@ -340,6 +340,7 @@ def test_uploads_past_the_concurrency_cap_are_asked_to_come_back_later(central: 
     server = run_sync(central, body_timeout=600)
     sync_port = next(server)
     stalled = [endless_upload(sync_port, head) for _ in range(MAX_UPLOADS)]
+    answered: list[bytes] = []  # what the server said to a stalled upload (it then no longer counts)
     try:
         with httpx.Client(timeout=PATIENCE) as http:
             deadline = time.monotonic() + 90  # a busy machine may take a while to take the stalled ones in
@@ -347,10 +348,30 @@ def test_uploads_past_the_concurrency_cap_are_asked_to_come_back_later(central: 
                 reply = http.post(f"http://127.0.0.1:{sync_port}/bundles", content=head)
                 if reply.status_code == 503 or time.monotonic() > deadline:
                     break
+                for i, sock in enumerate(stalled):
+                    said = _said_so_far(sock)
+                    if said:  # answered or closed: that one is not under way any more, send another
+                        answered.append(said[:200])
+                        sock.close()
+                        stalled[i] = endless_upload(sync_port, head)
                 time.sleep(0.2)
-        assert reply.status_code == 503 and reply.json()["error"] == "busy"
+        assert reply.status_code == 503 and reply.json()["error"] == "busy", (reply.text, answered)
         assert reply.headers["retry-after"]
     finally:
         for sock in stalled:
             sock.close()
         server.close()
+
+
+def _said_so_far(sock: socket.socket) -> bytes:
+    """What the server has sent on ``sock`` so far, without waiting (b"" if nothing; b"<closed>" if it
+    closed the connection without a word)."""
+    sock.setblocking(False)
+    try:
+        return sock.recv(65536) or b"<closed>"
+    except BlockingIOError:
+        return b""
+    except OSError as exc:
+        return repr(exc).encode()
+    finally:
+        sock.setblocking(True)
