@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -106,8 +106,7 @@ def no_show_table(no_shows: pd.DataFrame) -> Table:
             "minutes_max": None if minutes.empty else float(minutes.max()),
         }
 
-    groups = {as_key(k): g for k, g in n.groupby("counter_key", dropna=False, sort=False)}
-    rows = [{"counter": k[0], **figures(groups[k])} for k in sorted(groups, key=lambda k: none_last(k[0]))]
+    rows, total = _per_counter(n, figures)
     return make_table(
         "ผู้ไม่มาตามเรียก จำแนกตามช่องบริการ และเวลาตั้งแต่เรียกจนบันทึกว่าไม่มา",
         "No-shows by counter, and the time from the call to the no-show",
@@ -118,7 +117,7 @@ def no_show_table(no_shows: pd.DataFrame) -> Table:
             col("minutes_max", "เวลาจากเรียกถึงไม่มา สูงสุด (นาที)", "Call to no-show, longest (min)"),
         ],
         rows,
-        {"counter": None, **figures(n)} if len(n) else None,
+        total,
     )
 
 
@@ -232,8 +231,7 @@ def overtaking_table(tickets: pd.DataFrame) -> Table:
             "overtaken_max": None if by.empty else int(by.max()),
         }
 
-    groups = {as_key(k): g for k, g in t.groupby("counter_key", dropna=False, sort=False)}
-    rows = [{"counter": k[0], **figures(groups[k])} for k in sorted(groups, key=lambda k: none_last(k[0]))]
+    rows, total = _per_counter(t, figures)
     return make_table(
         "คิวที่ถูกแซง: บัตรคิวที่ออกทีหลังแต่ถูกเรียกก่อน จำแนกตามช่องบริการ",
         "Tickets overtaken: later tickets of the same service and day called first, by counter",
@@ -246,7 +244,7 @@ def overtaking_table(tickets: pd.DataFrame) -> Table:
             col("overtaken_max", "จำนวนคิวที่แซง สูงสุด", "Later tickets called first, most"),
         ],
         rows,
-        {"counter": None, **figures(t)} if len(t) else None,
+        total,
         "บัตรคิวกลุ่มพิเศษที่เรียกก่อนตามนโยบายนับรวมด้วย",
         "Priority tickets called first by the policy are counted too",
     )
@@ -262,3 +260,13 @@ def fairness_tables(frames: CounterFrames, settings: Settings | None = None) -> 
         "fairness-priority": priority_table(frames.tickets, rule=settings.priority if settings else None),
         "fairness-overtaken": overtaking_table(frames.tickets),
     }
+
+
+def _per_counter(
+    frame: pd.DataFrame, figures: Callable[[pd.DataFrame], dict[str, Any]]
+) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    """One row of ``figures`` per counter (tickets never called last), and the total row (None when
+    there is nothing)."""
+    groups = {as_key(k): g for k, g in frame.groupby("counter_key", dropna=False, sort=False)}
+    rows = [{"counter": k[0], **figures(groups[k])} for k in sorted(groups, key=lambda k: none_last(k[0]))]
+    return rows, ({"counter": None, **figures(frame)} if len(frame) else None)
