@@ -11,8 +11,10 @@
                counter, in_order, reason, approved, priority
 ``no_shows``   one row per ``ticket.no_show``: device, at, month, ticket, number, service, counter,
                seconds_from_call
-``responses``  one row per answered questionnaire (a kiosk rating today): device, seq, at, day, month,
-               response (``device:seq``), source, ticket, service, instrument
+``responses``  one row per answered questionnaire (a kiosk rating, or answers imported from paper or
+               KoboToolbox/ODK): device, seq, at (when answered), day, month, response (``device:seq``),
+               source (kiosk, paper, kobo, odk), ticket, service, instrument, project (the plan project
+               imported answers are linked to, else NA)
 ``answers``    long form, one row per answered item: response, instrument, item, value, and score
                (the value as a number, NaN for text)
 ``refused``    one row per refused rating attempt: device, at, month, code
@@ -32,6 +34,7 @@ anyone holding the same store can check that the report rests on the same events
 from __future__ import annotations
 
 import hashlib
+import heapq
 from bisect import bisect_left, insort
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -57,6 +60,9 @@ KINDS = (
     "rating.given",
     "rating.refused",
 )
+IMPORTED = "answers.imported"
+"""Answers brought in from paper or KoboToolbox/ODK (``prongsai answers import``): read whenever they were
+imported, and counted by the day they were answered."""
 """The event kinds a report reads (the others, such as ``pin.failed``, say nothing about a target)."""
 
 TICKET_COLUMNS = (
@@ -80,6 +86,7 @@ RESPONSE_COLUMNS = (
     "ticket",
     "service",
     "instrument",
+    "project",
 )
 ANSWER_COLUMNS = ("response", "instrument", "item", "value")
 REFUSED_COLUMNS = ("device", "at", "month", "code")
@@ -153,8 +160,10 @@ def load_frames(
     progress: Any = None,
 ) -> Frames:
     """The period's events of ``store`` (``start`` … ``end``, Bangkok dates) as :class:`Frames`."""
-    rows = store.report_rows(KINDS, start.isoformat(), (end + timedelta(days=1)).isoformat(), include_demo)
-    return frames_from_rows(rows, start, end)
+    stop = (end + timedelta(days=1)).isoformat()
+    counted = store.report_rows(KINDS, start.isoformat(), stop, include_demo)
+    imported = store.report_rows((IMPORTED,), "0000-01-01", "9999-12-31", include_demo)
+    return frames_from_rows(heapq.merge(counted, imported, key=lambda row: (row[0], row[1])), start, end)
 
 
 def frames_from_rows(rows: Iterable[tuple[str, int, str, str, str, str]], start: date, end: date) -> Frames:
@@ -172,6 +181,7 @@ def frames_from_rows(rows: Iterable[tuple[str, int, str, str, str, str]], start:
     answer_value: list[Any] = []
     refused: list[tuple[Any, ...]] = []
     first_calls: dict[tuple[str, str], str] = {}
+    first_day, last_day = start.isoformat(), end.isoformat()
     device = ""
     first = last = count = 0
     head = ""
@@ -199,10 +209,28 @@ def frames_from_rows(rows: Iterable[tuple[str, int, str, str, str, str]], start:
             answer_instrument.extend([instrument] * len(given))
             answer_item.extend(given.keys())
             answer_value.extend(given.values())
-            responses.append((dev, seq, at, response, "kiosk", ticket_id, body.get("service"), instrument))
+            responses.append(
+                (dev, seq, at, response, "kiosk", ticket_id, body.get("service"), instrument, None)
+            )
             known = tickets.get(key)
             if known is not None:
                 known.rated = True
+            continue
+        if kind == IMPORTED:
+            answered = str(body.get("answered_at") or at)
+            if not first_day <= answered[:10] <= last_day:
+                continue  # answered outside the period (the import day does not matter)
+            instrument = str(body.get("instrument"))
+            given = body.get("answers") or {}
+            answer_response.extend([len(responses)] * len(given))
+            answer_instrument.extend([instrument] * len(given))
+            answer_item.extend(given.keys())
+            answer_value.extend(given.values())
+            source = str(body.get("source") or "import")
+            response = f"{dev}:{seq}"
+            responses.append(
+                (dev, seq, answered, response, source, None, None, instrument, body.get("project"))
+            )
             continue
         if kind == "rating.refused":
             refused.append((dev, at, body.get("code") or body.get("reason")))
@@ -247,9 +275,7 @@ def frames_from_rows(rows: Iterable[tuple[str, int, str, str, str, str]], start:
         tickets=_tickets_frame(issued),
         calls=_with_days(pd.DataFrame(calls, columns=[c for c in CALL_COLUMNS if c not in ("day", "month")])),
         no_shows=_no_shows_frame(no_shows),
-        responses=_with_days(
-            pd.DataFrame(responses, columns=[c for c in RESPONSE_COLUMNS if c not in ("day", "month")])
-        ),
+        responses=_responses_frame(responses),
         answers=_answers_frame(
             [r[3] for r in responses], answer_response, answer_instrument, answer_item, answer_value
         ),
@@ -258,6 +284,12 @@ def frames_from_rows(rows: Iterable[tuple[str, int, str, str, str, str]], start:
         start=start,
         end=end,
     )
+
+
+def _responses_frame(rows: list[tuple[Any, ...]]) -> pd.DataFrame:
+    frame = _with_days(pd.DataFrame(rows, columns=[c for c in RESPONSE_COLUMNS if c not in ("day", "month")]))
+    frame["project"] = frame["project"].astype("Int64")
+    return frame
 
 
 def _answers_frame(

@@ -170,15 +170,24 @@ class _Context:
         services = getattr(target, "services", None)
         item = getattr(target, "item", None)
         names = {s.id: (s.name_th, s.name_en) for s in self.settings.services}
-        whose = (instrument.id, tuple(services) if services is not None else None)
+        linked = "project" in frames.responses.columns and bool(
+            (frames.responses["project"] == project).any()
+        )
+        whose = (
+            instrument.id,
+            tuple(services) if services is not None else None,
+            project if linked else None,
+        )
         makers: dict[str, tuple[tuple[Any, ...], Callable[[], dict[str, Any]]]] = {
             "aspects": (whose, lambda: satisfaction.aspect_table(
-                frames.responses, frames.answers, instrument, services=services, public=public)),
+                frames.responses, frames.answers, instrument, services=services, project=project,
+                public=public)),
             "services": ((*whose, item), lambda: satisfaction.service_table(
-                frames.responses, frames.answers, instrument, services=services, service_names=names,
-                item=item, public=public)),
+                frames.responses, frames.answers, instrument, services=services, project=project,
+                service_names=names, item=item, public=public)),
             "respondents": (whose, lambda: satisfaction.respondent_table(
-                frames.responses, frames.answers, instrument, services=services, public=public)),
+                frames.responses, frames.answers, instrument, services=services, project=project,
+                public=public)),
         }  # fmt: skip
         for name, (key, make) in makers.items():
             table_id = self.made.get((name, key))
@@ -204,7 +213,7 @@ class _Context:
         """The free-text answers (suggestions) of the responses ``target`` counts, kept for its project:
         the staff edition shows them, the public one never does."""
         chosen = satisfaction.select_responses(
-            self.frames.responses, target.instrument, getattr(target, "services", None)
+            self.frames.responses, target.instrument, getattr(target, "services", None), project
         )
         answers = self.frames.answers
         if chosen.empty or answers.empty:
@@ -235,7 +244,10 @@ def evaluate_target(target: Any, project: int, context: _Context, options: Repor
                 (f"ไม่รู้จักแบบสอบถาม {target.instrument}", f"the instrument {target.instrument} is unknown"),
             )
         frames = context.frames
-        result = {**row, **satisfaction.target_row(target, frames.responses, frames.answers, instrument)}
+        result = {
+            **row,
+            **satisfaction.target_row(target, frames.responses, frames.answers, instrument, project=project),
+        }
         if result["verdict"] == "no_data" and not result.get("reason_th"):
             reason_th, reason_en = NO_SOURCE.get(target.measured_by, NO_SOURCE["ratings"])
             result |= {"reason_th": reason_th, "reason_en": reason_en}

@@ -60,13 +60,30 @@ DEFAULT_MIN_SAMPLE = 30
 
 
 def select_responses(
-    responses: pd.DataFrame, instrument: str, services: Collection[str] | None = None
+    responses: pd.DataFrame,
+    instrument: str,
+    services: Collection[str] | None = None,
+    project: int | None = None,
 ) -> pd.DataFrame:
-    """The responses to ``instrument``, at ``services`` (``None``: wherever they were given)."""
+    """The responses to ``instrument`` that count for a target of ``project`` measured at ``services``.
+
+    A response linked to a project (answers imported with ``--project N``) counts for that project's
+    targets only; one linked to none counts where its service is one of ``services`` (``None``: any
+    service, and answers imported without a service too)."""
     chosen = responses[responses["instrument"] == instrument]
-    if services is not None:
-        chosen = chosen[chosen["service"].isin(list(services))]
-    return chosen
+    if "project" in chosen.columns:
+        linked = chosen["project"].notna()
+        mine = linked & (chosen["project"] == project) if project is not None else linked & False
+        unlinked = ~linked
+    else:
+        mine = pd.Series(False, index=chosen.index)
+        unlinked = pd.Series(True, index=chosen.index)
+    where = (
+        chosen["service"].isin(list(services))
+        if services is not None
+        else pd.Series(True, index=chosen.index)
+    )
+    return chosen[mine | (unlinked & where)]
 
 
 def _scored_items(instrument: Instrument, item: str | None = None) -> list[Item]:
@@ -120,6 +137,7 @@ def target_row(
     answers: pd.DataFrame,
     instrument: Instrument,
     *,
+    project: int | None = None,
     bands: Sequence[Band] = DEFAULT_BANDS,
 ) -> dict[str, Any]:
     """A :class:`~surveys.content.plan.SatisfactionTarget`'s row of ``report.json``.
@@ -137,7 +155,7 @@ def target_row(
             f"ตัวชี้วัด {target.id} ใช้แบบสอบถาม {target.instrument} ไม่ใช่ {instrument.id}",
             f"target {target.id} uses the instrument {target.instrument}, not {instrument.id}",
         )
-    chosen = select_responses(responses, target.instrument, services)
+    chosen = select_responses(responses, target.instrument, services, project)
     summary = summarise(chosen, answers, instrument, item=target.item, bands=bands)
     if target.convention == "top2_share":
         value, interval = summary.top2_pct, summary.top2_interval
@@ -207,13 +225,14 @@ def aspect_table(
     instrument: Instrument,
     *,
     services: Collection[str] | None = None,
+    project: int | None = None,
     public: bool = False,
     bands: Sequence[Band] = DEFAULT_BANDS,
 ) -> dict[str, Any]:
     """One row per ด้าน — each scored five-point item, named by its Thai label, in the form's order —
     and ``total``, the ภาพรวม row over every answered scored item (the target's figures). Columns:
     จำนวนผู้ตอบ, x̄, S.D., ร้อยละ (mean_pct), ระดับ (``band``; ``band_en`` also in each row)."""
-    chosen = select_responses(responses, instrument.id, services)
+    chosen = select_responses(responses, instrument.id, services, project)
     scored = scored_answers(chosen, answers, instrument)
     by_item = dict(list(scored.groupby("item", sort=False)))
     rows: list[dict[str, Any]] = []
@@ -240,6 +259,7 @@ def service_table(
     instrument: Instrument,
     *,
     services: Collection[str] | None = None,
+    project: int | None = None,
     service_names: Mapping[str, tuple[str, str]] | None = None,
     item: str | None = None,
     public: bool = False,
@@ -252,7 +272,7 @@ def service_table(
     public edition a service under 5 responses is ``"<5"``; if that leaves exactly one hidden row,
     the next smallest is hidden too, so that it cannot be worked out from the total."""
     names = service_names or {}
-    chosen = select_responses(responses, instrument.id, services)
+    chosen = select_responses(responses, instrument.id, services, project)
     scored = scored_answers(chosen, answers, instrument, item)
     groups = dict(list(scored.groupby(_service_of(scored["response"], chosen), sort=False)))
     summaries = {
@@ -317,6 +337,7 @@ def respondent_table(
     instrument: Instrument,
     *,
     services: Collection[str] | None = None,
+    project: int | None = None,
     public: bool = False,
 ) -> dict[str, Any]:
     """Respondents by each coarse band the instrument asks (its ``demographic`` single-choice items,
@@ -329,7 +350,7 @@ def respondent_table(
     rows: list[dict[str, Any]] = []
     suppressed = False
     asked = [i for i in instrument.all_items() if i.demographic and i.type == "single"]
-    chosen = select_responses(responses, instrument.id, services) if asked else responses.iloc[0:0]
+    chosen = select_responses(responses, instrument.id, services, project) if asked else responses.iloc[0:0]
     ids = chosen["response"].drop_duplicates()
     for item in asked:
         given = answers[
