@@ -9,10 +9,13 @@ from __future__ import annotations
 import json
 import socket
 import sys
-import time
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
+import anyio
 import httpx
 import pytest
 
@@ -20,7 +23,8 @@ from kiosk.office.key import office_key
 from surveys.log.device import load_or_create_device
 from surveys.log.home import log_dir
 from sync.bundle import write_bundle
-from sync.sync_server import INCOMING
+from sync.central import CentralStore
+from sync.sync_server import INCOMING, make_sync_app
 from tests.support.devices import enrol, new_device
 from tests.support.servers import start, stop
 
@@ -330,48 +334,71 @@ def test_an_enrolled_upload_that_stalls_is_cut_off_and_not_kept(central: Path, t
 
 
 def test_uploads_past_the_concurrency_cap_are_asked_to_come_back_later(central: Path, tmp_path: Path) -> None:
+    """MAX_UPLOADS uploads under way (their bodies stalled) and the next is told to come back later.
+
+    In-process against the app, and the probe is sent only once every stalled upload is under way: the
+    socket version raced (a probe taking a slot before the last stalled upload made that one get the
+    503, leaving one slot free for ever; CI failed on it)."""
     from sync.sync_server import MAX_UPLOADS
 
     device = new_device(tmp_path, "kiosk", 40)
     enrol(central, device)
     head = bundle_head(device, tmp_path)
-    # the stalled uploads must stay in for as long as the test may wait (a busy CI machine once took
-    # longer than the default 30 s between chunks, so the stalled ones were cut off before the check)
-    server = run_sync(central, body_timeout=600)
-    sync_port = next(server)
-    stalled = [endless_upload(sync_port, head) for _ in range(MAX_UPLOADS)]
-    answered: list[bytes] = []  # what the server said to a stalled upload (it then no longer counts)
-    try:
-        with httpx.Client(timeout=PATIENCE) as http:
-            deadline = time.monotonic() + 90  # a busy machine may take a while to take the stalled ones in
-            while True:  # until the server has taken the stalled uploads in
-                reply = http.post(f"http://127.0.0.1:{sync_port}/bundles", content=head)
-                if reply.status_code == 503 or time.monotonic() > deadline:
-                    break
-                for i, sock in enumerate(stalled):
-                    said = _said_so_far(sock)
-                    if said:  # answered or closed: that one is not under way any more, send another
-                        answered.append(said[:200])
-                        sock.close()
-                        stalled[i] = endless_upload(sync_port, head)
-                time.sleep(0.2)
-        assert reply.status_code == 503 and reply.json()["error"] == "busy", (reply.text, answered)
-        assert reply.headers["retry-after"]
-    finally:
-        for sock in stalled:
-            sock.close()
-        server.close()
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        store = worker.submit(CentralStore.open, central).result()
+        app = make_sync_app(store, threading.Lock(), incoming=central / INCOMING, worker=worker)
+
+        async def scenario() -> tuple[int, dict[str, Any], dict[str, str]]:
+            release = anyio.Event()
+            waiting = 0  # stalled uploads the app has taken in, now waiting for the rest of their body
+
+            async def stalled_upload() -> None:
+                first = True
+
+                async def receive() -> dict[str, Any]:
+                    nonlocal first, waiting
+                    if first:
+                        first = False
+                        return {"type": "http.request", "body": head, "more_body": True}
+                    waiting += 1  # asked for more: it counts as an upload under way
+                    await release.wait()  # the rest of the body never comes (until the test ends)
+                    return {"type": "http.disconnect"}
+
+                async def send(message: dict[str, Any]) -> None:
+                    pass
+
+                await app(_upload_scope(), receive, send)
+
+            async with anyio.create_task_group() as tasks:
+                for _ in range(MAX_UPLOADS):
+                    tasks.start_soon(stalled_upload)
+                with anyio.fail_after(60):  # in-process: milliseconds, however busy the machine
+                    while waiting < MAX_UPLOADS:
+                        await anyio.sleep(0.01)
+                transport = httpx.ASGITransport(app=app)
+                async with httpx.AsyncClient(transport=transport, base_url="http://sync") as client:
+                    reply = await client.post("/bundles", content=head)
+                release.set()
+            return reply.status_code, reply.json(), dict(reply.headers)
+
+        status, body, headers = anyio.run(scenario)
+        worker.submit(store.close).result()
+    assert status == 503 and body["error"] == "busy", body
+    assert headers["retry-after"]
 
 
-def _said_so_far(sock: socket.socket) -> bytes:
-    """What the server has sent on ``sock`` so far, without waiting (b"" if nothing; b"<closed>" if it
-    closed the connection without a word)."""
-    sock.setblocking(False)
-    try:
-        return sock.recv(65536) or b"<closed>"
-    except BlockingIOError:
-        return b""
-    except OSError as exc:
-        return repr(exc).encode()
-    finally:
-        sock.setblocking(True)
+def _upload_scope() -> dict[str, Any]:
+    return {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/bundles",
+        "raw_path": b"/bundles",
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"host", b"sync"), (b"content-type", b"application/octet-stream")],
+        "client": ("127.0.0.1", 5000),
+        "server": ("127.0.0.1", 8569),
+    }
