@@ -42,7 +42,9 @@ from analysis.answers.shapes import (
     describe_headers,
     map_columns,
     normalise,
+    only_instrument,
     read_table,
+    widen,
 )
 from surveys.bilingual import UserError
 from surveys.content.answers import is_unanswered, validate_answers
@@ -457,8 +459,17 @@ def import_answers(
     With bad rows, nothing is imported unless ``skip_bad``: then the good rows are, and the bad ones are
     written to ``<path>.rejected.csv``. Raises :class:`ShapeError` when the file can't be read at all.
     """
-    table = read_table(path)
+    table, long = widen(read_table(path))
+    table, others = only_instrument(table, instrument.id)
     converted = convert(table, instrument, today)
+    converted.shape["layout"] = "long" if long else "wide"
+    if others:
+        converted.notes.append(
+            (
+                f"ข้าม {others} แถวที่เป็นคำตอบของแบบสอบถามอื่น (คอลัมน์ _instrument)",
+                f"{others} rows of other instruments (column _instrument) were left out",
+            )
+        )
     kind = source or _guess_source(table)
     problems = tuple(converted.bad.values())
     rows = len(converted.answers)
@@ -531,6 +542,11 @@ def _drafts(
 
 
 def _guess_source(table: Table) -> str:
+    given = next((c for c in table.frame.columns if normalise(str(c)) == "_source"), None)
+    if given is not None:
+        values = set(table.frame[given].astype(str).str.strip())
+        if len(values) == 1 and (only := values.pop()) in SOURCES:
+            return only  # a file this kit exported: its own word
     headers = {normalise(str(c)).replace("-", "/").replace(".", "/") for c in table.frame.columns}
     if headers & {"_uuid", "_submission_time", "_id"}:
         return "kobo"

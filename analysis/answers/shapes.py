@@ -260,3 +260,34 @@ def describe_headers(columns: Columns) -> str:
     words = {"name": "names", "label_th": "labels (th)", "label_en": "labels (en)"}
     text = " + ".join(words[k] for k in kinds) or "none"
     return text + (" with group prefixes" if columns.grouped else "")
+
+
+def _header_named(frame: pd.DataFrame, name: str) -> str | None:
+    return next((str(c) for c in frame.columns if normalise(str(c)) == name), None)
+
+
+def widen(table: Table) -> tuple[Table, bool]:
+    """A long table (``_uuid``, ``item``, ``value``: one row per answer, as ``answers export --layout long``
+    writes) as a wide one, one row per response in the order first seen; other tables as they are."""
+    frame = table.frame
+    uuid, item, value = (_header_named(frame, n) for n in ("_uuid", "item", "value"))
+    if uuid is None or item is None or value is None:
+        return table, False
+    meta = [str(c) for c in frame.columns if str(c) not in (item, value)]
+    firsts = frame.drop_duplicates(subset=[uuid])[meta].set_index(uuid, drop=False)
+    answers = frame.pivot_table(index=uuid, columns=item, values=value, aggfunc="first", fill_value="")
+    wide = firsts.join(answers, how="left").fillna("").reset_index(drop=True)
+    wide.columns = [str(c) for c in wide.columns]
+    return Table(wide, table.name, table.sha256, table.format, table.separator, table.bom), True
+
+
+def only_instrument(table: Table, instrument_id: str) -> tuple[Table, int]:
+    """The rows of ``instrument_id`` when the file says each row's form (``_instrument``), and how many others."""
+    header = _header_named(table.frame, "_instrument")
+    if header is None:
+        return table, 0
+    keep = table.frame[header].astype(str).str.strip().isin(["", instrument_id])
+    if keep.all():
+        return table, 0
+    frame = table.frame[keep].reset_index(drop=True)
+    return Table(frame, table.name, table.sha256, table.format, table.separator, table.bom), int((~keep).sum())

@@ -91,6 +91,8 @@ def import_(
     sep = {";": "';'", ",": "','", "\t": "tab"}.get(shape.get("separator") or "", "")
     form = f"CSV {sep}{' BOM' if shape.get('bom') else ''}" if shape["format"] == "csv" else "XLSX"
     multiple = f", select_multiple: {shape['select_multiple']}" if shape.get("select_multiple") else ""
+    if shape.get("layout") == "long":
+        form += cli.t(" แบบยาว (หนึ่งแถวต่อหนึ่งคำตอบ)", " long (one row per answer)")
     click.echo(
         cli.t(
             f"รูปแบบไฟล์: {form}, หัวคอลัมน์: {shape['headers']}, ค่าคำตอบ: {shape['values']}{multiple}",
@@ -130,3 +132,52 @@ def import_(
                 f"the rejected rows are in {summary.rejected_file} (with the reasons); fix and import that file",
             )
         )
+
+
+@answers.command("export")
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv", show_default=True)
+@click.option(
+    "--layout",
+    type=click.Choice(["wide", "long"]),
+    default="wide",
+    show_default=True,
+    help="wide: one row per response, a column per question; long: one row per answer.",
+)
+@click.option("--instrument", "instrument_id", default=None, help="Only this form's answers (needed for wide).")
+@click.option("--fy", type=click.IntRange(min=2400), default=None, help="Only this fiscal year (B.E., e.g. 2568).")
+@click.option("--include-demo", is_flag=True, help="Include demo devices' simulated data too.")
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True, help="FILE.csv or FILE.xlsx.")
+@click.pass_context
+def export(
+    ctx: click.Context,
+    fmt: str,
+    layout: str,
+    instrument_id: str | None,
+    fy: int | None,
+    include_demo: bool,
+    out: Path,
+) -> None:
+    """Write the central store's answers (kiosk ratings and imported answers) as KoboToolbox/ODK users
+    read them; `answers import` reads the file back."""
+    from analysis.answers.exporting import FIRST_DAY, LAST_DAY, export_answers
+    from prongsai.commands.report import _store
+    from surveys.content.thaidate import fiscal_year_bounds
+
+    cli = get(ctx)
+    instrument = _instrument(cli, instrument_id) if instrument_id else None
+    start, end = fiscal_year_bounds(fy) if fy else (FIRST_DAY, LAST_DAY)
+    with _store(cli) as store:
+        try:
+            count = export_answers(
+                store, out, fmt=fmt, layout=layout, instrument=instrument, start=start, end=end,
+                include_demo=include_demo,
+            )  # fmt: skip
+        except UserError as exc:
+            raise click.ClickException(exc.text(cli.lang)) from None
+    demo = cli.t(" (รวมข้อมูลจำลอง)", " (simulated data included)") if include_demo else ""
+    click.echo(
+        cli.t(
+            f"✓ ส่งออก {count} คำตอบ ({layout}, {fmt}) → {out}{demo}",
+            f"✓ exported {count} responses ({layout}, {fmt}) → {out}{demo}",
+        )
+    )
