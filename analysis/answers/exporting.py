@@ -139,13 +139,26 @@ def long_frame(responses: list[Response]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[*META, "item", "value"])
 
 
-def write_frame(frame: pd.DataFrame, out: Path, fmt: str) -> None:
-    """CSV (UTF-8 with a BOM, so that Excel shows Thai) or XLSX (one sheet, ``answers``)."""
+def questions_frame(instrument: Instrument) -> pd.DataFrame:
+    """The codebook: each question's name and its Thai and English words, and its choices."""
+    rows = []
+    for item in instrument.all_items():
+        choices = " | ".join(f"{c.value} = {c.label_th}" for c in item.choices or ())
+        rows.append([item.id, item.type, item.label_th, item.label_en, choices])
+    return pd.DataFrame(rows, columns=["name", "type", "label::Thai (th)", "label::English (en)", "choices"])
+
+
+def write_frame(frame: pd.DataFrame, out: Path, fmt: str, instrument: Instrument | None = None) -> None:
+    """CSV (UTF-8 with a BOM, so that Excel shows Thai) or XLSX (sheet ``answers``, first, and with an
+    instrument a ``questions`` sheet that names each question in Thai and English)."""
     out.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "csv":
         frame.to_csv(out, index=False, encoding="utf-8-sig")
-    else:
-        frame.to_excel(out, index=False, sheet_name="answers", engine="openpyxl")
+        return
+    with pd.ExcelWriter(out, engine="openpyxl") as writer:
+        frame.to_excel(writer, index=False, sheet_name="answers")
+        if instrument is not None:
+            questions_frame(instrument).to_excel(writer, index=False, sheet_name="questions")
 
 
 def export_answers(
@@ -164,5 +177,5 @@ def export_answers(
         store, instrument=instrument.id if instrument else None, start=start, end=end, include_demo=include_demo
     )
     frame = wide_frame(responses, instrument) if layout == "wide" else long_frame(responses)
-    write_frame(frame, out, fmt)
+    write_frame(frame, out, fmt, instrument)
     return len(responses)
