@@ -126,7 +126,7 @@ def wide_frame(responses: list[Response], instrument: Instrument | None) -> pd.D
         [r.identity, r.answered_at, r.source, r.instrument, *(_cell(r.answers.get(i)) for i in items)]
         for r in responses
     ]
-    return pd.DataFrame(rows, columns=[*META, *items])
+    return pd.DataFrame(rows, columns=[*META, *items], dtype=object)  # 5 stays 5 beside empty cells
 
 
 def long_frame(responses: list[Response]) -> pd.DataFrame:
@@ -136,7 +136,7 @@ def long_frame(responses: list[Response]) -> pd.DataFrame:
         for r in responses
         for item, value in r.answers.items()
     ]
-    return pd.DataFrame(rows, columns=[*META, "item", "value"])
+    return pd.DataFrame(rows, columns=[*META, "item", "value"], dtype=object)
 
 
 def questions_frame(instrument: Instrument) -> pd.DataFrame:
