@@ -96,3 +96,38 @@ def test_the_fiscal_year_limits_by_when_answered(tmp_path: Path, home_a: Path) -
 
 def test_builtin_instruments_are_the_ones_used() -> None:
     assert builtin_instruments()["forum-feedback"] is FORUM
+
+
+def test_kiosk_ratings_are_exported_and_read_back(tmp_path: Path) -> None:
+    from datetime import datetime
+
+    from surveys.log.device import load_or_create_device
+    from surveys.log.device_log import DeviceLog, Draft
+    from surveys.log.event import BANGKOK
+    from sync.bundle import write_bundle
+    from sync.enrolment import make_enrolment
+
+    kiosk = tmp_path / "kiosk"
+    device = load_or_create_device(kiosk)
+    given = [{"overall": 5, "staff": 4}, {"overall": 3}]
+    drafts = [
+        Draft("rating.given", {"ticket": f"t{i}", "service": "registration", "instrument": SERVICE.id,
+                               "answers": answers, "elapsed_ms": 9000}, datetime(2025, 1, 6, 10, i, tzinfo=BANGKOK))
+        for i, answers in enumerate(given)
+    ]  # fmt: skip
+    with DeviceLog(kiosk / "log", device.id) as log:
+        log.append_many(drafts)
+    write_bundle(device, kiosk / "log", tmp_path / "k.psb")
+    with CentralStore.open(tmp_path / "central") as store:
+        store.enrol(make_enrolment(device))
+        assert store.import_bundle(tmp_path / "k.psb").ok
+        out = tmp_path / "ratings.csv"
+        assert export_answers(store, out, fmt="csv", layout="wide", instrument=SERVICE) == 2
+    lines = out.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[1] == f"{device.id}:1,2025-01-06T10:00:00+07:00,kiosk,service-satisfaction,5,,,4,"
+    summary = import_answers(tmp_path / "b", out, SERVICE, today=TODAY)
+    assert summary.imported == 2
+    assert answers_by_identity(tmp_path / "b") == {
+        f"{device.id}:1": ("2025-01-06T10:00:00+07:00", {"overall": 5, "staff": 4}),
+        f"{device.id}:2": ("2025-01-06T10:01:00+07:00", {"overall": 3}),
+    }
