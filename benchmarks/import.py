@@ -66,10 +66,10 @@ def make_file(path: Path, rows: int) -> None:
                        "_uuid", "_submission_time", "__version__"])]  # fmt: skip
     for n in range(rows):
         began = start + timedelta(minutes=5 * n)
-        levels = [rng.choice((5, 5, 4, 4, 3, 2, 1)) if i == 0 or rng.random() < 0.8 else None for i in range(5)]
-        cells = [
-            "" if level is None else (THAI[level] if n % 2 else str(level)) for level in levels
+        levels = [
+            rng.choice((5, 5, 4, 4, 3, 2, 1)) if i == 0 or rng.random() < 0.8 else None for i in range(5)
         ]
+        cells = ["" if level is None else (THAI[level] if n % 2 else str(level)) for level in levels]
         lines.append(
             ";".join(
                 [
@@ -113,11 +113,16 @@ def main() -> None:
         base = child(BASELINE, str(csv_path))
         run = child(IMPORT, str(csv_path), str(home))
         if run["rows"] != args.rows or run["rejected"]:
-            sys.exit(f"the import took {run['rows']} rows and rejected {run['rejected']}, not {args.rows} and 0")
+            sys.exit(
+                f"the import took {run['rows']} rows and rejected {run['rejected']}, not {args.rows} and 0"
+            )
         rate, base_rate = run["rows"] / run["seconds"], base["rows"] / base["seconds"]
         print(f"{args.rows:,} rows, {csv_path.stat().st_size / 1e6:.1f} MB")
-        print(f"  pandas.read_csv  {base['seconds']:7.2f} s  {base_rate:>12,.0f} rows/s  {base['rss'] / GIB:.2f} GB")
-        print(f"  answers import   {run['seconds']:7.2f} s  {rate:>12,.0f} rows/s  {run['rss'] / GIB:.2f} GB")
+        for name, seconds, per_second, rss in (
+            ("pandas.read_csv", base["seconds"], base_rate, base["rss"]),
+            ("answers import", run["seconds"], rate, run["rss"]),
+        ):
+            print(f"  {name:<16} {seconds:7.2f} s  {per_second:>10,.0f} rows/s  {rss / GIB:.2f} GB")
         print(f"  import / read_csv: {run['seconds'] / base['seconds']:.1f}×")
         print(f"  ≥ 20,000 rows/s: {'PASS' if rate >= 20_000 else 'FAIL'} ({rate:,.0f})")
         print(f"  < 1 GB peak:     {'PASS' if run['rss'] < GIB else 'FAIL'} ({run['rss'] / GIB:.2f} GB)")

@@ -44,7 +44,7 @@ class Response:
 
 
 def imported_responses(store: CentralStore, *, include_demo: bool = False) -> Iterator[Response]:
-    """The ``answers.imported`` events of ``store`` as responses (by when they were answered, not imported)."""
+    """The ``answers.imported`` events of ``store`` as responses (dated when answered)."""
     from analysis.answers.importing import KIND
 
     for *_, line in store.report_rows((KIND,), "0001-01-01", "9999-12-31", include_demo):
@@ -58,14 +58,19 @@ def imported_responses(store: CentralStore, *, include_demo: bool = False) -> It
         )
 
 
-def kiosk_responses(store: CentralStore, start: date, end: date, *, include_demo: bool = False) -> list[Response]:
+def kiosk_responses(
+    store: CentralStore, start: date, end: date, *, include_demo: bool = False
+) -> list[Response]:
     """The ratings given at kiosks from ``start`` to ``end`` (Bangkok dates), from the report's frames."""
     from analysis.frames import load_frames
 
     frames = load_frames(store, start, end, include_demo=include_demo)
     answers: dict[str, dict[str, Any]] = {}
     for response, item, value in zip(
-        frames.answers["response"].astype(str), frames.answers["item"].astype(str), frames.answers["value"], strict=True
+        frames.answers["response"].astype(str),
+        frames.answers["item"].astype(str),
+        frames.answers["value"],
+        strict=True,
     ):
         answers.setdefault(response, {})[item] = value
     out: list[Response] = []
@@ -88,7 +93,9 @@ def collect(
     """Every response (kiosk and imported) of ``instrument`` (or all) answered from ``start`` to ``end``."""
     found = kiosk_responses(store, start, end, include_demo=include_demo)
     first, last = start.isoformat(), end.isoformat()
-    found += [r for r in imported_responses(store, include_demo=include_demo) if first <= r.answered_at[:10] <= last]
+    found += [
+        r for r in imported_responses(store, include_demo=include_demo) if first <= r.answered_at[:10] <= last
+    ]
     return sorted(
         (r for r in found if instrument is None or r.instrument == instrument),
         key=lambda r: (r.answered_at, r.identity),
@@ -110,7 +117,7 @@ def wide_frame(responses: list[Response], instrument: Instrument | None) -> pd.D
                 "export.which_instrument",
                 f"มีคำตอบของหลายแบบสอบถาม ({', '.join(sorted(instruments))}): ตารางแบบกว้างต้องระบุ --instrument "
                 "หรือใช้ --layout long",
-                f"there are answers to several instruments ({', '.join(sorted(instruments))}): the wide layout "
+                f"there are answers to several instruments ({', '.join(sorted(instruments))}): wide "
                 "needs --instrument, or use --layout long",
             )
         items: list[str] = sorted({k for r in responses for k in r.answers})
@@ -174,7 +181,11 @@ def export_answers(
 ) -> int:
     """Write the answers to ``out``; returns the number of responses written."""
     responses = collect(
-        store, instrument=instrument.id if instrument else None, start=start, end=end, include_demo=include_demo
+        store,
+        instrument=instrument.id if instrument else None,
+        start=start,
+        end=end,
+        include_demo=include_demo,
     )
     frame = wide_frame(responses, instrument) if layout == "wide" else long_frame(responses)
     write_frame(frame, out, fmt, instrument)

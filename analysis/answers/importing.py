@@ -264,7 +264,9 @@ def _number(cells: pd.Series, item: Item, header: str, refuse: Refuse) -> list[A
     numbers = pd.to_numeric(cells.where(cells != ""), errors="coerce")
     refuse((cells != "") & numbers.isna(), header, "ไม่ใช่ตัวเลข", "not a number", cells)
     if item.integer is not False:
-        refuse(numbers.notna() & (numbers % 1 != 0), header, "ต้องเป็นจำนวนเต็ม", "must be a whole number", cells)
+        refuse(
+            numbers.notna() & (numbers % 1 != 0), header, "ต้องเป็นจำนวนเต็ม", "must be a whole number", cells
+        )
         return [None if v != v else int(v) for v in numbers.tolist()]
     return [None if v != v else float(v) for v in numbers.tolist()]
 
@@ -544,7 +546,7 @@ def _drafts(
 def _guess_source(table: Table) -> str:
     given = next((c for c in table.frame.columns if normalise(str(c)) == "_source"), None)
     if given is not None:
-        values = set(table.frame[given].astype(str).str.strip())
+        values = {str(v) for v in table.frame[given].astype(str).str.strip()}
         if len(values) == 1 and (only := values.pop()) in SOURCES:
             return only  # a file this kit exported: its own word
     headers = {normalise(str(c)).replace("-", "/").replace(".", "/") for c in table.frame.columns}

@@ -34,7 +34,7 @@ OTHER_META = frozenset(
         "meta/rootuuid", "meta/deprecatedid", "meta/instancename", "simserial", "subscriberid",
         "phonenumber", "username", "audit", "_source", "_instrument", "_project", "_rejected_row",
         "_rejected_column", "_rejected_reason", "key", "submissiondate", "submitterid", "submittername",
-        "attachmentspresent", "attachmentsexpected", "reviewstate", "deviceid", "edits", "formversion",
+        "attachmentspresent", "attachmentsexpected", "reviewstate", "edits", "formversion",
     }
 )  # fmt: skip
 
@@ -100,7 +100,7 @@ def read_table(path: Path) -> Table:
     raise ShapeError(
         "answers.format",
         f"{path.name}: อ่านได้เฉพาะไฟล์ .csv หรือ .xlsx (ส่งออกจาก KoboToolbox/ODK หรือพิมพ์จากแบบสอบถามกระดาษ)",
-        f"{path.name}: only .csv or .xlsx files can be read (a KoboToolbox/ODK export, or typed in from paper)",
+        f"{path.name}: only .csv or .xlsx files can be read (a KoboToolbox/ODK export, or typed from paper)",
     )
 
 
@@ -130,7 +130,7 @@ def _read_csv(path: Path, data: bytes, digest: str) -> Table:
 
 
 def _separator(header_line: str) -> str:
-    """``;`` (KoboToolbox's default), ``,`` or a tab: the one the header line holds most of, outside quotes."""
+    """``;`` (KoboToolbox's default), ``,`` or a tab: the one most in the header line, outside quotes."""
     counts = {sep: 0 for sep in ";,\t"}
     quoted = False
     for ch in header_line:
@@ -282,7 +282,7 @@ def widen(table: Table) -> tuple[Table, bool]:
 
 
 def only_instrument(table: Table, instrument_id: str) -> tuple[Table, int]:
-    """The rows of ``instrument_id`` when the file says each row's form (``_instrument``), and how many others."""
+    """The rows of ``instrument_id`` if the file names each row's form, and how many others."""
     header = _header_named(table.frame, "_instrument")
     if header is None:
         return table, 0
@@ -290,4 +290,6 @@ def only_instrument(table: Table, instrument_id: str) -> tuple[Table, int]:
     if keep.all():
         return table, 0
     frame = table.frame[keep].reset_index(drop=True)
-    return Table(frame, table.name, table.sha256, table.format, table.separator, table.bom), int((~keep).sum())
+    return Table(frame, table.name, table.sha256, table.format, table.separator, table.bom), int(
+        (~keep).sum()
+    )

@@ -1,4 +1,4 @@
-"""``prongsai answers``: answers from paper and KoboToolbox/ODK files into the central store, and out again."""
+"""``prongsai answers``: answers from paper and KoboToolbox/ODK files into the central store, and out."""
 
 from __future__ import annotations
 
@@ -46,14 +46,18 @@ def _instrument(cli: CliContext, instrument_id: str) -> Any:
 @answers.command("import")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--instrument", "instrument_id", required=True, help="The form the answers belong to (its id).")
-@click.option("--project", type=click.IntRange(min=1), default=None, help="The plan's project they count for.")
+@click.option(
+    "--project", type=click.IntRange(min=1), default=None, help="The plan's project they count for."
+)
 @click.option(
     "--source",
     type=click.Choice(["paper", "kobo", "odk"]),
     default=None,
     help="Where the answers come from (default: told from the file's columns).",
 )
-@click.option("--skip-bad", is_flag=True, help="Import the good rows; write the bad ones to FILE.rejected.csv.")
+@click.option(
+    "--skip-bad", is_flag=True, help="Import the good rows; write the bad ones to FILE.rejected.csv."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.pass_context
 def import_(
@@ -74,7 +78,9 @@ def import_(
     cli = get(ctx)
     instrument = _instrument(cli, instrument_id)
     try:
-        summary = import_answers(cli.home, file, instrument, project=project, source=source, skip_bad=skip_bad)
+        summary = import_answers(
+            cli.home, file, instrument, project=project, source=source, skip_bad=skip_bad
+        )
     except UserError as exc:
         raise click.ClickException(exc.text(cli.lang)) from None
     except (CentralError, sqlite3.Error) as exc:
@@ -111,7 +117,7 @@ def import_(
             cli.t(
                 f"✗ {summary.file}: {summary.rejected} จาก {summary.rows} แถวมีปัญหา จึงไม่ได้นำเข้าแถวใดเลย "
                 "แก้แถวที่ระบุแล้วนำเข้าอีกครั้ง หรือใช้ --skip-bad เพื่อนำเข้าเฉพาะแถวที่ถูกต้อง",
-                f"✗ {summary.file}: {summary.rejected} of {summary.rows} rows are bad, so nothing was imported; "
+                f"✗ {summary.file}: {summary.rejected} of {summary.rows} rows are bad: nothing was imported; "
                 "fix the rows named above and import again, or use --skip-bad to import the good rows only",
             ),
             err=True,
@@ -129,7 +135,7 @@ def import_(
         click.echo(
             cli.t(
                 f"แถวที่ปฏิเสธเขียนไว้ที่ {summary.rejected_file} (พร้อมเหตุผล) แก้แล้วนำเข้าไฟล์นั้นได้",
-                f"the rejected rows are in {summary.rejected_file} (with the reasons); fix and import that file",
+                f"the rejected rows are in {summary.rejected_file} (with reasons); fix and import that file",
             )
         )
 
@@ -143,10 +149,16 @@ def import_(
     show_default=True,
     help="wide: one row per response, a column per question; long: one row per answer.",
 )
-@click.option("--instrument", "instrument_id", default=None, help="Only this form's answers (needed for wide).")
-@click.option("--fy", type=click.IntRange(min=2400), default=None, help="Only this fiscal year (B.E., e.g. 2568).")
+@click.option(
+    "--instrument", "instrument_id", default=None, help="Only this form's answers (needed for wide)."
+)
+@click.option(
+    "--fy", type=click.IntRange(min=2400), default=None, help="Only this fiscal year (B.E., e.g. 2568)."
+)
 @click.option("--include-demo", is_flag=True, help="Include demo devices' simulated data too.")
-@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True, help="FILE.csv or FILE.xlsx.")
+@click.option(
+    "--out", type=click.Path(path_type=Path, dir_okay=False), required=True, help="FILE.csv or FILE.xlsx."
+)
 @click.pass_context
 def export(
     ctx: click.Context,

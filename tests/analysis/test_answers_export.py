@@ -32,8 +32,12 @@ def home_a(tmp_path: Path) -> Path:
     return home
 
 
-@pytest.mark.parametrize(("fmt", "layout"), [("csv", "wide"), ("xlsx", "wide"), ("csv", "long"), ("xlsx", "long")])
-def test_export_then_import_gives_the_same_answers(tmp_path: Path, home_a: Path, fmt: str, layout: str) -> None:
+@pytest.mark.parametrize(
+    ("fmt", "layout"), [("csv", "wide"), ("xlsx", "wide"), ("csv", "long"), ("xlsx", "long")]
+)
+def test_export_then_import_gives_the_same_answers(
+    tmp_path: Path, home_a: Path, fmt: str, layout: str
+) -> None:
     out = tmp_path / f"forum.{fmt}"
     with CentralStore.open(home_a) as store:
         written = export_answers(store, out, fmt=fmt, layout=layout, instrument=FORUM)
@@ -44,7 +48,9 @@ def test_export_then_import_gives_the_same_answers(tmp_path: Path, home_a: Path,
     assert answers_by_identity(tmp_path / "b") == forum
 
 
-def test_the_wide_csv_has_one_row_per_response_and_a_column_per_question(tmp_path: Path, home_a: Path) -> None:
+def test_the_wide_csv_has_one_row_per_response_and_a_column_per_question(
+    tmp_path: Path, home_a: Path
+) -> None:
     out = tmp_path / "forum.csv"
     with CentralStore.open(home_a) as store:
         export_answers(store, out, fmt="csv", layout="wide", instrument=FORUM)
@@ -80,7 +86,7 @@ def test_the_exported_xlsx_keeps_thai(tmp_path: Path, home_a: Path) -> None:
     assert book.sheetnames == ["answers", "questions"]
     questions = list(book["questions"].iter_rows(values_only=True))
     assert questions[0][:4] == ("name", "type", "label::Thai (th)", "label::English (en)")
-    assert ("spoke", "likert5", "ท่านได้มีโอกาสแสดงความคิดเห็นในเวทีประชาคม") == questions[1][:3]
+    assert questions[1][:3] == ("spoke", "likert5", "ท่านได้มีโอกาสแสดงความคิดเห็นในเวทีประชาคม")
     assert any("30-44 = 30–44 ปี" in (row[4] or "") for row in questions[1:])
 
 
@@ -110,11 +116,15 @@ def test_kiosk_ratings_are_exported_and_read_back(tmp_path: Path) -> None:
     kiosk = tmp_path / "kiosk"
     device = load_or_create_device(kiosk)
     given = [{"overall": 5, "staff": 4}, {"overall": 3}]
+    body = {"service": "registration", "instrument": SERVICE.id, "elapsed_ms": 9000}
     drafts = [
-        Draft("rating.given", {"ticket": f"t{i}", "service": "registration", "instrument": SERVICE.id,
-                               "answers": answers, "elapsed_ms": 9000}, datetime(2025, 1, 6, 10, i, tzinfo=BANGKOK))
+        Draft(
+            "rating.given",
+            {**body, "ticket": f"t{i}", "answers": answers},
+            datetime(2025, 1, 6, 10, i, tzinfo=BANGKOK),
+        )
         for i, answers in enumerate(given)
-    ]  # fmt: skip
+    ]
     with DeviceLog(kiosk / "log", device.id) as log:
         log.append_many(drafts)
     write_bundle(device, kiosk / "log", tmp_path / "k.psb")

@@ -111,7 +111,10 @@ def test_a_paper_file_without_ids_is_identified_by_its_rows(tmp_path: Path) -> N
     path = write_csv(tmp_path / "paper.csv", ["overall", "staff"], rows, sep=",", bom=False)
     first = import_answers(tmp_path / "home", path, SERVICE, today=TODAY)
     assert (first.imported, first.source) == (3, "paper")
-    assert first.notes[0][1] == "3 rows have no date (end, start or _submission_time): dated the import day, 2025-02-01"
+    assert (
+        first.notes[0][1]
+        == "3 rows have no date (end, start or _submission_time): dated the import day, 2025-02-01"
+    )
     longer = write_csv(tmp_path / "paper2.csv", ["overall", "staff"], [*rows, ["5", "4"]], sep=",", bom=False)
     second = import_answers(tmp_path / "home", longer, SERVICE, today=TODAY)
     assert (second.imported, second.already) == (1, 3)

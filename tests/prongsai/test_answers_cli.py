@@ -18,10 +18,15 @@ def run(home: Path, *args: str, lang: str = "en") -> tuple[int, str]:
 
 def test_import_says_the_shape_it_read_and_what_it_imported(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "forum.csv", KOBO_HEADER, KOBO_ROWS)
-    code, out = run(tmp_path / "home", "import", str(path), "--instrument", "forum-feedback", "--project", "5")
+    code, out = run(
+        tmp_path / "home", "import", str(path), "--instrument", "forum-feedback", "--project", "5"
+    )
     assert code == 0, out
     assert "file shape: CSV ';' BOM, headers: labels (th) with group prefixes, values: labels" in out
-    assert "✓ forum.csv (kobo, forum-feedback): 3 new responses, 0 already imported, 0 rejected, of 3 rows" in out
+    assert (
+        "✓ forum.csv (kobo, forum-feedback): 3 new responses, 0 already imported, 0 rejected, of 3 rows"
+        in out
+    )
     code, out = run(tmp_path / "home", "import", str(path), "--instrument", "forum-feedback", lang="th")
     assert code == 0
     assert "นำเข้าใหม่ 0 คำตอบ, เคยนำเข้าแล้ว 3, ปฏิเสธ 0 จาก 3 แถว" in out
