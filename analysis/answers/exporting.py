@@ -74,9 +74,8 @@ def kiosk_responses(
     ):
         answers.setdefault(response, {})[item] = value
     out: list[Response] = []
-    for response, instrument, at in zip(
-        frames.responses["response"], frames.responses["instrument"], frames.responses["at"], strict=True
-    ):
+    kiosk = frames.responses[frames.responses["source"] == "kiosk"]  # imported ones: imported_responses
+    for response, instrument, at in zip(kiosk["response"], kiosk["instrument"], kiosk["at"], strict=True):
         stamp = pd.Timestamp(at).tz_convert("Asia/Bangkok").strftime("%Y-%m-%dT%H:%M:%S+07:00")
         out.append(Response(str(response), str(instrument), stamp, "kiosk", answers.get(str(response), {})))
     return out
