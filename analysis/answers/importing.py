@@ -8,8 +8,8 @@ a signed bundle: the same verified path as a kiosk's data. The body::
      "file": "answers.csv", "file_sha256": "…", "row": 3, "identity": "…",
      "answered_at": "2025-01-15T10:30:00+07:00", "answers": {"overall": 5, "priorities": ["roads"]}}
 
-``answers`` holds choice *names* (likert levels as numbers), numbers as numbers and a multiple choice as
-a list of names. Questions that may hold personal data (free text) are never read.
+``answers`` holds choice *names* (likert levels as numbers), numbers as numbers (a decimal one as its
+text, "2.5": events hold no floats) and a multiple choice as a list of names. Questions that may hold personal data (free text) are never read.
 
 A response's ``identity`` is its ``_uuid`` / ``instanceID`` / ``meta/instanceID`` (without ``uuid:``), or,
 for a file without one (paper), the SHA-256 of its instrument, answers, date and how many identical rows
@@ -52,6 +52,7 @@ from surveys.content.instruments import LIKERT5, Instrument, Item
 from surveys.content.thaidate import BANGKOK
 from surveys.log.device import Device, load_or_create_device
 from surveys.log.device_log import DeviceLog, Draft, LogError
+from surveys.log.event import EventError
 from sync.bundle import BundleError, write_bundle
 from sync.central import CentralStore
 from sync.enrolment import make_enrolment
@@ -497,6 +498,12 @@ def import_answers(
                     log.append_many(drafts)
                     log.fold()
                 _flush(home, device, store)
+    except EventError as exc:  # e.g. a whole number beyond ±(2**53 - 1): nothing of the batch was kept
+        raise ImportError_(
+            "answers.value",
+            f"เก็บคำตอบนี้ไม่ได้ ({exc}) แก้ค่าในไฟล์แล้วนำเข้าอีกครั้ง",
+            f"an answer can't be stored ({exc}); correct it in the file and import again",
+        ) from None
     except LogError as exc:
         raise ImportError_(
             "answers.log",
@@ -538,9 +545,17 @@ def _drafts(
                 "row": index + 1,
                 "identity": identity,
                 "answered_at": converted.answered_at[index],
-                "answers": response,
+                "answers": {k: _storable(v) for k, v in response.items()},
             },
         )
+
+
+def _storable(value: Any) -> Any:
+    """Events hold no floats (their hash must not depend on a float's printing): a decimal answer is
+    kept as its shortest decimal text ("2.5"), a whole one as an int; the report reads either as a number."""
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else repr(value)
+    return value
 
 
 def _guess_source(table: Table) -> str:

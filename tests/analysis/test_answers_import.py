@@ -199,3 +199,31 @@ def test_the_import_device_is_enrolled_with_role_import_and_its_chain_verifies(t
         (device,) = store.devices()
         assert device.role == "import"
         assert all(check.ok for check in store.check_devices(full=True))
+
+
+def test_a_decimal_answer_is_kept_as_its_text(tmp_path: Path) -> None:
+    from surveys.content.instruments import parse_instrument
+
+    form = parse_instrument(
+        """
+id: visit-cost
+version: 1
+title_th: ค่าใช้จ่าย
+title_en: Cost
+intro_th: ไม่ระบุชื่อ
+intro_en: Anonymous
+audience: citizen
+anonymous: true
+projects: []
+sections:
+  - id: cost
+    title_th: ค่าใช้จ่าย
+    title_en: Cost
+    items:
+      - {id: hours, type: number, integer: false, min: 0, max: 24, label_th: ชั่วโมง, label_en: Hours}
+"""
+    )
+    path = write_csv(tmp_path / "paper.csv", ["hours"], [["2.5"], ["3"]], sep=",")
+    summary = import_answers(tmp_path / "home", path, form, today=TODAY)
+    assert summary.imported == 2
+    assert [b["answers"] for b in stored(tmp_path / "home")] == [{"hours": "2.5"}, {"hours": 3}]
