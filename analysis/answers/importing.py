@@ -9,7 +9,8 @@ a signed bundle: the same verified path as a kiosk's data. The body::
      "answered_at": "2025-01-15T10:30:00+07:00", "answers": {"overall": 5, "priorities": ["roads"]}}
 
 ``answers`` holds choice *names* (likert levels as numbers), numbers as numbers (a decimal one as its
-text, "2.5": events hold no floats) and a multiple choice as a list of names. Questions that may hold personal data (free text) are never read.
+text, "2.5": events hold no floats) and a multiple choice as a list of names. Questions that may hold
+personal data (free text) are never read.
 
 A response's ``identity`` is its ``_uuid`` / ``instanceID`` / ``meta/instanceID`` (without ``uuid:``), or,
 for a file without one (paper), the SHA-256 of its instrument, answers, date and how many identical rows
