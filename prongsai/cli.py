@@ -14,6 +14,7 @@ os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
 
 from prongsai.commands import (
     all_in_one,
+    answers,
     board,
     counter,
     demo,
@@ -77,6 +78,7 @@ def cli(ctx: click.Context, home: Path | None, lang: str | None) -> None:
 
 cli.add_command(device.device)
 cli.add_command(instruments.instruments)
+cli.add_command(answers.answers)
 cli.add_command(verify.verify)
 cli.add_command(plan.plan)
 cli.add_command(report.report)

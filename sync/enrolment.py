@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     import qrcode
 
 FORMAT = "prongsai-enrolment/1"
-ROLES = ("kiosk", "laptop", "office")
+ROLES = ("kiosk", "laptop", "office", "import")  # import: the device that signs imported answers
 MAX_TEXT = 80  # characters of a name or a place (the QR code must stay readable from a terminal)
 MAX_FILE = 64 * 1024
 
