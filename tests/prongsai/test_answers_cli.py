@@ -77,3 +77,25 @@ def test_export_then_import_into_another_home(tmp_path: Path) -> None:
     assert code == 0 and "exported 3 responses (wide, xlsx)" in out
     code, out = run(tmp_path / "b", "import", str(out_file), "--instrument", "forum-feedback")
     assert code == 0 and "3 new responses" in out
+
+
+def test_answers_imported_for_a_project_count_in_its_report_target(tmp_path: Path) -> None:
+    """A university's paper survey for project 1, keyed in as a CSV, is counted in project 1's
+    satisfaction target of the year-end report: n is the number of responses imported."""
+    lines = ["overall,process,staff,end"]
+    lines += [
+        f"{5 - i % 3},4,5,{date}" for i, date in enumerate(["2025-01-10", "15/02/2568", "2025-03-01"] * 12)
+    ]
+    path = tmp_path / "paper.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    home = tmp_path / "central"
+    code, out = run(home, "import", str(path), "--instrument", "service-satisfaction", "--project", "1",
+                    "--source", "paper")  # fmt: skip
+    assert code == 0 and "36 new responses" in out, out
+    result = CliRunner().invoke(cli, ["--home", str(home), "report", "--fy", "2568", "--json",
+                                      "--out", str(tmp_path / "report")])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output[result.output.index("{") :])
+    rows = {t["id"]: t for p in report["projects"] for t in p["targets"]}
+    assert rows["p1-satisfaction"]["n"] == 36 and rows["p1-satisfaction"]["verdict"] in ("met", "not_met")
+    assert rows["p10-satisfaction"]["n"] == 0  # linked to project 1 only
