@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -38,6 +38,7 @@ from pydantic import (
     model_validator,
 )
 
+from surveys.content.conditions import ConditionError, evaluate, names_in, parse_condition
 from surveys.content.datafile import (
     DataFileError,
     Path_,
@@ -182,6 +183,21 @@ class Item(_Frozen):
     integer: bool | None = None
     max_length: int | None = Field(default=None, ge=1, le=10_000)
     may_contain_personal_data: bool | None = None
+    relevant: str | None = None  # asked only when this XLSForm condition holds (surveys.content.conditions)
+
+    @field_validator("relevant", mode="after")
+    @classmethod
+    def _readable_condition(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                parse_condition(value)
+            except ConditionError as exc:
+                raise RuleError("item.relevant_invalid", exc.th, exc.en) from None
+        return value
+
+    def is_relevant(self, answers: Mapping[str, object]) -> bool:
+        """Whether this item is asked, given the answers so far (no ``relevant``: always)."""
+        return self.relevant is None or evaluate(parse_condition(self.relevant), answers)
 
     @model_validator(mode="before")
     @classmethod
@@ -437,6 +453,21 @@ def document_rules(instrument: Instrument) -> list[DocumentRule]:
                         f"item ids must be unique in the whole instrument",
                     )
                 )
+            if item.relevant is not None:
+                try:
+                    unknown = sorted(names_in(parse_condition(item.relevant)) - set(item_ids))
+                except ConditionError:
+                    unknown = []  # reported on the field itself
+                if unknown:
+                    names = ", ".join(unknown)
+                    broken.append(
+                        DocumentRule(
+                            ("sections", s, "items", i, "relevant"),
+                            "item.relevant_unknown",
+                            f"เงื่อนไข relevant อ้างถึงข้อ {names} ซึ่งไม่มีอยู่ก่อนข้อนี้ในแบบสอบถาม",
+                            f"relevant refers to {names}, which is not an earlier item of this instrument",
+                        )
+                    )
             item_ids.setdefault(item.id, (s, i))
     return broken
 
