@@ -586,7 +586,7 @@ def _validated(model: Any, data: dict[str, Any], row: _Row, id_column: str) -> A
         ctx = error.get("ctx") or {}
         rule = ctx.get("error")
         if isinstance(rule, RuleError):
-            raise row.fail(column, rule.code, rule.th, rule.en) from None
+            raise row.fail(column, rule.code, rule.messages["th"], rule.messages["en"]) from None
         message = error["msg"]
         raise row.fail(column, "xlsform.invalid", f"ค่าไม่ถูกต้อง: {message}", f"invalid value: {message}") from None
 
