@@ -389,7 +389,12 @@ def _unsupported_type(row: _Row, kind: str) -> XLSFormError:
     )
 
 
+_QUESTION = re.compile(r"^(text|integer|decimal|range|select_one [^ ]+|select_multiple [^ ]+)$")
+
+
 def _item(form: _Form, row: _Row, kind: str) -> dict[str, Any]:
+    if not _QUESTION.match(kind):
+        raise _unsupported_type(row, kind)
     th, en = form.texts.pick(row, "label")
     if th is None or en is None:
         raise row.fail("label", "xlsform.no_label", "คำถามนี้ไม่มีข้อความคำถาม (label)", "this question has no label")
