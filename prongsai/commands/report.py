@@ -221,10 +221,14 @@ def _plan(cli: CliContext) -> Any:
         raise click.ClickException(str(exc)) from None
 
 
-def _instruments(cli) -> dict[str, Any]:
-    from surveys.content.instruments import builtin_instruments
+def _instruments(cli: CliContext) -> dict[str, Any]:
+    from surveys.content.datafile import DataFileError
+    from surveys.content.instruments import instruments_of
 
-    return builtin_instruments(cli)
+    try:
+        return instruments_of(cli.home, cli.lang)
+    except DataFileError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 def _store(cli: CliContext) -> CentralStore:
