@@ -181,9 +181,7 @@ def export_xlsform(ctx: click.Context, instrument_id: str, out: Path) -> None:
 
     cli = get(ctx)
     if out.suffix.lower() != ".xlsx":
-        raise click.UsageError(
-            cli.t(f"--out ต้องลงท้ายด้วย .xlsx: {out}", f"--out must end in .xlsx: {out}")
-        )
+        raise click.UsageError(cli.t(f"--out ต้องลงท้ายด้วย .xlsx: {out}", f"--out must end in .xlsx: {out}"))
     instrument = _find(cli, instrument_id)
     try:
         write_xlsform(instrument, out)

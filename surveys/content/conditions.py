@@ -141,9 +141,9 @@ class _Parser:
                 self.take("punct", "(")
                 name = self.ref()
                 self.take("punct", ",")
-                value = self.take("str")[1:-1]
+                choice = self.take("str")[1:-1]
                 self.take("punct", ")")
-                return Selected(name, value)
+                return Selected(name, choice)
             raise _fail(
                 f"ใช้ฟังก์ชัน {word}() ในเงื่อนไขไม่ได้ ใช้ได้เฉพาะการเปรียบเทียบ selected() and or not()",
                 f"the function {word}() is not supported; only comparisons, selected(), and, or, not()",

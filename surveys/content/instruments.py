@@ -593,7 +593,7 @@ def instruments_of(home: Path, lang: str = "th") -> dict[str, Instrument]:
 
 
 def save_instrument(instrument: Instrument, home: Path, *, replace: bool = False) -> Path:
-    """Write ``instrument`` into the home as ``HOME/instruments/<id>.yaml``, readable by :func:`load_instrument`.
+    """Write ``instrument`` into the home as ``HOME/instruments/<id>.yaml``, the built-ins' format.
 
     A built-in id is always refused (plans and reports rely on what it means); an id already imported is
     refused unless ``replace``.

@@ -35,7 +35,6 @@ from surveys.content.datafile import RuleError
 from surveys.content.instruments import (
     LIKERT5,
     TEXT_MAX_LENGTH_DEFAULT,
-    DataFileError,
     Instrument,
     Item,
     _deferred_document_rules,
@@ -49,7 +48,9 @@ _LIKERT_NAMES = frozenset(str(p.value) for p in LIKERT5)
 _TRUE = frozenset({"yes", "true", "true()", "1"})
 _FALSE = frozenset({"no", "false", "false()", "0"})
 # Columns whose content changes nothing a respondent answers; accepted and not kept.
-_DISPLAY_APPEARANCES = frozenset({"likert", "horizontal", "horizontal-compact", "minimal", "multiline", "field-list"})
+_DISPLAY_APPEARANCES = frozenset(
+    {"likert", "horizontal", "horizontal-compact", "minimal", "multiline", "field-list"}
+)
 _SURVEY_COLUMNS = frozenset(
     {
         "type",
@@ -126,7 +127,9 @@ def _lang_code(language: str) -> str:
     match = re.search(r"\(([^)]+)\)\s*$", language)
     if match:
         return match.group(1).strip().lower()
-    return {"thai": "th", "ไทย": "th", "english": "en"}.get(language.strip().lower(), language.strip().lower())
+    return {"thai": "th", "ไทย": "th", "english": "en"}.get(
+        language.strip().lower(), language.strip().lower()
+    )
 
 
 @dataclass
@@ -323,7 +326,9 @@ def _read_survey(form: _Form, survey: list[_Row]) -> None:
         if kind == "note":
             th, en = form.texts.pick(row, "label")
             if th is None or en is None:
-                raise row.fail("label", "xlsform.no_label", "ข้อความ (note) ไม่มีข้อความ", "the note has no label")
+                raise row.fail(
+                    "label", "xlsform.no_label", "ข้อความ (note) ไม่มีข้อความ", "the note has no label"
+                )
             (form.pending_hint if form.asked else form.intro).append((th, en))
             if form.asked:
                 form.pending_row = form.pending_row or row
@@ -397,7 +402,9 @@ def _item(form: _Form, row: _Row, kind: str) -> dict[str, Any]:
         raise _unsupported_type(row, kind)
     th, en = form.texts.pick(row, "label")
     if th is None or en is None:
-        raise row.fail("label", "xlsform.no_label", "คำถามนี้ไม่มีข้อความคำถาม (label)", "this question has no label")
+        raise row.fail(
+            "label", "xlsform.no_label", "คำถามนี้ไม่มีข้อความคำถาม (label)", "this question has no label"
+        )
     item: dict[str, Any] = {"_row": row, "id": row.get("name"), "label_th": th, "label_en": en}
     hint_th, hint_en = form.texts.pick(row, "hint")
     if hint_th:
@@ -458,7 +465,9 @@ def _choices(form: _Form, rows: list[_Row]) -> list[dict[str, str]]:
     for row in rows:
         th, en = form.texts.pick(row, "label")
         if th is None or en is None:
-            raise row.fail("label", "xlsform.no_label", "ตัวเลือกนี้ไม่มีข้อความ (label)", "this choice has no label")
+            raise row.fail(
+                "label", "xlsform.no_label", "ตัวเลือกนี้ไม่มีข้อความ (label)", "this choice has no label"
+            )
         out.append({"value": row.get("name"), "label_th": th, "label_en": en})
     return out
 
@@ -482,7 +491,9 @@ def _range(row: _Row) -> tuple[int, int]:
     return int(low), int(high)
 
 
-_BOUND = re.compile(r"^\s*(\.|count-selected\(\s*\.\s*\)|string-length\(\s*\.\s*\))\s*(>=|<=)\s*(-?\d+(?:\.\d+)?)\s*$")
+_BOUND = re.compile(
+    r"^\s*(\.|count-selected\(\s*\.\s*\)|string-length\(\s*\.\s*\))\s*(>=|<=)\s*(-?\d+(?:\.\d+)?)\s*$"
+)
 
 
 def _constraint(row: _Row, kind: str) -> dict[str, Any]:
@@ -497,7 +508,7 @@ def _constraint(row: _Row, kind: str) -> dict[str, Any]:
     for part in re.split(r"\s+and\s+", row.get("constraint")):
         match = _BOUND.match(part)
         what = re.sub(r"\s+", "", match.group(1)) if match else None
-        if match is None or what != subject:
+        if match is None or what is None or what != subject:
             raise row.fail(
                 "constraint",
                 "xlsform.constraint",
@@ -593,7 +604,9 @@ def _validated(model: Any, data: dict[str, Any], row: _Row, id_column: str) -> A
         if isinstance(rule, RuleError):
             raise row.fail(column, rule.code, rule.messages["th"], rule.messages["en"]) from None
         message = error["msg"]
-        raise row.fail(column, "xlsform.invalid", f"ค่าไม่ถูกต้อง: {message}", f"invalid value: {message}") from None
+        raise row.fail(
+            column, "xlsform.invalid", f"ค่าไม่ถูกต้อง: {message}", f"invalid value: {message}"
+        ) from None
 
 
 # -- writing ------------------------------------------------------------------------------------
@@ -660,7 +673,16 @@ def xlsform_rows(instrument: Instrument) -> dict[str, list[list[Any]]]:
         for point in LIKERT5:
             choices.append(["likert5", str(point.value), point.label_th, point.label_en])
     settings = [
-        ["form_id", "form_title", "title_en", "version", "default_language", "audience", "anonymous", "projects"],
+        [
+            "form_id",
+            "form_title",
+            "title_en",
+            "version",
+            "default_language",
+            "audience",
+            "anonymous",
+            "projects",
+        ],
         [
             instrument.id,
             instrument.title_th,
@@ -718,4 +740,4 @@ def write_xlsform(instrument: Instrument, out: Path | str) -> Path:
     return out
 
 
-__all__ = ["DataFileError", "XLSFormError", "read_xlsform", "write_xlsform", "xlsform_rows"]
+__all__ = ["XLSFormError", "read_xlsform", "write_xlsform", "xlsform_rows"]

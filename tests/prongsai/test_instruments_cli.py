@@ -74,8 +74,9 @@ def test_an_unsupported_type_is_refused_with_row_and_column_in_thai_and_english(
     home = tmp_path / "home"
     th = run(home, "import-xlsform", str(BAD / "geopoint.xlsx"))
     assert th.exit_code == 1
-    assert "นำเข้า geopoint.xlsx ไม่ได้: แผ่นงาน survey แถว 3 คอลัมน์ type: โปรแกรมยังไม่รองรับคำถามชนิด 'geopoint'" in (
-        th.output
+    assert (
+        "นำเข้า geopoint.xlsx ไม่ได้: แผ่นงาน survey แถว 3 คอลัมน์ type: โปรแกรมยังไม่รองรับคำถามชนิด 'geopoint'"
+        in (th.output)
     )
     en = run(home, "import-xlsform", str(BAD / "geopoint.xlsx"), lang="en")
     assert "cannot import geopoint.xlsx: sheet survey, row 3, column type" in en.output
@@ -89,7 +90,16 @@ def test_a_csv_and_a_missing_file_are_refused_without_a_traceback(tmp_path: Path
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     for target, words in ((csv, "ไม่ใช่ไฟล์ .xlsx"), (tmp_path / "nope.xlsx", "ไม่พบไฟล์")):
         done = subprocess.run(
-            [sys.executable, "-m", "prongsai.cli", "--home", str(home), "instruments", "import-xlsform", str(target)],
+            [
+                sys.executable,
+                "-m",
+                "prongsai.cli",
+                "--home",
+                str(home),
+                "instruments",
+                "import-xlsform",
+                str(target),
+            ],
             capture_output=True,
             text=True,
             env=env,

@@ -33,7 +33,11 @@ def test_conditions_evaluate_like_xlsform(text: str, answers: dict[str, object],
 
 
 def test_names_in_lists_every_answer_read() -> None:
-    assert names_in(parse_condition("${a} = 'x' or (selected(${b}, 'y') and not(${c} > 1))")) == {"a", "b", "c"}
+    assert names_in(parse_condition("${a} = 'x' or (selected(${b}, 'y') and not(${c} > 1))")) == {
+        "a",
+        "b",
+        "c",
+    }
 
 
 @pytest.mark.parametrize(

@@ -75,7 +75,13 @@ def test_a_kobo_style_form_becomes_an_instrument_with_sections_types_and_thai_la
             ["text", "suggestion", "ข้อเสนอแนะ", "Suggestions"],
             ["end group"],
         ],
-        [*STARS, *YN, ["topics", "tax", "ภาษี", "Tax"], ["topics", "id-card", "บัตร", "ID card"], ["topics", "x", "อื่น", "Other"]],
+        [
+            *STARS,
+            *YN,
+            ["topics", "tax", "ภาษี", "Tax"],
+            ["topics", "id-card", "บัตร", "ID card"],
+            ["topics", "x", "อื่น", "Other"],
+        ],
         {"title_en": "Library satisfaction", "version": "3", "default_language": "Thai (th)"},
     )
     # the range needs its parameters column: add it by hand to show range 1-5 is a likert5 too
@@ -94,7 +100,11 @@ def test_a_kobo_style_form_becomes_an_instrument_with_sections_types_and_thai_la
     assert [s.title_th for s in instrument.sections] == ["การให้บริการ", "เพิ่มเติม"]
     items = {i.id: i for i in instrument.all_items()}
     assert list(items) == ["overall", "staff", "visited", "times", "topics", "hours", "suggestion"]
-    assert (items["overall"].type, items["overall"].scored, items["overall"].required) == ("likert5", True, True)
+    assert (items["overall"].type, items["overall"].scored, items["overall"].required) == (
+        "likert5",
+        True,
+        True,
+    )
     assert (items["staff"].type, items["staff"].scored) == ("likert5", True)
     assert items["visited"].type == "single"
     assert items["visited"].choice_values() == ("yes", "no")  # choice names are the stored values
@@ -115,7 +125,10 @@ def test_the_scored_column_no_keeps_a_satisfaction_item_out_of_the_score(tmp_pat
     head = ["type", "name", TH, EN, "scored"]
     path = xlsform(
         tmp_path,
-        [["select_one stars", "overall", "โดยรวม", "Overall", "yes"], ["select_one stars", "mood", "อารมณ์", "Mood", "no"]],
+        [
+            ["select_one stars", "overall", "โดยรวม", "Overall", "yes"],
+            ["select_one stars", "mood", "อารมณ์", "Mood", "no"],
+        ],
         STARS,
         head=head,
     )
@@ -124,7 +137,9 @@ def test_the_scored_column_no_keeps_a_satisfaction_item_out_of_the_score(tmp_pat
     assert instrument.item("mood") is not None and instrument.item("mood").type == "likert5"  # type: ignore[union-attr]
 
 
-def test_questions_outside_groups_go_to_a_main_section_and_a_single_language_fills_both(tmp_path: Path) -> None:
+def test_questions_outside_groups_go_to_a_main_section_and_a_single_language_fills_both(
+    tmp_path: Path,
+) -> None:
     path = xlsform(
         tmp_path,
         [["text", "comment", "ความเห็น"]],
@@ -209,7 +224,9 @@ REFUSED = [
 
 
 @pytest.mark.parametrize(("name", "code", "where", "reason"), REFUSED, ids=[r[0] for r in REFUSED])
-def test_a_refused_feature_names_sheet_row_column_and_reason(name: str, code: str, where: str, reason: str) -> None:
+def test_a_refused_feature_names_sheet_row_column_and_reason(
+    name: str, code: str, where: str, reason: str
+) -> None:
     with pytest.raises(XLSFormError) as caught:
         read_xlsform(BAD / name)
     error = caught.value
@@ -247,7 +264,9 @@ def test_a_form_without_form_id_is_refused_on_the_settings_sheet(tmp_path: Path)
 
 
 @pytest.mark.parametrize("instrument_id", BUILTIN_IDS)
-def test_every_builtin_instrument_goes_to_xlsform_and_back_unchanged(tmp_path: Path, instrument_id: str) -> None:
+def test_every_builtin_instrument_goes_to_xlsform_and_back_unchanged(
+    tmp_path: Path, instrument_id: str
+) -> None:
     instrument = builtin_instruments()[instrument_id]
     path = write_xlsform(instrument, tmp_path / f"{instrument_id}.xlsx")
     assert instrument_to_dict(read_xlsform(path)) == instrument_to_dict(instrument)
@@ -269,7 +288,9 @@ def test_the_exported_form_has_kobo_sheets_and_thai_and_english_labels(tmp_path:
     assert book.sheetnames == ["survey", "choices", "settings"]
     head = [c.value for c in book["survey"][1]]
     assert {"type", "name", TH, EN, "required"} <= set(head)
-    settings = dict(zip([c.value for c in book["settings"][1]], [c.value for c in book["settings"][2]], strict=True))
+    settings = dict(
+        zip([c.value for c in book["settings"][1]], [c.value for c in book["settings"][2]], strict=True)
+    )
     assert (settings["form_id"], settings["default_language"]) == ("service-satisfaction", "Thai (th)")
     rows = [[c.value for c in r] for r in book["survey"].iter_rows(min_row=2)]
     overall = next(r for r in rows if r[1] == "overall" and r[0] != "begin_group")

@@ -25,7 +25,11 @@ GOOD = ["select_one yn", "visited", "เคยมาหรือไม่", "Hav
 BAD: dict[str, list[list[Any]]] = {
     "geopoint": [["geopoint", "where", "ที่อยู่", "Location"]],
     "calculate": [["calculate", "twice", "", "", "", "", ""]],
-    "repeat": [["begin_repeat", "people", "คนในบ้าน", "People"], ["text", "who", "ชื่อ", "Name"], ["end_repeat"]],
+    "repeat": [
+        ["begin_repeat", "people", "คนในบ้าน", "People"],
+        ["text", "who", "ชื่อ", "Name"],
+        ["end_repeat"],
+    ],
     "relevant-function": [["text", "why", "เพราะอะไร", "Why?", "", "string-length(${visited}) > 2"]],
     "missing-list": [["select_one stars", "stars", "กี่ดาว", "How many stars?"]],
     "nested-group": [
