@@ -263,6 +263,16 @@ def read_xlsform(path: Path | str, projects: Sequence[int] = ()) -> Instrument:
             "ไม่มีแผ่นงาน survey ซึ่งแบบฟอร์ม XLSForm ต้องมี",
             "there is no survey sheet, which every XLSForm has",
         )
+    for other in ("external_choices", "entities"):
+        if other in sheets:
+            raise XLSFormError(
+                other,
+                None,
+                None,
+                "xlsform.sheet",
+                f"โปรแกรมยังไม่รองรับแผ่นงาน {other} ลบแผ่นงานนี้ออกแล้วลองใหม่",
+                f"the {other} sheet is not supported: remove it and try again",
+            )
     survey = _rows("survey", book.survey or [])
     choice_rows = _rows("choices", book.choices or [])
     settings_rows = [r for r in _rows("settings", book.settings or []) if r.cells]
@@ -324,6 +334,14 @@ def _read_survey(form: _Form, survey: list[_Row]) -> None:
             group = None
             continue
         if kind == "note":
+            for column in ("relevant", "constraint"):
+                if row.get(column):
+                    raise row.fail(
+                        column,
+                        "xlsform.note_column",
+                        f"ข้อความ (note) ใช้คอลัมน์ {column} ไม่ได้ เพราะโปรแกรมแสดงข้อความทุกครั้ง",
+                        f"a note cannot have {column}: the kit always shows notes",
+                    )
             th, en = form.texts.pick(row, "label")
             if th is None or en is None:
                 raise row.fail(

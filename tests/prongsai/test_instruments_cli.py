@@ -130,3 +130,19 @@ def test_a_broken_file_in_the_home_is_named_not_a_traceback(tmp_path: Path) -> N
     done = run(home, "list", lang="en")
     assert done.exit_code == 1
     assert "an instrument imported into" in done.output and "broken.yaml" in done.output
+
+
+def test_a_plan_may_name_an_imported_instrument_once_it_is_imported(tmp_path: Path) -> None:
+    from surveys.content.plan import builtin_plan_path
+
+    home = tmp_path / "home"
+    plan = tmp_path / "plan.yaml"
+    text = builtin_plan_path().read_text(encoding="utf-8")
+    plan.write_text(text.replace("instrument: forum-feedback", "instrument: town-forum"), encoding="utf-8")
+    check = ["--home", str(home), "--lang", "en", "plan", "check", str(plan)]
+    before = CliRunner().invoke(cli, check)
+    assert before.exit_code == 1 and "town-forum" in before.output
+    form = exported(home, tmp_path, "forum-feedback", "town-forum")
+    assert run(home, "import-xlsform", str(form), "--project", "5").exit_code == 0
+    after = CliRunner().invoke(cli, check)
+    assert after.exit_code == 0, after.output

@@ -339,3 +339,23 @@ def test_a_builtin_id_is_always_refused_and_an_imported_one_needs_replace(tmp_pa
         save_instrument(instrument, home)
     save_instrument(instrument.model_copy(update={"version": 2}), home, replace=True)
     assert instruments_of(home)["library-satisfaction"].version == 2
+
+
+def test_the_sample_form_in_docs_is_the_service_satisfaction_instrument() -> None:
+    sample = Path(__file__).parent.parent.parent / "docs" / "xlsform" / "service-satisfaction.xlsx"
+    expected = builtin_instruments()["service-satisfaction"]
+    assert instrument_to_dict(read_xlsform(sample)) == instrument_to_dict(expected)
+
+
+def test_a_note_with_a_condition_and_an_entities_sheet_are_refused(tmp_path: Path) -> None:
+    path = xlsform(tmp_path, [["note", "hello", "สวัสดี", "Hello", "", "${a} = 'x'"], ["text", "a", "ก", "A"]])
+    with pytest.raises(
+        XLSFormError, match=r"sheet survey, row 2, column relevant: a note cannot have relevant"
+    ):
+        read_xlsform(path)
+    path = xlsform(tmp_path, [["text", "a", "ก", "A"]])
+    book = load_workbook(path)
+    book.create_sheet("entities").append(["list_name", "label"])
+    book.save(path)
+    with pytest.raises(XLSFormError, match="the entities sheet is not supported"):
+        read_xlsform(path)
