@@ -1,4 +1,5 @@
-"""``prongsai instruments``: the survey instruments that ship with prongsai, and checking your own."""
+"""``prongsai instruments``: the survey instruments that ship with prongsai and those imported into the
+home (from XLSForm), checking your own, and XLSForm import/export."""
 
 from __future__ import annotations
 
@@ -10,28 +11,32 @@ import click
 from prongsai.context import CliContext, get
 from surveys.content.datafile import DataFileError
 from surveys.content.instruments import (
+    BUILTIN_IDS,
     LIKERT5,
     Instrument,
+    InstrumentClashError,
     Item,
-    builtin_instruments,
     check_instrument,
+    home_instruments_folder,
     instrument_to_dict,
+    instruments_of,
     load_instrument,
+    save_instrument,
 )
 
 
 @click.group()
 def instruments() -> None:
-    """Survey instruments (questionnaires): list, show, check a file."""
+    """Survey instruments (questionnaires): list, show, check a file, import/export XLSForm."""
 
 
 @instruments.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
 def list_(ctx: click.Context, as_json: bool) -> None:
-    """List the built-in instruments with the plan projects each one measures."""
+    """List the built-in instruments and those imported into this home, with their plan projects."""
     cli = get(ctx)
-    found = builtin_instruments()
+    found = _all(cli)
     if as_json:
         rows = [
             {
@@ -43,6 +48,7 @@ def list_(ctx: click.Context, as_json: bool) -> None:
                 "anonymous": i.anonymous,
                 "projects": list(i.projects),
                 "items": len(i.all_items()),
+                "builtin": i.id in BUILTIN_IDS,
             }
             for i in found.values()
         ]
@@ -52,7 +58,8 @@ def list_(ctx: click.Context, as_json: bool) -> None:
         projects = ", ".join(str(p) for p in i.projects)
         who = _audience(cli, i)
         count = len(i.all_items())
-        click.echo(f"{i.id:<24} {i.title(cli.lang)}")
+        imported = "" if i.id in BUILTIN_IDS else cli.t(" (นำเข้า)", " (imported)")
+        click.echo(f"{i.id:<24} {i.title(cli.lang)}{imported}")
         click.echo(
             "  "
             + cli.t(
@@ -67,7 +74,7 @@ def list_(ctx: click.Context, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
 def show(ctx: click.Context, instrument_id: str, as_json: bool) -> None:
-    """Show one instrument: a built-in ID, or the path of an instrument file."""
+    """Show one instrument: the ID of a built-in or imported one, or the path of an instrument file."""
     cli = get(ctx)
     instrument = _find(cli, instrument_id)
     if as_json:
@@ -96,6 +103,8 @@ def show(ctx: click.Context, instrument_id: str, as_json: bool) -> None:
             number += 1
             click.echo(f"  {number}. {item.id} ({_flags(cli, item)})")
             click.echo(f"     {item.label_th if th else item.label_en}")
+            if item.relevant is not None:
+                click.echo(cli.t(f"     (ถามเมื่อ {item.relevant})", f"     (asked when {item.relevant})"))
             for choice in item.choices or ():
                 click.echo(f"       - {choice.value}: {choice.label_th if th else choice.label_en}")
 
@@ -121,8 +130,86 @@ def check(ctx: click.Context, file: Path) -> None:
     )
 
 
+@instruments.command("import-xlsform")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--project",
+    "projects",
+    type=click.IntRange(min=1),
+    multiple=True,
+    help="A plan project (ลำดับที่) this instrument measures; repeat for several.",
+)
+@click.option("--replace", is_flag=True, help="Replace an instrument imported before with the same id.")
+@click.pass_context
+def import_xlsform(ctx: click.Context, file: Path, projects: tuple[int, ...], replace: bool) -> None:
+    """Turn an XLSForm (.xlsx, e.g. from KoboToolbox) into an instrument of this home."""
+    from surveys.content.xlsform import XLSFormError, read_xlsform
+
+    cli = get(ctx)
+    try:
+        instrument = read_xlsform(file, projects)
+        path = save_instrument(instrument, cli.home, replace=replace)
+    except (XLSFormError, InstrumentClashError) as exc:
+        raise click.ClickException(
+            cli.t(f"นำเข้า {file.name} ไม่ได้: {exc.th}", f"cannot import {file.name}: {exc.en}")
+        ) from None
+    except OSError as exc:
+        raise click.ClickException(
+            cli.t(f"บันทึกแบบสอบถามไม่ได้: {exc}", f"cannot save the instrument: {exc}")
+        ) from None
+    count = len(instrument.all_items())
+    linked = ", ".join(str(p) for p in instrument.projects) or cli.t("ยังไม่ผูก", "none yet")
+    click.echo(
+        cli.t(
+            f"นำเข้าแล้ว: {instrument.id} ({instrument.title_th}) {count} ข้อ, "
+            f"{len(instrument.sections)} ส่วน, โครงการที่ {linked} → {path}",
+            f"imported: {instrument.id} ({instrument.title_en}), {count} items, "
+            f"{len(instrument.sections)} sections, plan projects {linked} → {path}",
+        )
+    )
+
+
+@instruments.command("export-xlsform")
+@click.argument("instrument_id", metavar="ID")
+@click.option(
+    "--out", type=click.Path(path_type=Path, dir_okay=False), required=True, help="The .xlsx file to write."
+)
+@click.pass_context
+def export_xlsform(ctx: click.Context, instrument_id: str, out: Path) -> None:
+    """Write an instrument (built-in or imported) as an XLSForm for KoboToolbox or ODK."""
+    from surveys.content.xlsform import write_xlsform
+
+    cli = get(ctx)
+    if out.suffix.lower() != ".xlsx":
+        raise click.UsageError(cli.t(f"--out ต้องลงท้ายด้วย .xlsx: {out}", f"--out must end in .xlsx: {out}"))
+    instrument = _find(cli, instrument_id)
+    try:
+        write_xlsform(instrument, out)
+    except OSError as exc:
+        raise click.ClickException(cli.t(f"เขียน {out} ไม่ได้: {exc}", f"cannot write {out}: {exc}")) from None
+    click.echo(
+        cli.t(
+            f"เขียนแบบฟอร์ม XLSForm ของ {instrument.id} แล้ว: {out}",
+            f"wrote the XLSForm of {instrument.id}: {out}",
+        )
+    )
+
+
+def _all(cli: CliContext) -> dict[str, Instrument]:
+    try:
+        return instruments_of(cli.home, cli.lang)
+    except DataFileError as exc:
+        folder = home_instruments_folder(cli.home)
+        raise click.ClickException(
+            cli.t(
+                f"แบบสอบถามที่นำเข้าไว้ใน {folder} มีปัญหา:\n{exc}",
+                f"an instrument imported into {folder} has a problem:\n{exc}",
+            )
+        ) from None
+
+
 def _find(cli: CliContext, name: str) -> Instrument:
-    found = builtin_instruments()
+    found = _all(cli)
     if name in found:
         return found[name]
     path = Path(name)
@@ -134,8 +221,8 @@ def _find(cli: CliContext, name: str) -> Instrument:
     known = ", ".join(found)
     raise click.ClickException(
         cli.t(
-            f"ไม่พบแบบสอบถาม {name!r} (ที่มีในตัว: {known})",
-            f"no instrument {name!r} (built in: {known})",
+            f"ไม่พบแบบสอบถาม {name!r} (ที่มี: {known})",
+            f"no instrument {name!r} (known: {known})",
         )
     )
 

@@ -11,7 +11,7 @@ from rich.cells import cell_len
 
 from prongsai.context import CliContext, get, pad
 from surveys.content.datafile import DataFileError, Problem
-from surveys.content.instruments import builtin_instruments
+from surveys.content.instruments import instruments_of
 from surveys.content.plan import (
     ChannelCountTarget,
     ComplianceTarget,
@@ -56,7 +56,7 @@ def show(ctx: click.Context, as_json: bool, file: Path | None) -> None:
     cli = get(ctx)
     path, origin = _choose(cli, file)
     try:
-        chosen = load_plan(path, known_instruments=_known_instruments(), lang=cli.lang)
+        chosen = load_plan(path, known_instruments=_known_instruments(cli), lang=cli.lang)
     except DataFileError as exc:
         click.echo(cli.t(f"ใช้แผนไม่ได้: {origin}", f"cannot use the plan: {origin}"), err=True)
         _echo_problems(exc.problems, err=True)
@@ -79,7 +79,7 @@ def check(ctx: click.Context, file: Path) -> None:
     """
     cli = get(ctx)
     try:
-        found = load_plan(file, known_instruments=_known_instruments(), lang=cli.lang)
+        found = load_plan(file, known_instruments=_known_instruments(cli), lang=cli.lang)
     except DataFileError as exc:
         _echo_problems(list(exc.problems))
         click.echo(cli.t(f"พบปัญหา {len(exc.problems)} ข้อ", f"{len(exc.problems)} problem(s) found"))
@@ -96,8 +96,12 @@ def check(ctx: click.Context, file: Path) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
-def _known_instruments() -> set[str]:
-    return set(builtin_instruments())
+def _known_instruments(cli: CliContext) -> set[str]:
+    """The built-in instruments and those imported into the home (as the report knows them)."""
+    try:
+        return set(instruments_of(cli.home, cli.lang))
+    except DataFileError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 def _choose(cli: CliContext, file: Path | None) -> tuple[Path, str]:

@@ -133,7 +133,7 @@ def report(
     options = ReportOptions(period, edition, include_demo, chosen, figures.name if figures else None)
     store = _store(cli)
     with store, _progress(cli) as step:
-        data = build_report(store, plan, settings_of(cli), _instruments(), options, step)
+        data = build_report(store, plan, settings_of(cli), _instruments(cli), options, step)
         written = write_report(data, folder, step, lang=cli.lang)
     (folder / "figures-template.yaml").write_text(template(plan), encoding="utf-8")
     if as_json:
@@ -161,7 +161,7 @@ def check(ctx: click.Context, folder: Path, as_json: bool) -> None:
         )
     with _store(cli) as store:
         try:
-            result = check_report(folder, store, _plan(cli), settings_of(cli), _instruments())
+            result = check_report(folder, store, _plan(cli), settings_of(cli), _instruments(cli))
         except (OSError, ValueError, KeyError) as exc:
             raise click.ClickException(
                 cli.t(f"อ่านรายงานใน {folder} ไม่ได้: {exc}", f"can't read the report in {folder}: {exc}")
@@ -216,15 +216,19 @@ def _plan(cli: CliContext) -> Any:
     own = home_plan_path(cli.home)
     path = own if own.exists() else builtin_plan_path()
     try:
-        return load_plan(path, known_instruments=set(_instruments()), lang=cli.lang)
+        return load_plan(path, known_instruments=set(_instruments(cli)), lang=cli.lang)
     except DataFileError as exc:
         raise click.ClickException(str(exc)) from None
 
 
-def _instruments() -> dict[str, Any]:
-    from surveys.content.instruments import builtin_instruments
+def _instruments(cli: CliContext) -> dict[str, Any]:
+    from surveys.content.datafile import DataFileError
+    from surveys.content.instruments import instruments_of
 
-    return builtin_instruments()
+    try:
+        return instruments_of(cli.home, cli.lang)
+    except DataFileError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 def _store(cli: CliContext) -> CentralStore:

@@ -37,7 +37,7 @@ def summary(ctx: click.Context, every: str, day: Any, out: Path, include_demo: b
     settings = settings_of(cli)
     with _store(cli) as store:
         frames = load_frames(store, period.start, period.end, include_demo=include_demo)
-    figures = summary_figures(frames, settings, _instruments()[INSTRUMENT])
+    figures = summary_figures(frames, settings, _instruments(cli)[INSTRUMENT])
     image = draw_summary(figures, period, settings.municipality_th, demo=include_demo)
     from analysis.summary import write_summary
 

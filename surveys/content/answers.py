@@ -51,7 +51,7 @@ def validate_answers(instrument: Instrument, answers: Mapping[str, object]) -> l
     for item in instrument.all_items():
         value = answers.get(item.id)
         if is_unanswered(value):
-            if item.required:
+            if item.required and item.is_relevant(answers):
                 problems.append(_problem(item.id, "answer.required"))
             continue
         problem = _check(item, value)

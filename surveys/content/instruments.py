@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -38,6 +38,8 @@ from pydantic import (
     model_validator,
 )
 
+from surveys.bilingual import UserError
+from surveys.content.conditions import ConditionError, evaluate, names_in, parse_condition
 from surveys.content.datafile import (
     DataFileError,
     Path_,
@@ -182,6 +184,21 @@ class Item(_Frozen):
     integer: bool | None = None
     max_length: int | None = Field(default=None, ge=1, le=10_000)
     may_contain_personal_data: bool | None = None
+    relevant: str | None = None  # asked only when this XLSForm condition holds (surveys.content.conditions)
+
+    @field_validator("relevant", mode="after")
+    @classmethod
+    def _readable_condition(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                parse_condition(value)
+            except ConditionError as exc:
+                raise RuleError("item.relevant_invalid", exc.th, exc.en) from None
+        return value
+
+    def is_relevant(self, answers: Mapping[str, object]) -> bool:
+        """Whether this item is asked, given the answers so far (no ``relevant``: always)."""
+        return self.relevant is None or evaluate(parse_condition(self.relevant), answers)
 
     @model_validator(mode="before")
     @classmethod
@@ -437,6 +454,21 @@ def document_rules(instrument: Instrument) -> list[DocumentRule]:
                         f"item ids must be unique in the whole instrument",
                     )
                 )
+            if item.relevant is not None:
+                try:
+                    unknown = sorted(names_in(parse_condition(item.relevant)) - set(item_ids))
+                except ConditionError:
+                    unknown = []  # reported on the field itself
+                if unknown:
+                    names = ", ".join(unknown)
+                    broken.append(
+                        DocumentRule(
+                            ("sections", s, "items", i, "relevant"),
+                            "item.relevant_unknown",
+                            f"เงื่อนไข relevant อ้างถึงข้อ {names} ซึ่งไม่มีอยู่ก่อนข้อนี้ในแบบสอบถาม",
+                            f"relevant refers to {names}, which is not an earlier item of this instrument",
+                        )
+                    )
             item_ids.setdefault(item.id, (s, i))
     return broken
 
@@ -516,3 +548,82 @@ def builtin_instruments() -> dict[str, Instrument]:
 def instrument_to_dict(instrument: Instrument) -> dict[str, Any]:
     """Plain JSON-ready data; :meth:`Instrument.model_validate` reads it back unchanged."""
     return instrument.model_dump(mode="json", exclude_none=True)
+
+
+# -- instruments of a home (imported, e.g. from XLSForm) ----------------------------------------
+
+HOME_FOLDER = "instruments"  # HOME/instruments/<id>.yaml, in the built-ins' format
+
+
+class InstrumentClashError(UserError):
+    """An instrument would take the id of a built-in one, or of one already in the home."""
+
+
+def home_instruments_folder(home: Path) -> Path:
+    """Where a home keeps the instruments imported into it."""
+    return Path(home) / HOME_FOLDER
+
+
+def instruments_of(home: Path, lang: str = "th") -> dict[str, Instrument]:
+    """The built-in instruments, then the home's own (``HOME/instruments/*.yaml``), by id.
+
+    A home file that is broken, names another id than its file name, or reuses a built-in id is a
+    :class:`DataFileError` naming the file.
+    """
+    found = builtin_instruments()
+    folder = home_instruments_folder(home)
+    if not folder.is_dir():
+        return found
+    for path in sorted(folder.glob("*.yaml")):
+        instrument = load_instrument(path, lang)
+        if instrument.id != path.stem or instrument.id in BUILTIN_IDS:
+            th = (
+                f"รหัส {instrument.id!r} ซ้ำกับแบบสอบถามในตัวโปรแกรม"
+                if instrument.id in BUILTIN_IDS
+                else f"รหัส {instrument.id!r} ไม่ตรงกับชื่อไฟล์ {path.name}"
+            )
+            en = (
+                f"the id {instrument.id!r} is a built-in instrument's"
+                if instrument.id in BUILTIN_IDS
+                else f"the id {instrument.id!r} differs from the file name {path.name}"
+            )
+            raise DataFileError([Problem(str(path), None, "id", "id.mismatch", th if lang == "th" else en)])
+        found[instrument.id] = instrument
+    return found
+
+
+def save_instrument(instrument: Instrument, home: Path, *, replace: bool = False) -> Path:
+    """Write ``instrument`` into the home as ``HOME/instruments/<id>.yaml``, the built-ins' format.
+
+    A built-in id is always refused (plans and reports rely on what it means); an id already imported is
+    refused unless ``replace``.
+    """
+    from ruamel.yaml import YAML
+
+    if instrument.id in BUILTIN_IDS:
+        raise InstrumentClashError(
+            "instrument.builtin_id",
+            f"รหัส {instrument.id!r} เป็นของแบบสอบถามในตัวโปรแกรม ใช้ซ้ำไม่ได้ "
+            "ให้เปลี่ยน form_id ในแผ่นงาน settings แล้วนำเข้าใหม่",
+            f"the id {instrument.id!r} belongs to a built-in instrument and cannot be reused: "
+            "change form_id on the settings sheet and import again",
+        )
+    folder = home_instruments_folder(home)
+    path = folder / f"{instrument.id}.yaml"
+    if path.exists() and not replace:
+        raise InstrumentClashError(
+            "instrument.exists",
+            f"มีแบบสอบถาม {instrument.id!r} อยู่แล้ว ({path}) ถ้าต้องการแทนที่ให้ใส่ --replace",
+            f"there is already an instrument {instrument.id!r} ({path}); pass --replace to replace it",
+        )
+    folder.mkdir(parents=True, exist_ok=True)
+    yaml = YAML(typ="rt")
+    yaml.allow_unicode = True
+    yaml.width = 4096
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    temp = path.with_suffix(".yaml.tmp")
+    with temp.open("w", encoding="utf-8") as out:
+        out.write(f"# {instrument.title_th} / {instrument.title_en}\n")
+        yaml.dump(instrument_to_dict(instrument), out)
+    temp.replace(path)
+    return path
