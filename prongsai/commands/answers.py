@@ -20,14 +20,10 @@ def answers() -> None:
 
 
 def _instruments(cli: CliContext) -> dict[str, Any]:
-    """The instruments this home knows: its imported ones too, once the kit can list them."""
-    from surveys.content import instruments as module
+    """The instruments this home knows: the built-in ones and those imported from XLSForms."""
+    from surveys.content.instruments import instruments_of
 
-    lister = getattr(module, "instruments_of", None)
-    if lister is not None:
-        found: dict[str, Any] = lister(cli.home)
-        return found
-    return module.builtin_instruments()
+    return dict(instruments_of(cli.home))
 
 
 def _instrument(cli: CliContext, instrument_id: str) -> Any:
