@@ -74,10 +74,14 @@ def kiosk_responses(
     ):
         answers.setdefault(response, {})[item] = value
     out: list[Response] = []
+    demo = {device.id for device in store.devices() if device.demo}
     kiosk = frames.responses[frames.responses["source"] == "kiosk"]  # imported ones: imported_responses
-    for response, instrument, at in zip(kiosk["response"], kiosk["instrument"], kiosk["at"], strict=True):
+    for response, device, instrument, at in zip(
+        kiosk["response"], kiosk["device"], kiosk["instrument"], kiosk["at"], strict=True
+    ):
         stamp = pd.Timestamp(at).tz_convert("Asia/Bangkok").strftime("%Y-%m-%dT%H:%M:%S+07:00")
-        out.append(Response(str(response), str(instrument), stamp, "kiosk", answers.get(str(response), {})))
+        source = "demo" if device in demo else "kiosk"  # simulated data says so, and is never imported
+        out.append(Response(str(response), str(instrument), stamp, source, answers.get(str(response), {})))
     return out
 
 

@@ -68,6 +68,9 @@ _HAS_BE_YEAR = re.compile(r"(?<!\d)2[45]\d\d(?!\d)")
 _OFFSET = re.compile(r"(?:Z|[+-]\d\d:?\d\d)$")
 
 
+DEMO_SOURCE = "demo"  # what an export writes in _source for a demo device's data
+
+
 class ImportError_(UserError):
     """The import cannot go on (the store or the import device); the words say what to do."""
 
@@ -147,6 +150,14 @@ def convert(table: Table, instrument: Instrument, today: datetime | None = None)
     """Every row of ``table`` as answers to ``instrument``, checked; nothing is stored."""
     frame = table.frame
     n = len(frame)
+    source = next((c for c in frame.columns if normalise(str(c)) == "_source"), None)
+    if source is not None and (frame[source].astype(str).str.strip() == DEMO_SOURCE).any():
+        raise ShapeError(
+            "answers.demo",
+            "ไฟล์นี้มีข้อมูลจำลองจากอุปกรณ์สาธิต (_source = demo) ข้อมูลจำลองนำเข้าเป็นคำตอบจริงไม่ได้",
+            "this file holds simulated data from demo devices (_source = demo): simulated data is never "
+            "imported as real answers",
+        )
     columns = map_columns([str(c) for c in frame.columns], instrument)
     for item in instrument.all_items():
         if item.required and item.id not in columns.items and item.id not in columns.choice_columns:

@@ -9,6 +9,7 @@ from click.testing import CliRunner
 
 from prongsai.cli import cli
 from tests.analysis.test_answers_import import KOBO_HEADER, KOBO_ROWS, write_csv
+from tests.analysis.test_report import central  # noqa: F401  (the demo store fixture)
 
 
 def run(home: Path, *args: str, lang: str = "en") -> tuple[int, str]:
@@ -99,3 +100,16 @@ def test_answers_imported_for_a_project_count_in_its_report_target(tmp_path: Pat
     rows = {t["id"]: t for p in report["projects"] for t in p["targets"]}
     assert rows["p1-satisfaction"]["n"] == 36 and rows["p1-satisfaction"]["verdict"] in ("met", "not_met")
     assert rows["p10-satisfaction"]["n"] == 0  # linked to project 1 only
+
+
+def test_simulated_answers_exported_with_the_demo_data_are_never_imported_as_real(
+    central: Path,  # noqa: F811  (a store holding one demo kiosk's simulated days)
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "demo.csv"
+    code, said = run(central, "export", "--format", "csv", "--layout", "wide", "--instrument",
+                     "service-satisfaction", "--fy", "2568", "--include-demo", "--out", str(out))  # fmt: skip
+    assert code == 0, said
+    assert ",demo," in out.read_text(encoding="utf-8-sig").splitlines()[1]
+    code, said = run(tmp_path / "real", "import", str(out), "--instrument", "service-satisfaction")
+    assert code == 1 and "simulated data" in said and "Traceback" not in said
