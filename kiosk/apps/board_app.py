@@ -10,7 +10,6 @@ from datetime import datetime
 from typing import ClassVar
 
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 
 from kiosk.apps.terminal_app import TerminalApp, check_lang
 from kiosk.office.service import Office
@@ -35,11 +34,10 @@ class BoardApp(TerminalApp):
         clock: Callable[[], datetime] = now_bangkok,
         chime: Chime | None = None,
     ) -> None:
-        super().__init__(office, lang=lang, clock=clock)
+        super().__init__(
+            office, lambda: BoardScreen(office, lang=lang, clock=clock, chime=chime), lang=lang, clock=clock
+        )
         self.chime = chime
-
-    def make_screen(self) -> Screen[None]:
-        return BoardScreen(self.office, lang=self.lang, clock=self.clock, chime=self.chime)
 
 
 def make_board_app(

@@ -8,8 +8,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from textual.screen import Screen
-
 from kiosk.apps.terminal_app import TerminalApp, check_lang
 from kiosk.office.service import Office
 from kiosk.screens.counter_console import CounterConsoleScreen
@@ -29,11 +27,13 @@ class CounterApp(TerminalApp):
         lang: str = "th",
         clock: Callable[[], datetime] = now_bangkok,
     ) -> None:
-        super().__init__(office, lang=lang, clock=clock)
+        super().__init__(
+            office,
+            lambda: CounterConsoleScreen(office, counter, lang=lang, clock=clock),
+            lang=lang,
+            clock=clock,
+        )
         self.counter = counter
-
-    def make_screen(self) -> Screen[None]:
-        return CounterConsoleScreen(self.office, self.counter, lang=self.lang, clock=self.clock)
 
 
 def make_counter_app(

@@ -1,7 +1,7 @@
 """What the staff's terminals share: the counter console and the board are each one screen of an office.
 
-:class:`TerminalApp` holds the office, the language and the clock, and shows the one screen that
-:meth:`TerminalApp.make_screen` builds; :func:`check_lang` is the factories' check of the language.
+:class:`TerminalApp` holds the office, the language and the clock, and shows the one screen its
+``screen`` callable builds; :func:`check_lang` is the factories' check of the language.
 """
 
 from __future__ import annotations
@@ -23,19 +23,21 @@ class TerminalApp(App[None]):
     TITLE = "prongsai"
 
     def __init__(
-        self, office: Office, *, lang: str = "th", clock: Callable[[], datetime] = now_bangkok
+        self,
+        office: Office,
+        screen: Callable[[], Screen[None]],
+        *,
+        lang: str = "th",
+        clock: Callable[[], datetime] = now_bangkok,
     ) -> None:
         super().__init__()
         self.office = office
         self.lang = lang
         self.clock = clock
-
-    def make_screen(self) -> Screen[None]:
-        """The terminal's one screen."""
-        raise NotImplementedError
+        self._screen = screen  # builds the terminal's one screen, once the app runs
 
     def on_mount(self) -> None:
-        self.push_screen(self.make_screen())
+        self.push_screen(self._screen())
 
 
 def check_lang(lang: str) -> None:
