@@ -32,7 +32,6 @@ from surveys.counter.settings import Settings
 from sync.central import CentralStore
 
 SCHEMA = "prongsai-report/1"
-EDITIONS = ("public", "staff")
 JSON_NAME = "report.json"
 
 Step = Callable[[str], None]
@@ -157,11 +156,6 @@ class _Context:
         self.project_suggestions: dict[int, set[str]] = {}
         self.made: dict[tuple[str, tuple[Any, ...]], str] = {}  # (kind of table, whose answers) → its id
 
-    def add_table(self, table_id: str, table: dict[str, Any], project: int | None = None) -> None:
-        self.tables[table_id] = table
-        if project is not None:
-            self.project_tables.setdefault(project, []).append(table_id)
-
     def satisfaction_tables(self, target: Any, project: int, instrument: Instrument) -> None:
         """The tables a Thai satisfaction report always has, for one target: by ด้าน with ภาพรวม, by
         service, and the respondents by the coarse bands the instrument asks. Two targets over the same
@@ -202,12 +196,10 @@ class _Context:
 
     def operations_tables(self) -> None:
         """The service statistics and fairness tables (the integrity assessment's service items)."""
-        for table_id, table in operations.service_tables(self.frames, settings=self.settings).items():
-            self.add_table(table_id, table)
-            self.service_tables.append(table_id)
-        for table_id, table in operations.fairness_tables(self.frames, self.settings).items():
-            self.add_table(table_id, table)
-            self.fairness_tables.append(table_id)
+        services = operations.service_tables(self.frames, settings=self.settings)
+        fairness = operations.fairness_tables(self.frames, self.settings)
+        self.tables |= services | fairness
+        self.service_tables, self.fairness_tables = list(services), list(fairness)
 
     def collect_suggestions(self, target: Any, project: int) -> None:
         """The free-text answers (suggestions) of the responses ``target`` counts, kept for its project:

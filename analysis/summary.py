@@ -19,7 +19,7 @@ from PIL import Image, ImageDraw, ImageFont, features
 
 from analysis.frames import Frames
 from analysis.render.labels import FONT_BOLD, FONT_REGULAR
-from analysis.satisfaction import aspect_table, select_responses, target_row
+from analysis.satisfaction import aspect_table, select_responses, summarise
 from surveys.content.instruments import Instrument
 from surveys.content.thaidate import format_date
 from surveys.counter.settings import Settings
@@ -63,8 +63,8 @@ def summary_figures(frames: Frames, settings: Settings, instrument: Instrument) 
     tickets = frames.tickets
     served = tickets[tickets["status"] == "served"]
     waits = (served["called_at"] - served["issued_at"]).dt.total_seconds() / 60
-    overall = target_row(_AllRatings(), frames.responses, frames.answers, instrument)
-    chosen = select_responses(frames.responses, instrument.id)
+    chosen = select_responses(frames.responses, instrument.id)  # every counter rating, as project 10
+    overall = summarise(chosen, frames.answers, instrument).to_dict()
     names = {s.id: s.name_th for s in settings.services}
     by_service = chosen.groupby("service").size().to_dict() if not chosen.empty else {}
     return {
@@ -75,27 +75,10 @@ def summary_figures(frames: Frames, settings: Settings, instrument: Instrument) 
         "mean": overall["mean"],
         "mean_pct": overall["mean_pct"],
         "top2_pct": overall["top2_pct"],
-        "band_th": overall.get("band_th"),
+        "band_th": overall["band_th"],
         "aspects": aspect_table(frames.responses, frames.answers, instrument, public=True),
         "services": {names.get(str(k), str(k)): int(v) for k, v in sorted(by_service.items())},
     }
-
-
-class _AllRatings:
-    """Every counter rating, as project 10 counts them (a plan-shaped target for ``target_row``)."""
-
-    id = "summary"
-    kind = "satisfaction"
-    instrument = INSTRUMENT
-    item = None
-    services = None
-    convention = "mean_pct"
-    comparison = ">="
-    threshold = 80.0
-    min_sample = 1
-    section = "outcomes"
-    measured_by = "ratings"
-    text_th = text_en = ""
 
 
 def _font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
