@@ -69,20 +69,18 @@ _SURVEY_COLUMNS = frozenset(
     }
 )
 _CHOICE_COLUMNS = frozenset({"list_name", "name", "label"})
-_SETTINGS_COLUMNS = frozenset(
-    {
-        "form_id",
-        "form_title",
-        "title_en",
-        "version",
-        "default_language",
-        "audience",
-        "anonymous",
-        "projects",
-        "style",
-        "instance_name",
-    }
+_WRITTEN_SETTINGS = (
+    "form_id",
+    "form_title",
+    "title_en",
+    "version",
+    "default_language",
+    "audience",
+    "anonymous",
+    "projects",
 )
+"""The settings columns the writer fills, in order; the reader takes these and two display ones."""
+_SETTINGS_COLUMNS = frozenset({*_WRITTEN_SETTINGS, "style", "instance_name"})
 
 
 class XLSFormError(UserError):
@@ -691,16 +689,7 @@ def xlsform_rows(instrument: Instrument) -> dict[str, list[list[Any]]]:
         for point in LIKERT5:
             choices.append(["likert5", str(point.value), point.label_th, point.label_en])
     settings = [
-        [
-            "form_id",
-            "form_title",
-            "title_en",
-            "version",
-            "default_language",
-            "audience",
-            "anonymous",
-            "projects",
-        ],
+        list(_WRITTEN_SETTINGS),
         [
             instrument.id,
             instrument.title_th,
