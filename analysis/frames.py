@@ -14,7 +14,8 @@
 ``responses``  one row per answered questionnaire (a kiosk rating, or answers imported from paper or
                KoboToolbox/ODK): device, seq, at (when answered), day, month, response (``device:seq``),
                source (kiosk, paper, kobo, odk), ticket, service, instrument, project (the plan project
-               imported answers are linked to, else NA)
+               imported answers are linked to, else NA), identity (an imported answer's own id, such as
+               KoboToolbox's ``_uuid``; a rating's is its response id)
 ``answers``    long form, one row per answered item: response, instrument, item, value, and score
                (the value as a number, NaN for text)
 ``refused``    one row per refused rating attempt: device, at, month, code
@@ -87,6 +88,7 @@ RESPONSE_COLUMNS = (
     "service",
     "instrument",
     "project",
+    "identity",
 )
 ANSWER_COLUMNS = ("response", "instrument", "item", "value")
 REFUSED_COLUMNS = ("device", "at", "month", "code")
@@ -210,7 +212,7 @@ def frames_from_rows(rows: Iterable[tuple[str, int, str, str, str, str]], start:
             answer_item.extend(given.keys())
             answer_value.extend(given.values())
             responses.append(
-                (dev, seq, at, response, "kiosk", ticket_id, body.get("service"), instrument, None)
+                (dev, seq, at, response, "kiosk", ticket_id, body.get("service"), instrument, None, response)
             )
             known = tickets.get(key)
             if known is not None:
@@ -228,8 +230,9 @@ def frames_from_rows(rows: Iterable[tuple[str, int, str, str, str, str]], start:
             answer_value.extend(given.values())
             source = str(body.get("source") or "import")
             response = f"{dev}:{seq}"
+            identity = str(body.get("identity") or response)
             responses.append(
-                (dev, seq, answered, response, source, None, None, instrument, body.get("project"))
+                (dev, seq, answered, response, source, None, None, instrument, body.get("project"), identity)
             )
             continue
         if kind == "rating.refused":

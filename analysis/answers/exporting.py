@@ -6,19 +6,16 @@
 answer — ``_uuid``, ``end``, ``_source``, ``_instrument``, ``item``, ``value``. Both read back with
 ``prongsai answers import`` (the same responses, by ``_uuid``).
 
-Kiosk ratings come from :func:`analysis.frames.load_frames`; imported answers from
-:func:`imported_responses`, one small function to switch once the frames fold them too.
+Kiosk ratings and imported answers both come from :func:`analysis.frames.load_frames`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-import orjson
 import pandas as pd
 
 from surveys.bilingual import UserError
@@ -43,25 +40,17 @@ class Response:
     answers: dict[str, Any]
 
 
-def imported_responses(store: CentralStore, *, include_demo: bool = False) -> Iterator[Response]:
-    """The ``answers.imported`` events of ``store`` as responses (dated when answered)."""
-    from analysis.answers.importing import KIND
-
-    for *_, line in store.report_rows((KIND,), "0001-01-01", "9999-12-31", include_demo):
-        body = orjson.loads(line)["body"]
-        yield Response(
-            str(body["identity"]),
-            str(body["instrument"]),
-            str(body["answered_at"]),
-            str(body["source"]),
-            dict(body["answers"]),
-        )
-
-
-def kiosk_responses(
-    store: CentralStore, start: date, end: date, *, include_demo: bool = False
+def collect(
+    store: CentralStore,
+    *,
+    instrument: str | None = None,
+    start: date = FIRST_DAY,
+    end: date = LAST_DAY,
+    include_demo: bool = False,
 ) -> list[Response]:
-    """The ratings given at kiosks from ``start`` to ``end`` (Bangkok dates), from the report's frames."""
+    """Every response (kiosk ratings and imported answers) of ``instrument`` (or all) answered from
+    ``start`` to ``end`` (Bangkok dates), read through the report's frames; a demo device's responses say
+    ``demo`` as their source, so that they are never imported back as real."""
     from analysis.frames import load_frames
 
     frames = load_frames(store, start, end, include_demo=include_demo)
@@ -73,36 +62,24 @@ def kiosk_responses(
         strict=True,
     ):
         answers.setdefault(response, {})[item] = value
-    out: list[Response] = []
     demo = {device.id for device in store.devices() if device.demo}
-    kiosk = frames.responses[frames.responses["source"] == "kiosk"]  # imported ones: imported_responses
-    for response, device, instrument, at in zip(
-        kiosk["response"], kiosk["device"], kiosk["instrument"], kiosk["at"], strict=True
-    ):
-        stamp = pd.Timestamp(at).tz_convert("Asia/Bangkok").strftime("%Y-%m-%dT%H:%M:%S+07:00")
-        source = "demo" if device in demo else "kiosk"  # simulated data says so, and is never imported
-        out.append(Response(str(response), str(instrument), stamp, source, answers.get(str(response), {})))
-    return out
-
-
-def collect(
-    store: CentralStore,
-    *,
-    instrument: str | None = None,
-    start: date = FIRST_DAY,
-    end: date = LAST_DAY,
-    include_demo: bool = False,
-) -> list[Response]:
-    """Every response (kiosk and imported) of ``instrument`` (or all) answered from ``start`` to ``end``."""
-    found = kiosk_responses(store, start, end, include_demo=include_demo)
-    first, last = start.isoformat(), end.isoformat()
-    found += [
-        r for r in imported_responses(store, include_demo=include_demo) if first <= r.answered_at[:10] <= last
-    ]
-    return sorted(
-        (r for r in found if instrument is None or r.instrument == instrument),
-        key=lambda r: (r.answered_at, r.identity),
-    )
+    chosen = frames.responses
+    if instrument is not None:
+        chosen = chosen[chosen["instrument"] == instrument]
+    found = [
+        Response(
+            str(identity),
+            str(instrument_id),
+            pd.Timestamp(at).tz_convert("Asia/Bangkok").strftime("%Y-%m-%dT%H:%M:%S+07:00"),
+            "demo" if device in demo else str(source),
+            answers.get(str(response), {}),
+        )
+        for response, device, identity, source, instrument_id, at in zip(
+            chosen["response"], chosen["device"], chosen["identity"], chosen["source"],
+            chosen["instrument"], chosen["at"], strict=True,
+        )
+    ]  # fmt: skip
+    return sorted(found, key=lambda r: (r.answered_at, r.identity))
 
 
 def _cell(value: Any) -> Any:
