@@ -12,9 +12,10 @@
 ``no_shows``   one row per ``ticket.no_show``: device, at, month, ticket, number, service, counter,
                seconds_from_call
 ``responses``  one row per answered questionnaire (a kiosk rating, or answers imported from paper or
-               KoboToolbox/ODK): device, seq, at (when answered), day, month, response (``device:seq``),
-               source (kiosk, paper, kobo, odk), ticket, service, instrument, project (the plan project
-               imported answers are linked to, else NA), identity (an imported answer's own id, such as
+               KoboToolbox/ODK): device, seq, at (when answered), day, month, response (``device:seq``;
+               for imported answers ``device:seq:N``, the Nth response of the event), source (kiosk,
+               paper, kobo, odk), ticket, service, instrument, project (the plan project imported
+               answers are linked to, else NA), identity (an imported answer's own id, such as
                KoboToolbox's ``_uuid``; a rating's is its response id)
 ``answers``    long form, one row per answered item: response, instrument, item, value, and score
                (the value as a number, NaN for text)
@@ -218,22 +219,24 @@ def frames_from_rows(rows: Iterable[tuple[str, int, str, str, str, str]], start:
             if known is not None:
                 known.rated = True
             continue
-        if kind == IMPORTED:
-            answered = str(body.get("answered_at") or at)
-            if not first_day <= answered[:10] <= last_day:
-                continue  # answered outside the period (the import day does not matter)
+        if kind == IMPORTED:  # many responses of one file (analysis.answers.importing)
             instrument = str(body.get("instrument"))
-            given = body.get("answers") or {}
-            answer_response.extend([len(responses)] * len(given))
-            answer_instrument.extend([instrument] * len(given))
-            answer_item.extend(given.keys())
-            answer_value.extend(given.values())
             source = str(body.get("source") or "import")
-            response = f"{dev}:{seq}"
-            identity = str(body.get("identity") or response)
-            responses.append(
-                (dev, seq, answered, response, source, None, None, instrument, body.get("project"), identity)
-            )
+            project = body.get("project")
+            for position, one in enumerate(body.get("responses") or ()):
+                answered = str(one.get("answered_at") or at)
+                if not first_day <= answered[:10] <= last_day:
+                    continue  # answered outside the period (the import day does not matter)
+                given = one.get("answers") or {}
+                answer_response.extend([len(responses)] * len(given))
+                answer_instrument.extend([instrument] * len(given))
+                answer_item.extend(given.keys())
+                answer_value.extend(given.values())
+                response = f"{dev}:{seq}:{position + 1}"
+                identity = str(one.get("identity") or response)
+                responses.append(
+                    (dev, seq, answered, response, source, None, None, instrument, project, identity)
+                )
             continue
         if kind == "rating.refused":
             refused.append((dev, at, body.get("code") or body.get("reason")))

@@ -30,6 +30,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple
 
+import orjson
+
 from surveys.log.event import FIELDS, GENESIS, Event, hash_fields
 from sync import central_schema as sql
 from sync.bundle import Bundle, line_hash_ok
@@ -40,7 +42,6 @@ STATUS_TH = {NEW: "ใหม่", DUPLICATE: "ซ้ำ", CONFLICT: "ขัด�
 MAX_NOTES = 1000
 BATCH = 2000
 FIELD_SET = frozenset(FIELDS)
-_decode = json.JSONDecoder().raw_decode  # (object, end): json.loads without its wrappers
 
 Progress = Callable[[int, int], None]  # (lines done, lines in the bundle)
 
@@ -315,10 +316,8 @@ class BundleImport:
 
     def _parse(self, raw: bytes, expected: int) -> _Line:
         try:
+            record = orjson.loads(raw)  # strict: valid UTF-8, one value, no NaN, no trailing data
             text = raw.decode("utf-8")
-            record, end = _decode(text)
-            if end != len(text):
-                raise ValueError(f"extra data after the object at character {end}")
         except ValueError as exc:  # UnicodeDecodeError and JSONDecodeError included
             return _Line(raw, problem=("malformed", f"not a JSON line ({exc})", f"ไม่ใช่บรรทัด JSON ({exc})"))
         if type(record) is not dict or record.keys() != FIELD_SET:

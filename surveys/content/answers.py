@@ -48,7 +48,8 @@ def is_unanswered(value: object) -> bool:
 def validate_answers(instrument: Instrument, answers: Mapping[str, object]) -> list[AnswerProblem]:
     """Every problem with one response, in the order of the form; unknown item ids come last."""
     problems: list[AnswerProblem] = []
-    for item in instrument.all_items():
+    items = instrument.all_items()
+    for item in items:
         value = answers.get(item.id)
         if is_unanswered(value):
             if item.required and item.is_relevant(answers):
@@ -57,7 +58,7 @@ def validate_answers(instrument: Instrument, answers: Mapping[str, object]) -> l
         problem = _check(item, value)
         if problem is not None:
             problems.append(problem)
-    known = {item.id for item in instrument.all_items()}
+    known = {item.id for item in items}
     for key in sorted(k for k in answers if k not in known):
         problems.append(_problem(key, "answer.unknown_item", id=key))
     return problems

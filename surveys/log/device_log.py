@@ -47,8 +47,6 @@ from types import TracebackType
 from typing import Annotated, Any, Literal
 
 from pydantic import Field
-from tinydb import TinyDB
-from tinydb.table import Document
 
 from surveys.log.atomic import fsync_dir, write_atomic
 from surveys.log.event import BANGKOK, GENESIS, Event, EventError, JsonValue, make_event, now_iso
@@ -190,6 +188,8 @@ def journal_state(folder: Path) -> JournalState:
 
 def day_key(at: str) -> str:
     """The Bangkok date of an event time, ``YYYY-MM-DD``."""
+    if len(at) > 10 and at.endswith("+07:00") and at[10] == "T":  # already Bangkok time (no DST there)
+        return at[:10]
     return datetime.fromisoformat(at).astimezone(BANGKOK).date().isoformat()
 
 
@@ -295,9 +295,9 @@ class DeviceLog:
             files = [p for p in _day_files(self._days) if p.stem >= since_day]
         last = 0
         for path in files:
-            for doc in sorted(_read_day(path), key=lambda d: d.doc_id):
-                last = doc.doc_id
-                yield Event.from_dict(doc)
+            for doc_id, record in sorted(_read_day(path), key=_by_id):
+                last = doc_id
+                yield Event.from_dict(record)
         for event in pending:
             if event.seq > last and day_key(event.at) >= since_day:
                 last = event.seq
@@ -387,7 +387,7 @@ class DeviceLog:
             ) from None
         if not docs:
             return 0, GENESIS, ""
-        top = max(docs, key=lambda d: int(d["seq"]))
+        top = max((record for _, record in docs), key=lambda d: int(d["seq"]))
         return int(top["seq"]), str(top["hash"]), last_file.stem
 
     def _check_mark(self) -> int:
@@ -549,27 +549,38 @@ def _day_files(days: Path) -> list[Path]:
     return sorted(p for p in days.glob("*.json") if not p.name.startswith("."))
 
 
-def _read_day(path: Path) -> list[Document]:
-    with TinyDB(path, storage=AtomicJSONStorage, create_dirs=False) as db:
-        docs: list[Document] = db.table(TABLE).all()
-    return docs
+def _read_day(path: Path) -> list[tuple[int, Any]]:
+    """``(doc_id, record)`` of a day file in file order — what TinyDB's ``table.all()`` gives, without
+    copying each record into a ``Document`` (a year of events is read this way on every export)."""
+    data = AtomicJSONStorage(path, create_dirs=False).read()
+    if data is None:
+        return []
+    if not isinstance(data, dict) or not isinstance(data.get(TABLE, {}), dict):
+        raise ValueError(f"not a day file: its {TABLE!r} table is not a JSON object")
+    return [(int(key), record) for key, record in data.get(TABLE, {}).items()]
+
+
+def _by_id(doc: tuple[int, Any]) -> int:
+    return doc[0]
 
 
 def _write_day(path: Path, events: Sequence[Event]) -> None:
-    with TinyDB(path, storage=AtomicJSONStorage) as db:
-        table = db.table(TABLE)
-        try:
-            table.insert_multiple(Document(e.to_dict(), doc_id=e.seq) for e in events)
-        except ValueError:  # some were folded before a crash emptied the journal: add the rest
-            present = {doc.doc_id for doc in table.all()}
-            fresh = [Document(e.to_dict(), doc_id=e.seq) for e in events if e.seq not in present]
-            if fresh:
-                table.insert_multiple(fresh)
+    """Add ``events`` to a day file: what TinyDB's ``insert_multiple`` does (same file, same layout),
+    in one pass over plain dicts. Events already there (folded before a crash emptied the journal)
+    are kept as they are."""
+    storage = AtomicJSONStorage(path)
+    data = storage.read() or {}
+    table = data.setdefault(TABLE, {})
+    if not isinstance(table, dict):
+        raise ValueError(f"{path} is not a day file: its {TABLE!r} table is not a JSON object")
+    for event in events:
+        table.setdefault(str(event.seq), event.to_dict())
+    storage.write(data)
 
 
 def _first_seq(path: Path) -> int:
     docs = _read_day(path)
-    return min((doc.doc_id for doc in docs), default=0)
+    return min((doc_id for doc_id, _ in docs), default=0)
 
 
 def _events_in_days(files: Sequence[Path], from_seq: int) -> Iterator[Event]:
@@ -582,9 +593,9 @@ def _events_in_days(files: Sequence[Path], from_seq: int) -> Iterator[Event]:
         else:
             hi = mid
     for path in files[lo:]:
-        for doc in sorted(_read_day(path), key=lambda d: d.doc_id):
-            if doc.doc_id >= from_seq:
-                yield Event.from_dict(doc)
+        for doc_id, record in sorted(_read_day(path), key=_by_id):
+            if doc_id >= from_seq:
+                yield Event.from_dict(record)
 
 
 def read_events(folder: Path, from_seq: int = 1) -> Iterator[Event]:
@@ -625,11 +636,13 @@ def stored_records(folder: Path) -> Iterator[StoredRecord]:
             except (OSError, ValueError) as exc:
                 yield StoredRecord(name, None, f"the file can't be read: {exc}")
                 continue
-            for position, doc in enumerate(docs, start=1):
-                record = dict(doc)
+            for position, (doc_id, record) in enumerate(docs, start=1):
+                if not isinstance(record, dict):
+                    yield StoredRecord(f"{name} #{position}", None, "not a JSON object", doc_id)
+                    continue
                 if isinstance(record.get("seq"), int):
                     seen[record["seq"]] = str(record.get("hash"))
-                yield StoredRecord(f"{name} #{position}", record, None, doc.doc_id)
+                yield StoredRecord(f"{name} #{position}", record, None, doc_id)
         for stored in _journal_records(folder / JOURNAL):
             rec = stored.record
             if rec is not None and seen.get(rec.get("seq", -1)) == rec.get("hash"):

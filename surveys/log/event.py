@@ -5,8 +5,10 @@ Canonical encoding
     its fields but ``hash``. Event values are restricted so that RFC 8785 and Python's compact,
     key-sorted ``json.dumps`` give the same bytes: object keys are ASCII strings, numbers are
     integers within ±(2**53 - 1) (no floats: a score is an int, money is a string), and the rest
-    are strings, booleans, null, lists and objects. The tests check that equality against the
-    ``rfc8785`` package on generated values, so the fast encoder here is the standard one.
+    are strings, booleans, null, lists and objects. Within that domain ``orjson`` with sorted keys
+    writes the same bytes as both, several times faster; the tests check all three against each
+    other on generated values (control characters, U+2028, Thai and the integer limits included),
+    so the fast encoder here is the standard one.
 """
 
 from __future__ import annotations
@@ -19,12 +21,18 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import orjson
+
 BANGKOK = ZoneInfo("Asia/Bangkok")
 GENESIS = "0" * 64  # the ``prev`` of a device's first event
 MAX_INT = 2**53 - 1
 FIELDS = ("id", "device", "seq", "kind", "at", "body", "prev", "hash")
+_FIELD_SET = frozenset(FIELDS)
 
 JsonValue = Any  # str | int | bool | None | list[JsonValue] | dict[str, JsonValue]
+
+
+_GOOD_KEYS: set[str] = set()  # object keys already found to be ASCII strings
 
 
 class EventError(ValueError):
@@ -33,7 +41,33 @@ class EventError(ValueError):
 
 def check_value(value: JsonValue, where: str = "body") -> None:
     """Raise :class:`EventError` naming the place if ``value`` is outside the canonical domain."""
-    if value is None or isinstance(value, bool | str):
+    kind = type(value)
+    if kind is str or value is None or kind is bool:  # the common cases first, without isinstance
+        return
+    if kind is dict:
+        for key, item in value.items():
+            if key not in _GOOD_KEYS:
+                if not isinstance(key, str) or not key.isascii():
+                    raise EventError(f"{where}: keys must be ASCII strings (got {key!r})")
+                if type(key) is str and len(_GOOD_KEYS) < 10_000:
+                    _GOOD_KEYS.add(key)  # bodies repeat their keys: each is checked once
+            kind = type(item)
+            if kind is str or item is None or kind is bool or (kind is int and -MAX_INT <= item <= MAX_INT):
+                continue
+            check_value(item, f"{where}.{key}")
+        return
+    if kind is list:
+        for index, item in enumerate(value):
+            kind = type(item)
+            if kind is str or item is None or kind is bool or (kind is int and -MAX_INT <= item <= MAX_INT):
+                continue
+            check_value(item, f"{where}[{index}]")
+        return
+    if kind is int:
+        if -MAX_INT <= value <= MAX_INT:
+            return
+        raise EventError(f"{where}: integer {value} is outside ±(2**53 - 1)")
+    if isinstance(value, bool | str):
         return
     if isinstance(value, int):
         if -MAX_INT <= value <= MAX_INT:
@@ -54,9 +88,21 @@ def check_value(value: JsonValue, where: str = "body") -> None:
     raise EventError(f"{where}: {type(value).__name__} can't be stored in an event")
 
 
+def _plain(value: object) -> object:
+    # orjson writes dicts, lists and tuples itself; any other Mapping becomes a dict first.
+    if isinstance(value, Mapping):
+        return dict(value)
+    raise TypeError(f"{type(value).__name__} can't be stored in an event")
+
+
 def canonical(record: Mapping[str, JsonValue]) -> bytes:
     """The RFC 8785 encoding of ``record`` (whose values :func:`check_value` accepts)."""
-    return json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    try:
+        return orjson.dumps(record if type(record) is dict else dict(record), default=_plain,
+                            option=orjson.OPT_SORT_KEYS)  # fmt: skip
+    except TypeError:  # outside orjson's range (e.g. an integer past 64 bits in a received manifest):
+        # the standard encoder writes it, and what holds it is refused by whoever checks its domain
+        return json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 def hash_fields(fields: Mapping[str, JsonValue]) -> str:
@@ -103,6 +149,28 @@ class Event:
     @classmethod
     def from_dict(cls, record: Mapping[str, Any]) -> Event:
         """Check the shape of a stored record; raise :class:`EventError` saying what is wrong."""
+        if type(record) is dict and record.keys() == _FIELD_SET:  # a well-formed record, checked at speed
+            seq, at, body = record["seq"], record["at"], record["body"]
+            if (
+                type(seq) is int
+                and seq >= 1
+                and type(at) is str
+                and type(body) is dict
+                and type(record["id"]) is str
+                and type(record["device"]) is str
+                and type(record["kind"]) is str
+                and type(record["prev"]) is str
+                and type(record["hash"]) is str
+                and _aware(at)
+            ):
+                check_value(body)
+                event = object.__new__(cls)  # the checks __init__ would repeat are done
+                event.__dict__.update(record)
+                return event
+        return cls._checked(record)
+
+    @classmethod
+    def _checked(cls, record: Mapping[str, Any]) -> Event:
         if not isinstance(record, Mapping):
             raise EventError(f"not an object: {type(record).__name__}")
         missing = [f for f in FIELDS if f not in record]
@@ -138,6 +206,13 @@ class Event:
         )
 
 
+def _aware(at: str) -> bool:
+    try:
+        return datetime.fromisoformat(at).tzinfo is not None
+    except ValueError:
+        return False
+
+
 def now_iso(timespec: str = "microseconds") -> str:
     """The current time in Bangkok, ISO 8601 with the offset (to the microsecond unless told)."""
     return datetime.now(BANGKOK).isoformat(timespec=timespec)
@@ -154,7 +229,8 @@ def make_event(
     """A new event chained to ``prev``; ``at`` defaults to now and must be aware."""
     if not kind or not kind.isascii():
         raise EventError(f"kind must be a non-empty ASCII name (got {kind!r})")
-    check_value(dict(body))
+    body = dict(body)
+    check_value(body)
     if at is None:
         when = now_iso()
     else:
@@ -169,16 +245,10 @@ def make_event(
         "seq": seq,
         "kind": kind,
         "at": when,
-        "body": dict(body),
+        "body": body,
         "prev": prev,
     }
-    return Event(
-        id=fields["id"],
-        device=device,
-        seq=seq,
-        kind=kind,
-        at=when,
-        body=fields["body"],
-        prev=prev,
-        hash=hash_fields(fields),
-    )
+    digest = hashlib.sha256(canonical(fields)).hexdigest()  # every field but hash, which is not there yet
+    event = object.__new__(Event)  # the fields are checked above: no second pass through __init__
+    event.__dict__.update(fields, hash=digest)
+    return event

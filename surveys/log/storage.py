@@ -7,10 +7,10 @@ fsyncs the folder, so a reader sees the old version or the new one, never a mix.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
+import orjson
 from tinydb.storages import Storage
 
 from surveys.log.atomic import write_atomic
@@ -30,12 +30,11 @@ class AtomicJSONStorage(Storage):
             return None
         if not raw:
             return None
-        data: dict[str, dict[str, Any]] = json.loads(raw)
+        data: dict[str, dict[str, Any]] = orjson.loads(raw)
         return data
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
-        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-        write_atomic(self.path, text.encode("utf-8"))
+        write_atomic(self.path, orjson.dumps(data))
 
     def close(self) -> None:
         pass

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +22,7 @@ def answers_by_identity(home: Path) -> dict[str, tuple[str, dict[str, Any]]]:
     with CentralStore.open(home) as store:
         rows = list(store.report_rows((KIND,), "0001-01-01", "9999-12-31", include_demo=True))
     bodies = [orjson.loads(line)["body"] for *_, line in rows]
-    return {b["identity"]: (b["answered_at"], b["answers"]) for b in bodies}
+    return {r["identity"]: (r["answered_at"], r["answers"]) for b in bodies for r in b["responses"]}
 
 
 @pytest.fixture
@@ -141,3 +143,27 @@ def test_kiosk_ratings_are_exported_and_read_back(tmp_path: Path) -> None:
         f"{device.id}:1": ("2025-01-06T10:00:00+07:00", {"overall": 5, "staff": 4}),
         f"{device.id}:2": ("2025-01-06T10:01:00+07:00", {"overall": 3}),
     }
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (libreoffice-calc) is absent")
+def test_the_exported_xlsx_opens_in_libreoffice_with_thai_intact_and_imports_back(
+    tmp_path: Path, home_a: Path
+) -> None:
+    book = tmp_path / "forum.xlsx"
+    with CentralStore.open(home_a) as store:
+        export_answers(store, book, fmt="xlsx", layout="wide", instrument=FORUM)
+    # Every sheet to UTF-8 CSV (44: ',', 34: '"', 76: UTF-8; the last token, -1: all sheets; LibreOffice 7.2+)
+    csv_filter = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
+    done = subprocess.run(
+        ["soffice", "--headless", "--norestore", f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}",
+         "--convert-to", csv_filter, "--outdir", str(tmp_path / "out"), str(book)],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    questions = (tmp_path / "out" / "forum-questions.csv").read_text(encoding="utf-8")
+    assert "ท่านได้มีโอกาสแสดงความคิดเห็นในเวทีประชาคม" in questions
+    assert "30-44 = 30–44 ปี" in questions
+    summary = import_answers(tmp_path / "b", tmp_path / "out" / "forum-answers.csv", FORUM, today=TODAY)
+    assert summary.imported == 3
+    forum = {k: v for k, v in answers_by_identity(home_a).items() if k.startswith("a")}
+    assert answers_by_identity(tmp_path / "b") == forum

@@ -10,7 +10,7 @@ import openpyxl
 import orjson
 import pytest
 
-from analysis.answers.importing import KIND, import_answers
+from analysis.answers.importing import KIND, RESPONSES_PER_EVENT, import_answers
 from analysis.answers.shapes import ShapeError
 from surveys.content.instruments import builtin_instruments
 from surveys.log.event import BANGKOK
@@ -64,7 +64,9 @@ def write_csv(path: Path, header: list[str], rows: list[list[str]], sep: str = "
 def stored(home: Path) -> list[dict[str, Any]]:
     with CentralStore.open(home) as store:
         rows = list(store.report_rows((KIND,), "0001-01-01", "9999-12-31", include_demo=True))
-    return [orjson.loads(line)["body"] for *_, line in rows]
+    bodies = [orjson.loads(line)["body"] for *_, line in rows]
+    head = ("instrument", "project", "source", "file", "file_sha256")
+    return [{**{k: b[k] for k in head}, **one} for b in bodies for one in b["responses"]]
 
 
 def test_a_kobo_csv_with_thai_labels_and_groups_imports(tmp_path: Path) -> None:
@@ -103,6 +105,21 @@ def test_importing_the_same_file_twice_changes_nothing(tmp_path: Path) -> None:
     again = import_answers(tmp_path / "home", path, FORUM, today=TODAY)
     assert (again.imported, again.already) == (0, 3)
     assert len(stored(tmp_path / "home")) == 3
+
+
+def test_a_long_file_is_held_in_events_of_a_few_hundred_responses_each_and_all_count(tmp_path: Path) -> None:
+    rows = [[str(1 + i % 5), str(1 + i % 3)] for i in range(2 * RESPONSES_PER_EVENT + 50)]
+    path = write_csv(tmp_path / "paper.csv", ["overall", "staff"], rows, sep=",", bom=False)
+    summary = import_answers(tmp_path / "home", path, SERVICE, today=TODAY)
+    assert summary.imported == len(rows)
+    with CentralStore.open(tmp_path / "home") as store:
+        found = store.report_rows((KIND,), "0001-01-01", "9999-12-31", include_demo=True)
+        lines = [line for *_, line in found]
+    sizes = [len(orjson.loads(line)["body"]["responses"]) for line in lines]
+    assert sizes == [RESPONSES_PER_EVENT, RESPONSES_PER_EVENT, 50]
+    assert [r["row"] for r in stored(tmp_path / "home")] == list(range(1, len(rows) + 1))
+    again = import_answers(tmp_path / "home", path, SERVICE, today=TODAY)
+    assert (again.imported, again.already) == (0, len(rows))
 
 
 def test_a_paper_file_without_ids_is_identified_by_its_rows(tmp_path: Path) -> None:

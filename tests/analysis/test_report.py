@@ -223,13 +223,17 @@ def test_the_analysts_example_in_the_docs_runs_on_a_store(central: Path) -> None
 
 def test_answers_imported_for_a_project_count_in_its_target_by_the_day_they_were_answered() -> None:
     rows = Rows()
-    for i, (answered, score) in enumerate((("2025-03-02", 5), ("2025-03-03", 4), ("2025-11-01", 1))):
-        rows.add("answers.imported", at(5, 9, i, month=12), instrument="service-satisfaction", project=1,
-                 source="kobo", file="survey.csv", file_sha256="0" * 64, row=i + 1, identity=f"u{i}",
-                 answered_at=f"{answered}T10:00:00+07:00", answers={"overall": score})  # fmt: skip
+    kobo = [
+        {"row": i + 1, "identity": f"u{i}", "answered_at": f"{answered}T10:00:00+07:00",
+         "answers": {"overall": score}}
+        for i, (answered, score) in enumerate((("2025-03-02", 5), ("2025-03-03", 4), ("2025-11-01", 1)))
+    ]  # fmt: skip
+    rows.add("answers.imported", at(5, 9, 0, month=12), instrument="service-satisfaction", project=1,
+             source="kobo", file="survey.csv", file_sha256="0" * 64, responses=kobo)  # fmt: skip
     rows.add("answers.imported", at(5, 9, 9, month=12), instrument="service-satisfaction", project=None,
-             source="paper", file="paper.csv", file_sha256="1" * 64, row=1, identity="p1",
-             answered_at="2025-01-10T00:00:00+07:00", answers={"overall": 2})  # fmt: skip
+             source="paper", file="paper.csv", file_sha256="1" * 64,
+             responses=[{"row": 1, "identity": "p1", "answered_at": "2025-01-10T00:00:00+07:00",
+                         "answers": {"overall": 2}}])  # fmt: skip
     frames = frames_from_rows(rows.rows, FY.start, FY.end)
     assert list(frames.responses["source"]) == ["kobo", "kobo", "paper"]  # November 2025 is FY 2569
     integrity = {"devices": [], "cannot_see_th": "", "cannot_see_en": ""}

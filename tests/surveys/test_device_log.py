@@ -206,3 +206,26 @@ def test_a_failed_fold_is_logged_and_recorded_until_a_fold_succeeds(
     state = journal_state(folder)
     assert state.pending == 0 and state.failure is None
     assert verify_log(folder, "dev-a").events == 6
+
+
+def test_day_files_are_tinydb_files_that_tinydb_itself_reads_and_extends(tmp_path: Path) -> None:
+    # The log reads and writes its day files without TinyDB's table layer (a year of events is read on
+    # every export): the files must stay what TinyDB writes, and what TinyDB adds must read back.
+    from tinydb import TinyDB
+    from tinydb.table import Document
+
+    from surveys.log.storage import AtomicJSONStorage
+
+    day = datetime(2025, 1, 15, 9, 0, tzinfo=BANGKOK)
+    with DeviceLog(tmp_path, DEVICE, fold_every=1) as log:
+        events = [
+            log.append("ticket.issued", {"number": f"A{n:03d}"}, at=day + timedelta(minutes=n))
+            for n in (1, 2)
+        ]
+    path = tmp_path / "days" / "2025-01-15.json"
+    with TinyDB(path, storage=AtomicJSONStorage) as db:
+        table = db.table("events")
+        assert [(doc.doc_id, dict(doc)) for doc in table.all()] == [(e.seq, e.to_dict()) for e in events]
+        third = log_module.make_event(DEVICE, 3, "ticket.issued", {"number": "A003"}, events[1].hash, day)
+        table.insert(Document(third.to_dict(), doc_id=3))
+    assert [e.seq for e in read_events(tmp_path)] == [1, 2, 3]

@@ -30,6 +30,27 @@ bodies = st.dictionaries(keys, values, max_size=6)
 @given(bodies)
 def test_canonical_encoding_is_rfc8785(body: dict[str, object]) -> None:
     assert canonical(body) == rfc8785.dumps(body)
+    # and the same bytes as Python's own compact, key-sorted encoder (the kit's encoder before orjson)
+    standard = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    assert canonical(body) == standard
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["\x00\x01\x08\t\n\x0b\x0c\r\x1f\x7f", "\u2028\u2029", '"\\/', "ประชาคม หมู่ที่ ๓", MAX_INT, -MAX_INT,
+     [], {}, True, None],
+)  # fmt: skip
+def test_the_edges_of_the_domain_encode_as_rfc8785(value: object) -> None:
+    body = {"v": value, "nested": {"z": [value], "a": value}}
+    assert canonical(body) == rfc8785.dumps(body)
+
+
+def test_other_mappings_and_tuples_encode_as_dicts_and_lists() -> None:
+    from types import MappingProxyType
+
+    body = {"m": MappingProxyType({"b": 1, "a": (2, 3)})}
+    check_value(body)
+    assert canonical(body) == b'{"m":{"a":[2,3],"b":1}}'
 
 
 @given(
