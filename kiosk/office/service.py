@@ -223,6 +223,22 @@ class LocalOffice:
         with self._lock, self._moment():
             self._log.close()
 
+    # -- for the other desks of this office (kiosk/office/forum.py) ---------------------------
+
+    def record(self, *items: tuple[str, dict[str, JsonValue]]) -> list[Event]:
+        """Append ``(kind, body)`` events as one batch, stamped with this office's clock."""
+        with self._lock, self._moment():
+            return self._append(*(self._draft(kind, body) for kind, body in items))
+
+    def head(self) -> tuple[int, str]:
+        """``(seq, hash)`` of the log's last event."""
+        with self._lock:
+            return self._log.head
+
+    def history(self) -> Iterator[Event]:
+        """Every event of the log, in order (read a day file at a time)."""
+        return self._log.read()
+
     def check_pin(self, pin: str, *, by: str | None = None) -> bool:
         """Is ``pin`` the staff PIN? (Terminals ask the office: the PIN's hash never leaves it.)
 
