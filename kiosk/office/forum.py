@@ -249,6 +249,27 @@ class ForumDesk:
     def signin_path(self, session: str) -> Path:
         return self.office.home / PRIVATE / SIGNIN_FOLDER / f"{session}.csv"
 
+    def purge_signin_lists(self, today: date) -> list[str]:
+        """Delete the sign-in lists kept longer than the notice promised (:data:`SIGNIN_RETENTION_DAYS`
+        after the forum's day); returns the sessions whose list was deleted. The log keeps the counts."""
+        purged: list[str] = []
+        for forum in self.sessions.forums.values():
+            path = self.signin_path(forum.session)
+            if not forum.signin or not path.exists():
+                continue
+            if (today - date.fromisoformat(forum.date)).days <= SIGNIN_RETENTION_DAYS:
+                continue
+            try:
+                path.unlink()
+            except OSError as exc:
+                raise OfficeError(
+                    "signin_purge",
+                    f"ลบรายชื่อผู้ลงทะเบียนที่เก็บครบกำหนดแล้วไม่ได้ ({path}): {exc.strerror or exc}",
+                    f"a sign-in list past its keeping time can't be deleted ({path}): {exc.strerror or exc}",
+                ) from None
+            purged.append(forum.session)
+        return purged
+
     def sign_in(self, session: str, name: str) -> int:
         """Add one name to the forum's sign-in list (kept on this laptop only); returns how many signed."""
         name = " ".join(name.split())

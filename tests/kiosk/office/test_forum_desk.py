@@ -175,3 +175,14 @@ def test_agenda_items_come_from_a_csv_with_or_without_a_header(tmp_path: Path) -
     with pytest.raises(OfficeError, match="not UTF-8"):
         read_agenda_csv(broken)
     assert format_code("acdefg") == "ACD-EFG"
+
+
+def test_sign_in_lists_are_deleted_once_kept_as_long_as_the_notice_said(office: LocalOffice) -> None:
+    desk = ForumDesk(office)
+    session = open_forum(desk, signin=True)  # the forum of 8 March 2025
+    desk.sign_in(session, "นายมานะ ขยัน")
+    assert desk.purge_signin_lists(date(2026, 3, 8)) == []  # 365 days: still kept
+    assert desk.signin_path(session).exists()
+    assert desk.purge_signin_lists(date(2026, 3, 9)) == [session]
+    assert not desk.signin_path(session).exists()
+    assert desk.forum(session).signed_in == 1  # the count stays in the log
