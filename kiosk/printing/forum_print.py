@@ -113,7 +113,10 @@ def satisfaction(forum: Forum, instrument: Instrument) -> Satisfaction | None:
         for form in forum.forms
         if form.instrument == instrument.id
         for item, value in form.answers.items()
-        if item in scored and isinstance(value, int) and not isinstance(value, bool) and value in LIKERT5_VALUES
+        if item in scored
+        and isinstance(value, int)
+        and not isinstance(value, bool)
+        and value in LIKERT5_VALUES
     ]
     if not values:
         return None
@@ -151,12 +154,18 @@ def _summary(
     y += s(6)
 
     # where, when, what for, who ran it
-    projects = ", ".join(str(p) for p in forum.projects) or "–"
+    projects = ", ".join(str(p) for p in forum.projects)
     rows = [
         (pick(lang, "สถานที่", "Place"), forum.place),
         (pick(lang, "วันที่", "Date"), _forum_day(forum, lang)),
-        (pick(lang, "โครงการตามแผน", "Plan project(s)"), pick(lang, f"โครงการที่ {projects}", projects)),
-        (pick(lang, "ผู้ดำเนินการ", "Facilitators"), ", ".join(forum.facilitators) or "–"),
+        (
+            pick(lang, "โครงการตามแผน", "Plan project(s)"),
+            pick(lang, f"โครงการที่ {projects}", projects) if projects else pick(lang, "ไม่ระบุ", "not given"),
+        ),
+        (
+            pick(lang, "ผู้ดำเนินการ", "Facilitators"),
+            ", ".join(forum.facilitators) or pick(lang, "ไม่ระบุ", "not given"),
+        ),
     ]
     if not forum.closed:
         rows.append(
@@ -172,15 +181,15 @@ def _summary(
 
     # attendance
     y = sheet.heading(pick(lang, "ผู้เข้าร่วม", "Attendance"), y)
-    total_text = pick(lang, f"ทั้งหมด {forum.total} คน", f"{forum.total} people in all")
+    total_text = pick(lang, f"ทั้งหมด {forum.total:,} คน", f"{forum.total:,} people in all")
     y = sheet.line(total_text, sheet.font(40, True), _MARGIN, y)
     notes: list[str] = []
     if forum.signin:
         notes.append(
             pick(
                 lang,
-                f"ลงชื่อเข้าร่วม {forum.signed_in} คน (รายชื่อเก็บไว้ในเครื่องเท่านั้น ไม่เผยแพร่)",
-                f"{forum.signed_in} signed in (the list stays on the laptop, never published)",
+                f"ลงชื่อเข้าร่วม {forum.signed_in:,} คน (รายชื่อเก็บไว้ในเครื่องเท่านั้น ไม่เผยแพร่)",
+                f"{forum.signed_in:,} signed in (the list stays on the laptop, never published)",
             )
         )
     if forum.corrections:
@@ -214,13 +223,16 @@ def _summary(
 
     # the feedback forms
     y = sheet.heading(pick(lang, "แบบประเมินหลังเวที", "Feedback forms"), y)
-    received = pick(lang, f"ได้รับแบบประเมิน {len(forum.forms)} ฉบับ", f"{len(forum.forms)} forms received")
+    received = pick(lang, f"ได้รับแบบประเมิน {len(forum.forms):,} ฉบับ", f"{len(forum.forms):,} forms received")
     if forum.voided:
         received += pick(lang, f" (ถอนคืน {forum.voided} ฉบับ)", f" ({forum.voided} taken back)")
     y = sheet.line(received, sheet.font(30, True), _MARGIN, y)
     figures = satisfaction(forum, instrument)
     if figures is None:
-        y = sheet.line(pick(lang, "ยังไม่มีแบบประเมิน", "no feedback forms yet"), sheet.font(30), _MARGIN, y)
+        none = pick(lang, "ยังไม่มีแบบประเมิน", "no feedback forms yet")
+        if forum.forms:
+            none = pick(lang, "ยังไม่มีคำตอบในข้อที่ให้คะแนน", "no answers to the scored questions yet")
+        y = sheet.line(none, sheet.font(30), _MARGIN, y)
     else:
         half = (full - gap) // 2
         boxes = [
@@ -243,8 +255,8 @@ def _summary(
         y = bottom + s(4)
         basis = pick(
             lang,
-            f"จาก {figures.answers} คำตอบในข้อที่ให้คะแนน ของแบบประเมิน {figures.forms} ฉบับ",
-            f"from {figures.answers} answers to the scored questions of {figures.forms} forms",
+            f"จาก {figures.answers:,} คำตอบในข้อที่ให้คะแนน ของแบบประเมิน {figures.forms:,} ฉบับ",
+            f"from {figures.answers:,} answers to the scored questions of {figures.forms:,} forms",
         )
         y = sheet.line(basis, sheet.font(22), _MARGIN, y, ink=60)
     y += s(6)
@@ -253,7 +265,9 @@ def _summary(
     ranked = forum.ranked_agenda()
     y = sheet.heading(pick(lang, "เรื่องที่ได้รับเสียงมากที่สุด", "Agenda items with the most votes"), y)
     if not ranked:
-        y = sheet.line(pick(lang, "ไม่มีวาระให้ลงคะแนน", "no agenda items were put to a vote"), sheet.font(28), _MARGIN, y)
+        y = sheet.line(
+            pick(lang, "ไม่มีวาระให้ลงคะแนน", "no agenda items were put to a vote"), sheet.font(28), _MARGIN, y
+        )
     else:
         intro = pick(
             lang,
@@ -263,7 +277,9 @@ def _summary(
         y = sheet.line(intro, sheet.font(22), _MARGIN, y, ink=60)
         most = max(votes for _, votes in ranked) or 1
         for rank, (item, votes) in enumerate(ranked[:TOP_AGENDA], start=1):
-            y = sheet.agenda_row(rank, item.title, votes, most, pick(lang, "เสียง", "votes"), y, full)
+            y = sheet.agenda_row(
+                rank, item.title, f"{votes:,}", votes / most, pick(lang, "เสียง", "votes"), y, full
+            )
 
     # the footer: where the figures come from, and when this was printed
     footer = sheet.font(22)
@@ -278,7 +294,13 @@ def _summary(
     ]
     if head is not None:
         seq, digest = head.get("seq", "?"), str(head.get("hash", ""))[:12]
-        lines.append(pick(lang, f"หัวห่วงโซ่เมื่อปิดเวที: ลำดับที่ {seq} · {digest}", f"chain head at closing: seq {seq} · {digest}"))
+        lines.append(
+            pick(
+                lang,
+                f"หัวห่วงโซ่เมื่อปิดเวที: ลำดับที่ {seq} · {digest}",
+                f"chain head at closing: seq {seq} · {digest}",
+            )
+        )
     else:
         lines.append(pick(lang, "เวทียังไม่ปิด จึงยังไม่มีหัวห่วงโซ่", "the forum is not closed: no chain head yet"))
     lines.append(pick(lang, f"พิมพ์เมื่อ {format_date(day)}", f"printed {format_date(day, lang='en')}"))
@@ -339,7 +361,7 @@ def _slip_page(title: str, codes: Sequence[str]) -> Page:
 
 
 def _slip(sheet: _Sheet, title: str, code: str, left: int, top: int, width: int, height: int) -> None:
-    inner = width - 36
+    inner = width - 48
     title_font, title_lines = fit_font(title, inner, 24, 17, bold=True)
     title_lines = _clamp(title_lines, 2)
     th_font, th_lines = fit_font(SLIP_LINE_TH, inner, 21, 16)
@@ -426,7 +448,7 @@ class _Sheet:
         lines = _clamp(wrap_text(value, regular, full - label_width, balance=False), max_lines)
         self.line(label, bold, left, y, like=(lines[0] if lines else "") + label)
         for line in lines:
-            y = self.line(line, regular, left + label_width, y)
+            y = self.line(line, regular, left + label_width, y, like=line + label)
         return y
 
     def band_table(
@@ -438,11 +460,13 @@ class _Sheet:
         bar = self.px(8)
         for label, count in rows:
             bottom = self.line(label, font, left, y, like="ก")
-            self.line(str(count), self.font(22, True), left, y, right=left + width, like="ก")
+            self.line(f"{count:,}", self.font(22, True), left, y, right=left + width, like="ก")
             share = count / total if total else 0.0
             self.draw.rectangle([(left, bottom), (left + width - 1, bottom + bar - 1)], fill=230)
             if share > 0:
-                self.draw.rectangle([(left, bottom), (left + max(2, round(width * share)) - 1, bottom + bar - 1)], fill=70)
+                self.draw.rectangle(
+                    [(left, bottom), (left + max(2, round(width * share)) - 1, bottom + bar - 1)], fill=70
+                )
             y = bottom + bar + self.px(2)
         return y
 
@@ -457,7 +481,9 @@ class _Sheet:
         self.draw.rectangle([(left, top), (left + width - 1, y)], outline=0, width=2)
         return y + self.px(4)
 
-    def agenda_row(self, rank: int, title: str, votes: int, most: int, unit: str, y: int, full: int) -> int:
+    def agenda_row(
+        self, rank: int, title: str, votes: str, share: float, unit: str, y: int, full: int
+    ) -> int:
         """One ranked agenda item: its rank, title (at most two lines), a bar and its votes."""
         font, bold = self.font(26), self.font(26, True)
         rank_width, votes_width = self.px(50), self.px(130)
@@ -471,8 +497,10 @@ class _Sheet:
         bar_left, bar = _MARGIN + rank_width, self.px(12)
         span = title_width - self.px(10)
         self.draw.rectangle([(bar_left, y), (bar_left + span - 1, y + bar)], fill=230)
-        if votes:
-            self.draw.rectangle([(bar_left, y), (bar_left + max(2, round(span * votes / most)) - 1, y + bar)], fill=40)
+        if share > 0:
+            self.draw.rectangle(
+                [(bar_left, y), (bar_left + max(2, round(span * share)) - 1, y + bar)], fill=40
+            )
         return y + bar + self.px(8)
 
 

@@ -105,7 +105,9 @@ def _text_op(run: TextRun, scale: float, page_height: float) -> str:
     stretch = 100 * run.width * scale / natural if natural > 0 else 100
     hex_codes = "".join(f"{ord(ch):04X}" for ch in text)
     x, y = run.x * scale, page_height - run.baseline * scale
-    return f"BT 3 Tr /F0 {_num(size)} Tf {_num(stretch)} Tz 1 0 0 1 {_num(x)} {_num(y)} Tm <{hex_codes}> Tj ET"
+    return (
+        f"BT 3 Tr /F0 {_num(size)} Tf {_num(stretch)} Tz 1 0 0 1 {_num(x)} {_num(y)} Tm <{hex_codes}> Tj ET"
+    )
 
 
 def _to_unicode(codes: Sequence[int]) -> bytes:

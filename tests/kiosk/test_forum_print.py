@@ -74,7 +74,9 @@ def closed_forum(office: LocalOffice) -> Forum:
         desk.submit_form(session, dict(full), votes=ballot)
     later = [(3, ["a1", "a3"]), (3, ["a1", "a2"]), (4, ["a3", "a5"]), (2, ["a1", "a3", "a4"]), (5, ["a2"])]
     for score, ballot in later:
-        desk.submit_form(session, {"overall": score, "suggestion": "อยากได้ถนนใหม่ค่ะ"}, votes=ballot, mode="clerk")
+        desk.submit_form(
+            session, {"overall": score, "suggestion": "อยากได้ถนนใหม่ค่ะ"}, votes=ballot, mode="clerk"
+        )
     desk.submit_form(session, {"overall": 4}, votes=["a6"], mode="clerk")
     desk.void_last_form(session, "กรอกผิดฉบับ")
     desk.submit_form(session, {"overall": 1}, votes=["a3"], mode="clerk")
@@ -122,7 +124,9 @@ def test_the_summary_says_what_the_forum_did_in_thai(
     assert f"ลำดับที่ {head['seq']} · {head['hash'][:12]}" in text
     assert "ห่วงโซ่แฮช" in text
     # the top five by votes, in order; the sixth (no votes) is left off
-    places = [text.index(title) for title in ("ซ่อมถนนสายหลัก", "ไฟส่องสว่าง", "ขุดลอกคลอง", "ประปาหมู่บ้าน", "ลานกีฬา")]
+    places = [
+        text.index(title) for title in ("ซ่อมถนนสายหลัก", "ไฟส่องสว่าง", "ขุดลอกคลอง", "ประปาหมู่บ้าน", "ลานกีฬา")
+    ]
     assert places == sorted(places)
     assert "ศาลาที่พักผู้โดยสาร" not in text
 
@@ -254,3 +258,32 @@ def test_thai_marks_are_shaped_not_stacked_on_each_other() -> None:
     mark = ImageChops.subtract(inks[1], inks[0]).getbbox()
     assert vowel is not None and mark is not None
     assert mark[3] <= vowel[1]
+
+
+def test_long_names_and_titles_stay_on_the_page(
+    office: LocalOffice, instrument: Instrument, tmp_path: Path
+) -> None:
+    desk = ForumDesk(office)
+    long_title = "โครงการก่อสร้างถนนคอนกรีตเสริมเหล็กสายบ้านนายสมศักดิ์ถึงบ้านนางสมหญิง ความยาว 250 เมตร " * 3
+    agenda = [f"{long_title} ซอยที่ {n}" for n in range(1, 31)]
+    facilitators = ["นายสมชาย ใจดี", "นางสุดา รักถิ่น", "นายประยุทธ์ มั่นคง", "นางสาวพิมพ์ชนก วงศ์ใหญ่"] * 3
+    forum = desk.open_forum(
+        "ชุมชนบ้านหนองน้ำใสพัฒนาร่วมใจสามัคคี หมู่ที่ 12 และหมู่ที่ 13 ตำบลจระเข้หิน อำเภอครบุรี จังหวัดนครราชสีมา",
+        "ศาลาอเนกประสงค์ประจำหมู่บ้าน ข้างโรงเรียนบ้านหนองน้ำใส ติดวัดป่าสามัคคีธรรม ริมทางหลวงหมายเลข 24 " * 2,
+        date(2025, 12, 31), [5, 7, 9, 11], facilitators, agenda,
+    )  # fmt: skip
+    everyone = {"gender": {"male": 1234}, "age": {"18-29": 1234}, "role": {"resident": 1234}}
+    desk.record_attendance(forum.session, 1234, everyone)
+    desk.submit_form(forum.session, {"overall": 4}, votes=["a30"])
+    png = render_forum_summary(desk.forum(forum.session), instrument, tmp_path / "long.png")
+    with Image.open(png) as image:
+        page = image.convert("L")
+        assert page.crop((0, 1754 - 50, 1240, 1754)).getextrema() == (255, 255), (
+            "nothing in the bottom margin"
+        )
+        assert page.crop((1240 - 50, 200, 1240, 1650)).getextrema() == (255, 255), (
+            "nothing past the right margin"
+        )
+    [text] = pdf_text(render_forum_summary(desk.forum(forum.session), instrument, tmp_path / "long.pdf"))
+    assert "ทั้งหมด 1,234 คน" in text and "ซอยที่ 30" not in text and "…" in text  # the title cut short
+    assert "เวทียังไม่ปิด" in text
