@@ -83,7 +83,7 @@ def render_forum_summary(
 
 
 @dataclass(frozen=True)
-class Satisfaction:
+class _Satisfaction:
     """The forms' scored answers: how many, their mean (1–5) and how many at มาก or มากที่สุด."""
 
     forms: int
@@ -104,24 +104,24 @@ class Satisfaction:
         return self.high / self.answers * 100
 
 
-def satisfaction(forum: Forum, instrument: Instrument) -> Satisfaction | None:
+def _satisfaction(forum: Forum, instrument: Instrument) -> _Satisfaction | None:
     """The satisfaction figures of ``forum``'s forms that count, or None when no form answered a
     scored item (the mean of every answered scored item, not of each form's mean)."""
     scored = {item.id for item in instrument.scored_items() if item.type == "likert5"}
-    values = [
-        value
-        for form in forum.forms
-        if form.instrument == instrument.id
-        for item, value in form.answers.items()
-        if item in scored
-        and isinstance(value, int)
-        and not isinstance(value, bool)
-        and value in LIKERT5_VALUES
-    ]
+    forms, values = 0, []
+    for form in forum.forms:
+        if form.instrument != instrument.id:
+            continue
+        answered = [form.answers[item] for item in scored if _likert(form.answers.get(item))]
+        forms += bool(answered)
+        values.extend(answered)
     if not values:
         return None
-    forms = sum(1 for form in forum.forms if any(item in scored for item in form.answers))
-    return Satisfaction(forms, len(values), sum(values), sum(1 for v in values if v in LIKERT5_HIGH))
+    return _Satisfaction(forms, len(values), sum(values), sum(1 for v in values if v in LIKERT5_HIGH))
+
+
+def _likert(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value in LIKERT5_VALUES
 
 
 def _summary(
@@ -227,7 +227,7 @@ def _summary(
     if forum.voided:
         received += pick(lang, f" (ถอนคืน {forum.voided} ฉบับ)", f" ({forum.voided} taken back)")
     y = sheet.line(received, sheet.font(30, True), _MARGIN, y)
-    figures = satisfaction(forum, instrument)
+    figures = _satisfaction(forum, instrument)
     if figures is None:
         none = pick(lang, "ยังไม่มีแบบประเมิน", "no feedback forms yet")
         if forum.forms:
