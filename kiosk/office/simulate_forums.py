@@ -450,12 +450,13 @@ def simulate_forums(
     )
     plans = [YearPlan.of(seed, fy) for fy in range(fiscal_year_of(first), fiscal_year_of(last) + 1)]
     if not any(p.forums_within(first, last) or p.staff_within(first, last) for p in plans):
+        past = fiscal_year_of(first) - 1
         raise SimulationRefused(
             "no_session",
             f"ช่วง {first} ถึง {last} ไม่มีเวทีประชาคม (จัดช่วงกุมภาพันธ์–เมษายน) และไม่มีการสำรวจบุคลากร "
-            "จึงไม่มีอะไรให้จำลอง ให้จำลองทั้งปีงบประมาณ เช่น --fy 2568",
+            f"จึงไม่มีอะไรให้จำลอง ให้จำลองทั้งปีงบประมาณ เช่น --fy {past}",
             f"{first} to {last} holds no community forum (held February to April) and no staff survey, "
-            "so there is nothing to simulate; simulate a whole fiscal year, e.g. --fy 2568",
+            f"so there is nothing to simulate; simulate a whole fiscal year, e.g. --fy {past}",
         )
     if not load_or_create_device(home, demo=True).demo:  # made by another process since the check
         raise SimulationRefused(
