@@ -35,7 +35,9 @@ from typing import Any
 from kiosk.office.forum import ForumDesk
 from kiosk.office.service import LocalOffice
 from kiosk.office.simulate import (
+    CLOSE,
     MARK,
+    OPEN,
     Period,
     SimulatedClock,
     SimulationRefused,
@@ -284,7 +286,7 @@ class _Year:
         start += timedelta(minutes=rng.choice((0, 0, 15, 30)))
         agenda = rng.sample(AGENDA, rng.randint(5, 8))
         popularity = [rng.gammavariate(2.0, 1.0) for _ in agenda]
-        first = rng.randint(30, 80)
+        first = rng.randint(32, 77)  # a recount moves it by -2 to +3: 30–80 in the end
         change = rng.choice((-2, -1, 1, 2, 3)) if rng.random() < 0.25 else 0
         people = [self._attendee(rng) for _ in range(max(first, first + change))]
         forms = round(min(first, first + change) * rng.uniform(0.6, 0.8))
@@ -303,11 +305,13 @@ class _Year:
         fillers = rng.sample(people[: min(first, first + change)], forms)
         moments = sorted(rng.uniform(90, 180) for _ in fillers)
         voids = {rng.randrange(forms) for _ in range(rng.choice((0, 0, 1, 1, 2)))}
+        taken_back = start
         for n, (person, minute) in enumerate(zip(fillers, moments, strict=True)):
-            yield start + timedelta(minutes=minute)
+            yield max(start + timedelta(minutes=minute), taken_back)
             self._form(rng, forum.session, person, agenda, popularity)
             if n in voids:
-                yield start + timedelta(minutes=minute + rng.uniform(0.5, 2))
+                taken_back = start + timedelta(minutes=minute + rng.uniform(0.5, 2))
+                yield taken_back
                 self.desk.void_last_form(forum.session, rng.choice(VOID_REASONS))
                 self.report.voided += 1
         if change:
@@ -369,7 +373,8 @@ class _Year:
     def _staff(
         self, rng: random.Random, staff_round: StaffRound, days: tuple[date, ...]
     ) -> Iterator[datetime]:
-        yield datetime.combine(days[0], time(9, rng.randint(0, 45)), BANGKOK)
+        opened = datetime.combine(days[0], time(9, rng.randint(0, 45)), BANGKOK)
+        yield opened
         survey, codes = self.desk.open_staff_survey(
             staff_round.instrument,
             staff_round.projects,
@@ -380,16 +385,21 @@ class _Year:
         self.report.codes += len(codes)
         instrument = self.desk.instrument(staff_round.instrument)
         answering = rng.sample(codes, round(len(codes) * rng.uniform(0.85, 0.95)))
-        moments = sorted(
-            datetime.combine(rng.choice(days), time(8, 30), BANGKOK) + timedelta(minutes=rng.uniform(0, 480))
-            for _ in answering
-        )
+        moments = sorted(self._working_moment(rng, days, opened) for _ in answering)
         for code, moment in zip(answering, moments, strict=True):
             yield moment
             self.desk.submit_staff_response(survey.session, code, _staff_answers(rng, instrument))
             self.report.staff_responses += 1
         yield datetime.combine(days[-1], time(16, 30), BANGKOK) + timedelta(minutes=rng.uniform(5, 40))
         self.desk.close_staff_survey(survey.session)
+
+    @staticmethod
+    def _working_moment(rng: random.Random, days: Sequence[date], opened: datetime) -> datetime:
+        """A time in office hours on one of ``days``, after the survey was opened."""
+        day = rng.choice(days)
+        earliest = opened + timedelta(minutes=5) if day == days[0] else datetime.combine(day, OPEN, BANGKOK)
+        closing = datetime.combine(day, CLOSE, BANGKOK)
+        return earliest + (closing - earliest) * rng.random()
 
 
 def _counts(people: Sequence[tuple[str, str, str]]) -> dict[str, dict[str, int]]:
