@@ -1,6 +1,6 @@
-"""A newcomer's tour (``prongsai demo``): two demo kiosks simulate a past fiscal year, carry their signed
-bundles to a central store, and the year-end report is written from it — the whole path of the kit, on
-simulated data that says so everywhere.
+"""A newcomer's tour (``prongsai demo``): two demo kiosks and a demo forum laptop simulate a past fiscal
+year, carry their signed bundles to a central store, and the year-end report is written from it — the
+whole path of the kit, on simulated data that says so everywhere.
 
 It sits above the packages (it drives the office's simulation, the sync path and the analysis), so it
 lives beside the command line; the command only parses options and prints.
@@ -16,6 +16,7 @@ from pathlib import Path
 from analysis.period import fiscal_period
 from analysis.report import ReportOptions, build_report, write_report
 from kiosk.office.simulate import Period, simulate
+from kiosk.office.simulate_forums import simulate_forums
 from surveys.content.instruments import builtin_instruments
 from surveys.content.plan import builtin_plan
 from surveys.counter.settings import default_settings
@@ -26,6 +27,7 @@ from sync.central import CentralStore
 from sync.enrolment import make_enrolment
 
 KIOSKS = (("kiosk-1", "ตู้บัตรคิว ชั้น 1", 2568), ("kiosk-2", "ตู้บัตรคิว ศูนย์ข้อมูลข่าวสาร", 2569))
+LAPTOP = ("laptop-1", "แล็ปท็อปเวทีประชาคมและการสำรวจบุคลากร", 2568)  # its forums and staff surveys
 PER_DAY = 40  # tickets a day at each kiosk: enough for every table, quick on a small PC
 
 Say = Callable[[str, str], None]
@@ -38,6 +40,7 @@ class Tour:
     report: Path
     kiosks: tuple[Path, ...]
     events: int
+    laptop: Path
 
 
 def run_tour(folder: Path, say: Say, today: date | None = None, per_day: int = PER_DAY) -> Tour:
@@ -67,18 +70,36 @@ def run_tour(folder: Path, say: Say, today: date | None = None, per_day: int = P
                 today=today or date.today(),
             )
             events += result.events
-            device = load_or_create_device(home, demo=True)
-            store.enrol(make_enrolment(device, name, "kiosk", place))
-            bundle = bundles / f"{name}.psb"
-            write_bundle(device, log_dir(home), bundle, 1)
-            say(f"นำเข้าชุดข้อมูลของ {name}", f"importing {name}'s bundle")
-            imported = store.import_bundle(bundle)
-            if not imported.ok:
-                raise RuntimeError(f"the demo bundle {bundle} was refused: {imported.refused}")
+            _carry(store, home, name, "kiosk", place, bundles, say)
             homes.append(home)
+        name, place, seed = LAPTOP
+        laptop = folder / name
+        say(
+            f"จำลอง {name}: เวทีประชาคมและการสำรวจบุคลากร ปีงบประมาณ พ.ศ. {plan.fiscal_year}",
+            f"simulating {name}: community forums and staff surveys, fiscal year {plan.fiscal_year}",
+        )
+        forums = simulate_forums(
+            laptop, settings, Period(period.start, period.end), seed=seed, today=today or date.today()
+        )
+        events += forums.events
+        _carry(store, laptop, name, "laptop", place, bundles, say)
         say("ทำรายงาน (รวมข้อมูลจำลอง)", "writing the report (simulated data included)")
         options = ReportOptions(period, "staff", include_demo=True)
         data = build_report(store, plan, settings, builtin_instruments(), options)
     out = folder / f"report-{plan.fiscal_year}"
     write_report(data, out)
-    return Tour(folder, central, out, tuple(homes), events)
+    return Tour(folder, central, out, tuple(homes), events, laptop)
+
+
+def _carry(
+    store: CentralStore, home: Path, name: str, role: str, place: str, bundles: Path, say: Say
+) -> None:
+    """Enrol the demo device of ``home`` in ``role`` and import its whole log as one signed bundle."""
+    device = load_or_create_device(home, demo=True)
+    store.enrol(make_enrolment(device, name, role, place))
+    bundle = bundles / f"{name}.psb"
+    write_bundle(device, log_dir(home), bundle, 1)
+    say(f"นำเข้าชุดข้อมูลของ {name}", f"importing {name}'s bundle")
+    imported = store.import_bundle(bundle)
+    if not imported.ok:
+        raise RuntimeError(f"the demo bundle {bundle} was refused: {imported.refused}")

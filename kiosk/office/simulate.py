@@ -161,7 +161,9 @@ class _Happening:
     action: Callable[[], None] = field(compare=False)
 
 
-class _Clock:
+class SimulatedClock:
+    """The office's clock in a simulation: it says what ``now`` was set to (the simulation moves it)."""
+
     def __init__(self, start: datetime) -> None:
         self.now = start
 
@@ -317,7 +319,7 @@ def simulate(
             "folder); nothing was written",
         )
     rng = random.Random(seed)
-    clock = _Clock(datetime.combine(first, OPEN, BANGKOK))
+    clock = SimulatedClock(datetime.combine(first, OPEN, BANGKOK))
     office = LocalOffice(home, settings, clock=clock, fold_every=4096)
     report = SimulationReport(
         first_day=first.isoformat(),
@@ -364,7 +366,7 @@ class _Day:
     def __init__(
         self,
         office: LocalOffice,
-        clock: _Clock,
+        clock: SimulatedClock,
         rng: random.Random,
         day: date,
         per_day: int,

@@ -16,13 +16,15 @@ from prongsai.context import get
     type=click.Path(path_type=Path, file_okay=False),
     default=Path("prongsai-demo"),
     show_default=True,
-    help="A new folder for the tour: two demo kiosks, their bundles, a central store and the report.",
+    help="A new folder for the tour: two demo kiosks, a demo forum laptop, their bundles, a central store "
+    "and the report.",
 )
 @click.pass_context
 def demo(ctx: click.Context, out: Path) -> None:
-    """A tour of the kit on simulated data: two demo kiosks simulate the plan's fiscal year, carry their
-    signed bundles to a central store, and the year-end report is written (demo data included, and the
-    report says so on its first page). Nothing here counts in a real report."""
+    """A tour of the kit on simulated data: two demo kiosks and a demo forum laptop (community forums and
+    staff surveys) simulate the plan's fiscal year, carry their signed bundles to a central store, and the
+    year-end report is written (demo data included, and the report says so on its first page). Nothing
+    here counts in a real report."""
     from kiosk.office.simulate import SimulationRefused
     from prongsai import tour as tour_module
     from prongsai.tour import run_tour
@@ -70,3 +72,9 @@ def demo(ctx: click.Context, out: Path) -> None:
                 f"  demo kiosk: prongsai --home {home} all-in-one",
             )
         )
+    click.echo(
+        cli.t(
+            f"  แล็ปท็อปสาธิต (เวทีประชาคมและการสำรวจบุคลากร): {tour.laptop}",
+            f"  demo laptop (forums and staff surveys): {tour.laptop}",
+        )
+    )

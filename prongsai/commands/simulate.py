@@ -7,13 +7,17 @@ import json
 import sys
 import time
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
+from click.core import ParameterSource
 
 from prongsai.commands._office import settings_of
 from prongsai.context import CliContext, get, log_error
 from surveys.log.event import BANGKOK
+
+if TYPE_CHECKING:
+    from kiosk.office.simulate_forums import ForumSimulationReport
 
 
 def _iso_day(cli: CliContext, option: str, text: str | None) -> date | None:
@@ -59,6 +63,11 @@ def _iso_day(cli: CliContext, option: str, text: str | None) -> date | None:
 @click.option(
     "--per-day", type=click.IntRange(1, 999), default=200, show_default=True, help="Visitors per day."
 )
+@click.option(
+    "--forums",
+    is_flag=True,
+    help="A forum laptop's year instead: community forums and staff surveys, no queue.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.pass_context
 def simulate(
@@ -69,6 +78,7 @@ def simulate(
     fy: int | None,
     seed: int,
     per_day: int,
+    forums: bool,
     as_json: bool,
 ) -> None:
     """Fill a demo home's log with a believable office: tickets, calls, no-shows, ratings.
@@ -80,6 +90,7 @@ def simulate(
     from kiosk.office.service import OfficeError
     from kiosk.office.simulate import Period, SimulationRefused
     from kiosk.office.simulate import simulate as run
+    from kiosk.office.simulate_forums import simulate_forums
     from surveys.log.device import DeviceError
     from surveys.log.device_log import LogError
 
@@ -90,6 +101,13 @@ def simulate(
             cli.t(
                 "ให้ระบุอย่างใดอย่างหนึ่ง: --days N หรือ --from วันที่ --to วันที่ หรือ --fy ปีงบประมาณ",
                 "give exactly one of: --days N, --from DAY --to DAY, or --fy YEAR",
+            )
+        )
+    if forums and ctx.get_parameter_source("per_day") is ParameterSource.COMMANDLINE:
+        raise click.UsageError(
+            cli.t(
+                "--per-day ใช้กับการจำลองตู้บัตรคิวเท่านั้น ไม่ใช้กับ --forums",
+                "--per-day is for the kiosk's simulation, not with --forums",
             )
         )
     today = datetime.now(BANGKOK).date()
@@ -115,7 +133,12 @@ def simulate(
                     )
                 bars[0].update(done - bars[0].pos)
 
-            report = run(cli.home, settings, period, seed=seed, per_day=per_day, today=today, progress=step)
+            if forums:
+                laptop = simulate_forums(cli.home, settings, period, seed=seed, today=today, progress=step)
+            else:
+                report = run(
+                    cli.home, settings, period, seed=seed, per_day=per_day, today=today, progress=step
+                )
     except (SimulationRefused, OfficeError) as exc:
         raise click.ClickException(exc.text(cli.lang)) from None
     except LogError as exc:
@@ -123,6 +146,9 @@ def simulate(
     except DeviceError as exc:
         raise click.ClickException(str(exc)) from None
     seconds = time.perf_counter() - started
+    if forums:
+        _print_forums(cli, laptop, seconds, as_json)
+        return
     if as_json:
         click.echo(
             json.dumps({**report.to_dict(), "seconds": round(seconds, 2)}, ensure_ascii=False, indent=2)
@@ -170,3 +196,57 @@ def simulate(
             f"failed prints {report.print_failures} · events {report.events}",
         )
     )
+
+
+def _print_forums(cli: CliContext, report: ForumSimulationReport, seconds: float, as_json: bool) -> None:
+    if as_json:
+        click.echo(
+            json.dumps({**report.to_dict(), "seconds": round(seconds, 2)}, ensure_ascii=False, indent=2)
+        )
+        return
+    if report.new_demo_home:
+        click.echo(
+            cli.t(
+                f"สร้างโฟลเดอร์สาธิต {cli.home} (อุปกรณ์สาธิต: ข้อมูลในนี้ไม่นับในรายงาน)",
+                f"made the demo home {cli.home} (a demo device: its data never counts in a report)",
+            )
+        )
+    if report.continued_after:
+        click.echo(
+            cli.t(
+                f"บันทึกครอบคลุมถึงวันที่ {report.continued_after} แล้ว จึงจำลองต่อจากวันถัดไป",
+                f"the log already covers the days up to {report.continued_after}: "
+                "continuing from the day after",
+            )
+        )
+    if report.clipped:
+        click.echo(
+            cli.t("ปีงบประมาณยังไม่จบ จำลองถึงเมื่อวาน", "the fiscal year is still running: up to yesterday")
+        )
+    click.echo(
+        cli.t(
+            f"จำลองเวทีประชาคม {report.forums} เวที และการสำรวจบุคลากร {report.staff_surveys} ครั้ง "
+            f"({report.first_day} ถึง {report.last_day}) ใน {seconds:.1f} วินาที",
+            f"Simulated {report.forums} community forums and {report.staff_surveys} staff surveys "
+            f"({report.first_day} to {report.last_day}) in {seconds:.1f} s",
+        )
+    )
+    click.echo(
+        cli.t(
+            f"  ผู้เข้าร่วม {report.attendance} คน · แก้ไขจำนวน {report.corrections} ครั้ง · "
+            f"แบบฟอร์ม {report.forms} · ยกเลิก {report.voided} · เสียงโหวต {report.votes} · "
+            f"ข้อเสนอแนะ {report.suggestions}",
+            f"  attendance {report.attendance} · corrections {report.corrections} · "
+            f"forms {report.forms} · taken back {report.voided} · votes {report.votes} · "
+            f"suggestions {report.suggestions}",
+        )
+    )
+    click.echo(
+        cli.t(
+            f"  รหัสที่แจกบุคลากร {report.codes} · ตอบแล้ว {report.staff_responses} · เหตุการณ์ {report.events}",
+            f"  staff codes handed out {report.codes} · answered {report.staff_responses} · "
+            f"events {report.events}",
+        )
+    )
+    export = f"prongsai --home {cli.home} device export --role laptop --out laptop.enrol.json"
+    click.echo(cli.t(f"  ลงทะเบียนเครื่องนี้เป็นแล็ปท็อป: {export}", f"  enrol it as a laptop: {export}"))

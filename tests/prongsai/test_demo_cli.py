@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,9 @@ from click.testing import CliRunner
 
 from prongsai import tour
 from prongsai.cli import cli
+from surveys.forum.sessions import fold_sessions
+from surveys.log.event import Event
+from sync.central import CentralStore
 
 
 def test_the_tour_writes_a_report_that_says_its_data_is_simulated(
@@ -23,8 +27,31 @@ def test_the_tour_writes_a_report_that_says_its_data_is_simulated(
     assert report["include_demo"] is True and report["edition"] == "staff"
     assert [w for w in report["warnings"] if w["code"] == "demo_data"]
     assert {d["demo"] for d in report["integrity"]["devices"]} == {True}
-    assert len(report["integrity"]["devices"]) == 2
+    assert len(report["integrity"]["devices"]) == 3  # two kiosks and the forum laptop
     assert (out / "report-2568" / "report.html").exists() and "all-in-one" in result.output
+    assert f"demo laptop (forums and staff surveys): {out / 'laptop-1'}" in result.output
+
+    with CentralStore.open(out / "central") as store:
+        roles = {d.name: (d.role, d.demo) for d in store.devices()}
+        stored = list(store.report_events(include_demo=True))
+        assert store.devices(include_demo=False) == []
+        assert all(r.ok for r in store.verify(full=True))
+    assert roles == {"kiosk-1": ("kiosk", True), "kiosk-2": ("kiosk", True), "laptop-1": ("laptop", True)}
+    kinds = Counter(e.kind for e in stored if e.kind.startswith(("forum.", "staff_survey.")))
+    # nine communities, one forum each; the staff surveys of projects 13, 15 (twice) and 17 (twice)
+    assert (kinds["forum.opened"], kinds["forum.closed"]) == (9, 9)
+    assert (kinds["staff_survey.opened"], kinds["staff_survey.closed"]) == (5, 5)
+    assert kinds["forum.response"] >= 9 * 30 * 0.5 and kinds["forum.attendance"] >= 9
+    assert kinds["staff_survey.response"] == kinds["staff_survey.code_used"] >= 5 * 30 * 0.85 - 5
+    sessions = fold_sessions(
+        Event.from_dict(json.loads(e.line)) for e in stored if e.kind != "demo.simulation"
+    )
+    assert all(f.closed for f in sessions.forums.values()) and len(sessions.forums) == 9
+    assert all(s.closed for s in sessions.staff.values()) and len(sessions.staff) == 5
+    verified = CliRunner().invoke(
+        cli, ["--lang", "en", "--home", str(out / "central"), "verify", "--central"]
+    )
+    assert verified.exit_code == 0, verified.output
 
 
 def test_the_tour_never_writes_into_a_folder_that_holds_something(tmp_path: Path) -> None:

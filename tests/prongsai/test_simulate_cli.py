@@ -151,3 +151,59 @@ def test_simulate_fills_a_log_that_verifies(tmp_path: Path) -> None:
     assert report["tickets"] > 100 and report["ratings"] > 10 and report["out_of_order"] >= 0
     code, out = run(tmp_path, "verify")
     assert code == 0 and "chain whole" in out
+
+
+# -- --forums: a forum laptop's year -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["th", "en"])
+def test_forums_on_a_home_with_a_real_device_are_refused_and_left_alone(tmp_path: Path, lang: str) -> None:
+    home = tmp_path / "real"
+    assert run(home, "device", "show")[0] == 0
+    before = files(home)
+    code, out = run(home, "simulate", "--forums", *FY_2568, lang=lang)
+    assert code == 1
+    assert ("อุปกรณ์จริง" if lang == "th" else "is a real device, not a demo device") in out
+    assert "Traceback" not in out
+    assert files(home) == before and not (home / "log").exists()
+
+
+def test_forums_make_a_demo_laptop_year_that_verifies_and_enrols_as_a_laptop(tmp_path: Path) -> None:
+    home, central = tmp_path / "laptop", tmp_path / "central"
+    code, out = run(home, "simulate", "--forums", *FY_2568)
+    assert code == 0, out
+    assert "made the demo home" in out
+    assert "Simulated 9 community forums and 5 staff surveys (2024-10-01 to 2025-09-30)" in out
+    assert "device export --role laptop" in out
+    assert load_device(home).demo
+    code, out = run(home, "verify")
+    assert code == 0 and "chain whole" in out
+    enrol_file = tmp_path / "laptop.enrol.json"
+    code, out = run(home, "device", "export", "--role", "laptop", "--out", str(enrol_file), "--no-qr")
+    assert code == 0 and "demo device: simulated data only" in out
+    assert run(central, "device", "enrol", str(enrol_file))[0] == 0
+    code, out = run(central, "device", "list", "--json")
+    assert [(d["role"], d["demo"]) for d in json.loads(out)] == [("laptop", True)]
+
+
+def test_forums_in_thai_continue_a_year_and_give_json(tmp_path: Path) -> None:
+    home = tmp_path / "laptop"
+    code, out = run(home, "simulate", "--forums", "--from", "2024-10-01", "--to", "2025-03-15", lang="th")
+    assert code == 0 and "จำลองเวทีประชาคม" in out and "การสำรวจบุคลากร" in out
+    code, out = run(home, "simulate", "--forums", *FY_2568, "--json")
+    assert code == 0, out
+    report = summary(out)
+    assert (report["continued_after"], report["first_day"]) == ("2025-03-15", "2025-03-16")
+    assert 0 < int(str(report["forums"])) < 9
+
+
+def test_forums_without_a_forum_or_survey_in_the_period_say_so(tmp_path: Path) -> None:
+    code, out = run(tmp_path / "laptop", "simulate", "--forums", "--from", "2024-12-02", "--to", "2024-12-20")
+    assert code == 1 and "holds no community forum (held February to April)" in out
+    assert not (tmp_path / "laptop").exists() or files(tmp_path / "laptop") == {}
+
+
+def test_per_day_is_for_the_kiosk_only(tmp_path: Path) -> None:
+    code, out = run(tmp_path / "laptop", "simulate", "--forums", *FY_2568, "--per-day", "5")
+    assert code == 2 and "--per-day is for the kiosk's simulation" in out
+    assert not (tmp_path / "laptop").exists()
