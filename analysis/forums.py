@@ -216,10 +216,7 @@ def compliance_target(
         figures["reason_th"] = "ยังไม่มีคำตอบแบบสำรวจบุคลากรในคลังข้อมูลกลาง"
         figures["reason_en"] = "no staff survey answers in the central store"
     if (
-        outcome.verdict == "inconclusive"
-        and comparison in (">=", ">")
-        and threshold >= 100
-        and k < n
+        outcome.verdict == "inconclusive" and comparison in (">=", ">") and threshold >= 100 and k < n
     ):  # one respondent who does not comply settles a 100 % target, whatever the sample
         figures |= {
             "verdict": "not_met",
@@ -260,7 +257,9 @@ def word_frequencies(texts: Iterable[str], top: int = TOP_WORDS) -> list[tuple[s
     return [(word, count, texts_with[word]) for word, count in ranked]
 
 
-def forum_suggestions(responses: pd.DataFrame, answers: pd.DataFrame, instruments: Mapping[str, Instrument]) -> list[str]:
+def forum_suggestions(
+    responses: pd.DataFrame, answers: pd.DataFrame, instruments: Mapping[str, Instrument]
+) -> list[str]:
     """The free text of the forum forms (the instruments' ``text`` items), as written, sorted."""
     forms = responses[responses["source"] == FORUM]
     if forms.empty or answers.empty:
@@ -308,11 +307,14 @@ def sessions_table(forums: pd.DataFrame) -> dict[str, Any]:
         "title_th": "เวทีประชาคมรายชุมชน",
         "title_en": "Community forums by community",
         "columns": [
-            _col("community", "ชุมชน", "Community"), _col("date", "วันที่", "Date"),
-            _col("place", "สถานที่", "Place"), _col("total", "ผู้เข้าร่วม (คน)", "Attendance"),
-            _col("forms", "แบบประเมิน (ฉบับ)", "Forms"), _col("voided", "แบบที่ยกเลิก", "Forms taken back"),
+            _col("community", "ชุมชน", "Community"),
+            _col("date", "วันที่", "Date"),
+            _col("place", "สถานที่", "Place"),
+            _col("total", "ผู้เข้าร่วม (คน)", "Attendance"),
+            _col("forms", "แบบประเมิน (ฉบับ)", "Forms"),
+            _col("voided", "แบบที่ยกเลิก", "Forms taken back"),
             _col("closed", "ปิดเวทีแล้ว", "Closed"),
-        ],  # fmt: skip
+        ],
         "rows": rows,
         "total": {
             "community": "รวม",
@@ -352,9 +354,11 @@ def attendance_table(forums: pd.DataFrame, threshold: float | None) -> dict[str,
         "title_th": f"ผู้เข้าร่วมเวทีประชาคม {total} คน{target} จำแนกตามกลุ่ม",
         "title_en": f"Forum attendance: {total}{target_en}, by band",
         "columns": [
-            _col("group", "จำแนกตาม", "By"), _col("band", "กลุ่ม", "Band"),
-            _col("count", "จำนวน (คน)", "People"), _col("pct", "ร้อยละ", "Percent"),
-        ],  # fmt: skip
+            _col("group", "จำแนกตาม", "By"),
+            _col("band", "กลุ่ม", "Band"),
+            _col("count", "จำนวน (คน)", "People"),
+            _col("pct", "ร้อยละ", "Percent"),
+        ],
         "rows": rows,
         "total": {"group": "รวม", "band": None, "count": total, "pct": 100.0 if total else None},
         "suppressed": False,
@@ -370,11 +374,15 @@ def votes_tables(votes: pd.DataFrame, forums: pd.DataFrame) -> dict[str, dict[st
     chosen = votes[votes["session"].isin(counted)] if not votes.empty else votes
     overall: list[dict[str, Any]] = []
     if not chosen.empty:
-        grouped = chosen.groupby("title", sort=False).agg(votes=("votes", "sum"), forums=("session", "nunique"))
+        grouped = chosen.groupby("title", sort=False).agg(
+            votes=("votes", "sum"), forums=("session", "nunique")
+        )
         ranked = sorted(grouped.itertuples(), key=lambda r: (-int(r.votes), str(r.Index)))
         for item in ranked:
             rank = 1 + sum(1 for other in ranked if int(other.votes) > int(item.votes))
-            overall.append({"rank": rank, "title": str(item.Index), "votes": int(item.votes), "forums": int(item.forums)})
+            overall.append(
+                {"rank": rank, "title": str(item.Index), "votes": int(item.votes), "forums": int(item.forums)}
+            )
     per_forum: list[dict[str, Any]] = []
     if not chosen.empty:
         for (_, community, day), group in chosen.groupby(["session", "community", "date"], sort=False):
@@ -391,23 +399,29 @@ def votes_tables(votes: pd.DataFrame, forums: pd.DataFrame) -> dict[str, dict[st
             "title_th": "เรื่องที่ประชาชนเลือกให้ความสำคัญ (รวมทุกเวที เรียงตามคะแนน)",
             "title_en": "Agenda items ranked by votes (all forums)",
             "columns": [
-                _col("rank", "อันดับ", "Rank"), _col("title", "เรื่อง", "Agenda item"),
-                _col("votes", "คะแนนเสียง", "Votes"), _col("forums", "จำนวนเวทีที่เสนอ", "Forums"),
-            ],  # fmt: skip
+                _col("rank", "อันดับ", "Rank"),
+                _col("title", "เรื่อง", "Agenda item"),
+                _col("votes", "คะแนนเสียง", "Votes"),
+                _col("forums", "จำนวนเวทีที่เสนอ", "Forums"),
+            ],
             "rows": overall,
             "total": None,
             "suppressed": False,
             "note_th": "ผู้เข้าร่วมหนึ่งคนเลือกได้ไม่เกิน 3 เรื่อง เรื่องชื่อเดียวกันจากหลายเวทีนับรวมกัน",
-            "note_en": "each participant picks up to 3 items; items of the same title are added up across forums",
+            "note_en": (
+                "each participant picks up to 3 items; items of the same title are added up across forums"
+            ),
         },
         "forum-votes-by-forum": {
             "title_th": "เรื่องที่ประชาชนเลือก รายเวที",
             "title_en": "Agenda items ranked by votes, per forum",
             "columns": [
-                _col("community", "ชุมชน", "Community"), _col("date", "วันที่", "Date"),
-                _col("rank", "อันดับ", "Rank"), _col("title", "เรื่อง", "Agenda item"),
+                _col("community", "ชุมชน", "Community"),
+                _col("date", "วันที่", "Date"),
+                _col("rank", "อันดับ", "Rank"),
+                _col("title", "เรื่อง", "Agenda item"),
                 _col("votes", "คะแนนเสียง", "Votes"),
-            ],  # fmt: skip
+            ],
             "rows": per_forum,
             "total": None,
             "suppressed": False,
@@ -431,9 +445,11 @@ def words_table(texts: Sequence[str], public: bool) -> dict[str, Any]:
         "title_th": f"คำที่พบบ่อยในข้อเสนอแนะจากเวทีประชาคม ({len(texts)} ข้อ)",
         "title_en": f"Most frequent words in the forums' suggestions ({len(texts)})",
         "columns": [
-            _col("rank", "อันดับ", "Rank"), _col("word", "คำ", "Word"), _col("count", "จำนวนครั้ง", "Times"),
+            _col("rank", "อันดับ", "Rank"),
+            _col("word", "คำ", "Word"),
+            _col("count", "จำนวนครั้ง", "Times"),
             _col("texts", "จำนวนข้อเสนอแนะที่มีคำนี้", "Suggestions using it"),
-        ],  # fmt: skip
+        ],
         "rows": rows,
         "total": None,
         "suppressed": False,
@@ -485,9 +501,11 @@ def _hide_small(counts: list[int]) -> set[int]:
     return hidden
 
 
-def staff_counts_table(staff: pd.DataFrame, instrument: Instrument | None, instrument_id: str) -> dict[str, Any]:
+def staff_counts_table(
+    staff: pd.DataFrame, instrument: Instrument | None, instrument_id: str
+) -> dict[str, Any]:
     sessions = staff[staff["instrument"] == instrument_id].sort_values(["date", "session"])
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "title": s.title or instrument_id,
             "date": _day(s.date),
@@ -507,11 +525,14 @@ def staff_counts_table(staff: pd.DataFrame, instrument: Instrument | None, instr
         "title_th": f"การสำรวจบุคลากร: {name_th}",
         "title_en": f"Staff survey: {name_en}",
         "columns": [
-            _col("title", "การสำรวจ", "Survey"), _col("date", "วันที่เปิด", "Opened"),
-            _col("codes_issued", "รหัสที่แจก", "Codes handed out"), _col("codes_used", "รหัสที่ใช้", "Codes used"),
-            _col("responses", "ผู้ตอบ (คน)", "Responses"), _col("rate", "อัตราการตอบ (ร้อยละ)", "Response rate (%)"),
+            _col("title", "การสำรวจ", "Survey"),
+            _col("date", "วันที่เปิด", "Opened"),
+            _col("codes_issued", "รหัสที่แจก", "Codes handed out"),
+            _col("codes_used", "รหัสที่ใช้", "Codes used"),
+            _col("responses", "ผู้ตอบ (คน)", "Responses"),
+            _col("rate", "อัตราการตอบ (ร้อยละ)", "Response rate (%)"),
             _col("closed", "ปิดแล้ว", "Closed"),
-        ],  # fmt: skip
+        ],
         "rows": rows,
         "total": {
             "title": "รวม",
@@ -526,7 +547,9 @@ def staff_counts_table(staff: pd.DataFrame, instrument: Instrument | None, instr
     }
 
 
-def _compliance_summary(responses: pd.DataFrame, answers: pd.DataFrame, instrument: Instrument) -> dict[str, Any]:
+def _compliance_summary(
+    responses: pd.DataFrame, answers: pd.DataFrame, instrument: Instrument
+) -> dict[str, Any]:
     verdicts, by_item = compliance_of(responses, answers, instrument)
     n = sum(1 for v in verdicts if v is not None)
     k = sum(1 for v in verdicts if v is True)
@@ -547,9 +570,11 @@ def _compliance_summary(responses: pd.DataFrame, answers: pd.DataFrame, instrume
         "title_th": f"การปฏิบัติตามรายข้อ: {instrument.title_th}",
         "title_en": f"Compliance by question: {instrument.title_en}",
         "columns": [
-            _col("question", "ข้อ", "Question"), _col("n", "ผู้ตอบ", "Answered"),
-            _col("complied", "ปฏิบัติตาม", "Complied"), _col("pct", "ร้อยละ", "Percent"),
-        ],  # fmt: skip
+            _col("question", "ข้อ", "Question"),
+            _col("n", "ผู้ตอบ", "Answered"),
+            _col("complied", "ปฏิบัติตาม", "Complied"),
+            _col("pct", "ร้อยละ", "Percent"),
+        ],
         "rows": rows,
         "total": {
             "question": "ปฏิบัติตามครบทุกข้อ",
@@ -562,7 +587,9 @@ def _compliance_summary(responses: pd.DataFrame, answers: pd.DataFrame, instrume
     }
 
 
-def staff_bands_table(responses: pd.DataFrame, answers: pd.DataFrame, instrument: Instrument) -> dict[str, Any]:
+def staff_bands_table(
+    responses: pd.DataFrame, answers: pd.DataFrame, instrument: Instrument
+) -> dict[str, Any]:
     """Respondents by each background band the instrument asks, with the band's figure (the % complying
     on every item, or the mean as a % of 5 and the % at 4–5). A band of 1–4 respondents is ``"<5"`` with
     no figure — in both editions: staff are few and known to each other — and when a question has exactly
@@ -573,8 +600,12 @@ def staff_bands_table(responses: pd.DataFrame, answers: pd.DataFrame, instrument
     rows: list[dict[str, Any]] = []
     suppressed = False
     for item in asked:
-        given = answers[answers["response"].isin(ids) & (answers["item"] == item.id)].drop_duplicates("response")
-        by_value = {str(v): set(g["response"].astype(str)) for v, g in given.groupby(given["value"].astype(str))}
+        given = answers[answers["response"].isin(ids) & (answers["item"] == item.id)].drop_duplicates(
+            "response"
+        )
+        by_value = {
+            str(v): set(g["response"].astype(str)) for v, g in given.groupby(given["value"].astype(str))
+        }
         choices = [(c.label_th, c.label_en, by_value.get(c.value, set())) for c in item.choices or ()]
         answered = set().union(*by_value.values()) if by_value else set()
         choices.append(("ไม่ตอบ", "not answered", set(ids.astype(str)) - answered))
@@ -608,13 +639,15 @@ def staff_bands_table(responses: pd.DataFrame, answers: pd.DataFrame, instrument
         "title_th": f"ผลจำแนกตามข้อมูลทั่วไปของผู้ตอบ: {instrument.title_th}",
         "title_en": f"By respondents' background: {instrument.title_en}",
         "columns": [
-            _col("question", "ข้อมูลทั่วไป", "Question"), _col("band", "กลุ่ม", "Band"),
-            _col("n", "ผู้ตอบ (คน)", "Respondents"), *figures,
-        ],  # fmt: skip
+            _col("question", "ข้อมูลทั่วไป", "Question"),
+            _col("band", "กลุ่ม", "Band"),
+            _col("n", "ผู้ตอบ (คน)", "Respondents"),
+            *figures,
+        ],
         "rows": rows,
         "total": None,
         "suppressed": suppressed,
-        "note_th": f"กลุ่มที่มีผู้ตอบน้อยกว่า {SMALL_CELL} คนแสดงเป็น \"<5\" ทั้งฉบับเผยแพร่และฉบับเจ้าหน้าที่",
+        "note_th": f'กลุ่มที่มีผู้ตอบน้อยกว่า {SMALL_CELL} คนแสดงเป็น "<5" ทั้งฉบับเผยแพร่และฉบับเจ้าหน้าที่',
         "note_en": f'bands of fewer than {SMALL_CELL} respondents show as "<5" in both editions',
     }
 

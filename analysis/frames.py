@@ -275,15 +275,12 @@ class _Sessions:
         rows = []
         for f in self.forums.values():
             tally = {item: 0 for item, _ in f.agenda}
-            for votes in f.forms.values():
-                for item in votes:
+            for picked in f.forms.values():
+                for item in picked:
                     tally[item] = tally.get(item, 0) + 1
-            titles = dict(f.agenda)
+            titles, day = dict(f.agenda), date.fromisoformat(f.day)
             for item, votes in tally.items():
-                rows.append(
-                    (f.device, f.session, f.community, date.fromisoformat(f.day), item, titles.get(item, item),
-                     votes)
-                )  # fmt: skip
+                rows.append((f.device, f.session, f.community, day, item, titles.get(item, item), votes))
         return pd.DataFrame(rows, columns=list(VOTE_COLUMNS))
 
     def staff_frame(self) -> pd.DataFrame:

@@ -196,8 +196,9 @@ class _Context:
     def satisfaction_tables(self, target: Any, project: int, instrument: Instrument) -> None:
         """The tables a Thai satisfaction report always has, for one target: by ด้าน with ภาพรวม, by
         service, and the respondents by the coarse bands the instrument asks. Two targets over the same
-        answers (projects 10 and 15 both read every counter rating) share one table. A staff survey's tables hide cells under 5 respondents in both editions, and have no
-        table by service."""
+        answers (projects 10 and 15 both read every counter rating) share one table.
+        A staff survey's tables hide cells under 5 respondents in both editions, and have no table by
+        service."""
         frames, public = self.frames, self.public
         staff = getattr(target, "measured_by", None) == "staff_survey"
         public = public or staff
@@ -297,7 +298,8 @@ def evaluate_target(target: Any, project: int, context: _Context, options: Repor
                 row,
                 (
                     f"แบบสอบถาม {target.instrument} ไม่รู้จักหรือไม่มีข้อที่กำหนดค่าการปฏิบัติตาม (compliant_value)",
-                    f"the instrument {target.instrument} is unknown or has no compliance item (compliant_value)",
+                    f"the instrument {target.instrument} is unknown or has no compliance item "
+                    "(compliant_value)",
                 ),
             )
         frames = context.frames

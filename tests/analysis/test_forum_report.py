@@ -46,9 +46,7 @@ def at(year: int, month: int, day: int, hour: int = 10) -> datetime:
     return datetime(year, month, day, hour, tzinfo=BANGKOK)
 
 
-def forum(
-    rows: Rows, session: str, community: str, day: datetime, agenda: list[str], total: int
-) -> None:
+def forum(rows: Rows, session: str, community: str, day: datetime, agenda: list[str], total: int) -> None:
     rows.add(
         "forum.opened", day, session=session, community=community, place="ศาลาประชาคม",
         date=day.date().isoformat(), projects=[5], facilitators=["ปลัด"],
@@ -81,8 +79,9 @@ def staff(rows: Rows, session: str, instrument: str, project: int, answers: list
     for i, given in enumerate(answers):
         rows.add("staff_survey.code_used", day, session=session, code=f"h{i}")
         rows.add("staff_survey.response", day, session=session, instrument=instrument, answers=given)
-    rows.add("staff_survey.closed", day, session=session, responses=len(answers),
-             codes_issued=len(answers) + 2, codes_used=len(answers), head={"seq": 1, "hash": "x"})  # fmt: skip
+    issued, used = len(answers) + 2, len(answers)
+    rows.add("staff_survey.closed", day, session=session, responses=used, codes_issued=issued,
+             codes_used=used, head={"seq": 1, "hash": "x"})  # fmt: skip
 
 
 def the_year() -> Rows:
@@ -148,7 +147,13 @@ def test_forms_and_staff_responses_are_responses_with_their_sessions_project() -
     assert by_source == {"forum": 4, "staff": 21}
     assert VOIDED_TEXT not in set(frames.answers["value"].astype(str))
     row = frames.forums.set_index("session").loc["f1"]
-    assert (row["total"], row["forms"], row["voided"], row["gender_male"], row["closed"]) == (45, 2, 1, 22, True)
+    assert (row["total"], row["forms"], row["voided"], row["gender_male"], row["closed"]) == (
+        45,
+        2,
+        1,
+        22,
+        True,
+    )
     assert frames.forums.set_index("session").loc["f2", "total"] == 60  # the correction counts
 
 
@@ -168,7 +173,9 @@ def test_two_forums_of_45_and_60_people_meet_the_100_citizens(public: dict[str, 
     assert (sessions["total"]["total"], sessions["total"]["forms"]) == (105, 4)
 
 
-def test_votes_are_ranked_over_the_period_and_per_forum_without_the_voided_form(public: dict[str, Any]) -> None:
+def test_votes_are_ranked_over_the_period_and_per_forum_without_the_voided_form(
+    public: dict[str, Any],
+) -> None:
     overall = [(r["rank"], r["title"], r["votes"]) for r in public["tables"]["forum-votes"]["rows"]]
     # ซ่อมถนน 2 (f1) + 1 (f2); ประปา 1; ขุดลอกคลอง 1; ไฟฟ้าส่องสว่าง only on the voided form: 0
     assert overall == [(1, "ซ่อมถนน", 3), (2, "ขุดลอกคลอง", 1), (2, "ประปา", 1), (4, "ไฟฟ้าส่องสว่าง", 0)]
@@ -219,7 +226,9 @@ def test_suggestions_as_written_only_in_the_staff_edition(
     assert VOIDED_TEXT not in staff_html
 
 
-def test_a_staff_band_under_5_never_shows_its_number(public: dict[str, Any], staff_edition: dict[str, Any]) -> None:
+def test_a_staff_band_under_5_never_shows_its_number(
+    public: dict[str, Any], staff_edition: dict[str, Any]
+) -> None:
     for report in (public, staff_edition):
         rows = {r["band_en"]: r for r in report["tables"]["staff-staff-nogift-bands"]["rows"]}
         assert (rows["Finance Division"]["n"], rows["Finance Division"]["pct"]) == (6, pytest.approx(500 / 6))
