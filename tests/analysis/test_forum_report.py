@@ -261,3 +261,40 @@ def test_the_report_with_forums_writes_every_file(staff_edition: dict[str, Any],
     assert {"report.json", "report.html", "report.pdf", "report.xlsx", "forum-votes.csv"} <= names
     csv = (tmp_path / "tables" / "forum-attendance.csv").read_text(encoding="utf-8-sig")
     assert "105" in csv
+
+
+def test_the_report_compares_attendance_with_the_year_before_from_the_central_store(tmp_path: Path) -> None:
+    """A laptop records a forum in November 2023 (84 people) and one in March 2025 (105 people); the
+    report of FY 2568 reads last year's from the store: (105 − 84) / 84 = +25 %."""
+    from kiosk.office.forum import ForumDesk
+    from kiosk.office.service import LocalOffice
+    from sync.central import CentralStore
+    from tests.support.devices import enrol, export
+
+    now = [at(2023, 11, 12)]
+    home = tmp_path / "laptop"
+    office = LocalOffice(home, default_settings(), clock=lambda: now[0])
+    desk = ForumDesk(office)
+    for day, total in ((at(2023, 11, 12), 84), (at(2025, 3, 8), 105)):
+        now[0] = day
+        session = desk.open_forum("หมู่ 1", "ศาลาประชาคม", day.date(), [5], [], ["ซ่อมถนน"]).session
+        counts = {
+            "gender": {"unspecified": total},
+            "age": {"unspecified": total},
+            "role": {"resident": total},
+        }
+        desk.record_attendance(session, total, counts)
+        desk.close_forum(session)
+    office.close()
+    central = tmp_path / "central"
+    enrol(central, home)
+    with CentralStore.open(central) as store:
+        assert store.import_bundle(export(home, tmp_path / "laptop.psb")).ok
+        from analysis.report import build_report
+
+        data = build_report(
+            store, builtin_plan(), default_settings(), builtin_instruments(), ReportOptions(FY)
+        )
+    row = target(data, "p5-participation-up")
+    assert (row["before"], row["after"], row["value"], row["verdict"]) == (84, 105, 25, "met")
+    assert target(data, "p5-forum-attendance")["value"] == 105
