@@ -260,7 +260,8 @@ def word_frequencies(texts: Iterable[str], top: int = TOP_WORDS) -> list[tuple[s
 def forum_suggestions(
     responses: pd.DataFrame, answers: pd.DataFrame, instruments: Mapping[str, Instrument]
 ) -> list[str]:
-    """The free text of the forum forms (the instruments' ``text`` items), as written, sorted."""
+    """The free text of the forum forms (the instruments' ``text`` items), as written: one per form and
+    text item answered, in the order entered (the same text on two forms is there twice)."""
     forms = responses[responses["source"] == FORUM]
     if forms.empty or answers.empty:
         return []
@@ -268,12 +269,11 @@ def forum_suggestions(
         (i.id, item.id) for i in instruments.values() for item in i.all_items() if item.type == "text"
     }
     chosen = answers[answers["response"].isin(forms["response"])]
-    found = {
+    return [
         str(v).strip()
         for inst, item, v in zip(chosen["instrument"], chosen["item"], chosen["value"], strict=True)
         if (str(inst), str(item)) in text_items and isinstance(v, str) and v.strip()
-    }
-    return sorted(found)
+    ]
 
 
 # -- the forum section's tables -----------------------------------------------------------------------
@@ -461,8 +461,9 @@ def words_table(texts: Sequence[str], public: bool) -> dict[str, Any]:
 def forum_section(
     frames: Any, instruments: Mapping[str, Instrument], public: bool, attendance_threshold: float | None
 ) -> tuple[dict[str, dict[str, Any]], list[str]]:
-    """The forum section's tables (by id) and the forums' suggestions as written (for the staff edition
-    only: the caller leaves them out of the public one)."""
+    """The forum section's tables (by id) and the forums' suggestions as written, each distinct text once,
+    sorted (for the staff edition only: the caller leaves them out of the public one). The word table
+    counts every form's text."""
     forums, responses, answers = frames.forums, frames.responses, frames.answers
     if forums.empty:
         return {}, []
@@ -484,7 +485,7 @@ def forum_section(
     texts = forum_suggestions(responses, answers, instruments)
     if texts:
         tables["forum-words"] = words_table(texts, public)
-    return tables, texts
+    return tables, sorted(set(texts))
 
 
 # -- the staff surveys' tables ------------------------------------------------------------------------

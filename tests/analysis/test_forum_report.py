@@ -298,3 +298,16 @@ def test_the_report_compares_attendance_with_the_year_before_from_the_central_st
     row = target(data, "p5-participation-up")
     assert (row["before"], row["after"], row["value"], row["verdict"]) == (84, 105, 25, "met")
     assert target(data, "p5-forum-attendance")["value"] == 105
+
+
+def test_words_count_every_form_so_a_word_on_5_forms_is_published() -> None:
+    rows = Rows()
+    day = at(2024, 11, 10)
+    forum(rows, "f1", "หมู่ 1", day, ["ซ่อมถนน"], 20)
+    for _ in range(5):  # the same text on five forms: ถนน in 5 suggestions, หมู่บ้าน too
+        form(rows, "f1", day, ["a1"], SUGGESTIONS[0])
+    form(rows, "f1", day, [], SUGGESTIONS[2])
+    public = report_of(rows)
+    words = {r["word"]: (r["count"], r["texts"]) for r in public["tables"]["forum-words"]["rows"]}
+    assert words == {"ถนน": (6, 6), "ซ่อม": (6, 6), "หมู่บ้าน": (5, 5)}  # ไฟฟ้า, ส่องสว่าง: 1 suggestion
+    assert report_of(rows, "staff")["forum_suggestions"] == sorted({SUGGESTIONS[0], SUGGESTIONS[2]})
