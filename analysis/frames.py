@@ -20,6 +20,19 @@
 ``answers``    long form, one row per answered item: response, instrument, item, value, and score
                (the value as a number, NaN for text)
 ``refused``    one row per refused rating attempt: device, at, month, code
+``forums``     one row per community forum (``forum.opened`` …, folded by session id): device, session,
+               community, place, date (the forum's day), projects, instrument, closed, total, one count
+               per head-count band (``gender_male`` … ``role_other``: :data:`surveys.forum.sessions.BANDS`),
+               forms (not taken back), voided, signin (how many signed in; never a name)
+``votes``      one row per agenda item of a forum: device, session, community, date, agenda (its id in
+               the forum), title, votes (from the forms not taken back)
+``staff``      one row per staff survey: device, session, instrument, projects, title, date, closed,
+               codes_issued, codes_used, responses
+
+A forum's form (``forum.response``, unless a later ``forum.response.voided`` takes it back) and a staff
+survey's response (``staff_survey.response``) are rows of ``responses`` too: source ``forum`` or
+``staff``, the instrument of their body, project = the first project of their session (NA if its
+opening was not read), no ticket or service, ``at`` the event's time; their answers rows of ``answers``.
 
 Times are ``datetime64[ns, Asia/Bangkok]``. The same folding serves the report and a notebook:
 
@@ -46,6 +59,7 @@ from typing import Any
 import orjson
 import pandas as pd
 
+from surveys.forum import sessions as forum
 from sync.central import CentralStore
 
 TZ = "Asia/Bangkok"
@@ -61,6 +75,7 @@ KINDS = (
     "ticket.transferred",
     "rating.given",
     "rating.refused",
+    *forum.KINDS,
 )
 IMPORTED = "answers.imported"
 """Answers brought in from paper or KoboToolbox/ODK (``prongsai answers import``): read whenever they were
@@ -93,6 +108,16 @@ RESPONSE_COLUMNS = (
 )
 ANSWER_COLUMNS = ("response", "instrument", "item", "value")
 REFUSED_COLUMNS = ("device", "at", "month", "code")
+BAND_COLUMNS = tuple(f"{group}_{band}" for group, bands in forum.BANDS.items() for band, *_ in bands)
+FORUM_COLUMNS = (
+    "device", "session", "community", "place", "date", "projects", "instrument", "closed", "total",
+    *BAND_COLUMNS, "forms", "voided", "signin",
+)  # fmt: skip
+VOTE_COLUMNS = ("device", "session", "community", "date", "agenda", "title", "votes")
+STAFF_COLUMNS = (
+    "device", "session", "instrument", "projects", "title", "date", "closed", "codes_issued", "codes_used",
+    "responses",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -132,6 +157,139 @@ class Frames:
     evidence: Evidence
     start: date
     end: date
+    forums: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(FORUM_COLUMNS)))
+    votes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(VOTE_COLUMNS)))
+    staff: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(STAFF_COLUMNS)))
+
+
+@dataclass
+class _Forum:
+    """A forum as its events so far say (the report's own small fold, by session id)."""
+
+    device: str
+    session: str
+    community: str
+    place: str
+    day: str
+    projects: tuple[int, ...]
+    instrument: str
+    agenda: list[tuple[str, str]]
+    total: int = 0
+    counts: dict[str, dict[str, int]] = field(default_factory=lambda: forum.full_counts({}))
+    forms: dict[int, tuple[str, ...]] = field(default_factory=dict)  # seq → votes, forms not taken back
+    voided: int = 0
+    signin: int = 0
+    closed: bool = False
+
+
+@dataclass
+class _Staff:
+    device: str
+    session: str
+    instrument: str
+    projects: tuple[int, ...]
+    title: str
+    day: str
+    codes_issued: int
+    codes_used: int = 0
+    responses: int = 0
+    closed: bool = False
+
+
+@dataclass
+class _Sessions:
+    """Forums and staff surveys being folded, and their responses held back until the end (a form can be
+    taken back by a later event)."""
+
+    forums: dict[str, _Forum] = field(default_factory=dict)
+    staff: dict[str, _Staff] = field(default_factory=dict)
+    held: dict[tuple[str, int], tuple[tuple[Any, ...], dict[str, Any]]] = field(default_factory=dict)
+
+    def apply(self, dev: str, seq: int, kind: str, at: str, body: dict[str, Any]) -> None:
+        session = str(body.get("session", ""))
+        if kind == forum.FORUM_OPENED:
+            self.forums[session] = _Forum(
+                dev, session, str(body.get("community", "")), str(body.get("place", "")),
+                str(body.get("date") or at[:10]), tuple(int(p) for p in body.get("projects") or ()),
+                str(body.get("instrument", "")),
+                [(str(a.get("id")), str(a.get("title"))) for a in body.get("agenda") or ()],
+            )  # fmt: skip
+        elif kind == forum.STAFF_OPENED:
+            self.staff[session] = _Staff(
+                dev, session, str(body.get("instrument", "")),
+                tuple(int(p) for p in body.get("projects") or ()), str(body.get("title", "")), at[:10],
+                len(body.get("codes") or ()),
+            )  # fmt: skip
+        elif kind in (forum.FORUM_RESPONSE, forum.STAFF_RESPONSE):
+            f = self.forums.get(session) if kind == forum.FORUM_RESPONSE else None
+            s = self.staff.get(session) if kind == forum.STAFF_RESPONSE else None
+            if f is not None:
+                f.forms[seq] = tuple(str(v) for v in body.get("votes") or ())
+            if s is not None:
+                s.responses += 1
+            projects = f.projects if f is not None else s.projects if s is not None else ()
+            response = f"{dev}:{seq}"
+            source = "forum" if kind == forum.FORUM_RESPONSE else "staff"
+            instrument = str(body.get("instrument"))
+            project = projects[0] if projects else None
+            row = (dev, seq, at, response, source, None, None, instrument, project, response)
+            self.held[(dev, seq)] = (row, dict(body.get("answers") or {}))
+        elif kind == forum.FORUM_VOIDED:
+            taken = int(body.get("response", 0))
+            if self.held.pop((dev, taken), None) is not None:
+                f = self.forums.get(session)
+                if f is not None:
+                    f.forms.pop(taken, None)
+                    f.voided += 1
+        elif kind == forum.FORUM_ATTENDANCE:
+            f = self.forums.get(session)
+            if f is not None:
+                f.total, f.counts = int(body.get("total", 0)), forum.full_counts(body.get("counts") or {})
+        elif kind == forum.FORUM_SIGNIN:
+            f = self.forums.get(session)
+            if f is not None:
+                f.signin = int(body.get("count", 0))
+        elif kind == forum.FORUM_CLOSED:
+            f = self.forums.get(session)
+            if f is not None:
+                f.closed = True
+        elif kind == forum.STAFF_CODE_USED:
+            s = self.staff.get(session)
+            if s is not None:
+                s.codes_used += 1
+        elif kind == forum.STAFF_CLOSED:
+            s = self.staff.get(session)
+            if s is not None:
+                s.closed = True
+
+    def forums_frame(self) -> pd.DataFrame:
+        rows = [
+            (f.device, f.session, f.community, f.place, date.fromisoformat(f.day), f.projects, f.instrument,
+             f.closed, f.total, *(n for group in f.counts.values() for n in group.values()), len(f.forms),
+             f.voided, f.signin)
+            for f in self.forums.values()
+        ]  # fmt: skip
+        return pd.DataFrame(rows, columns=list(FORUM_COLUMNS))
+
+    def votes_frame(self) -> pd.DataFrame:
+        rows = []
+        for f in self.forums.values():
+            tally = {item: 0 for item, _ in f.agenda}
+            for picked in f.forms.values():
+                for item in picked:
+                    tally[item] = tally.get(item, 0) + 1
+            titles, day = dict(f.agenda), date.fromisoformat(f.day)
+            for item, votes in tally.items():
+                rows.append((f.device, f.session, f.community, day, item, titles.get(item, item), votes))
+        return pd.DataFrame(rows, columns=list(VOTE_COLUMNS))
+
+    def staff_frame(self) -> pd.DataFrame:
+        rows = [
+            (s.device, s.session, s.instrument, s.projects, s.title, date.fromisoformat(s.day), s.closed,
+             s.codes_issued, s.codes_used, s.responses)
+            for s in self.staff.values()
+        ]  # fmt: skip
+        return pd.DataFrame(rows, columns=list(STAFF_COLUMNS))
 
 
 @dataclass
@@ -184,6 +342,7 @@ def frames_from_rows(rows: Iterable[tuple[str, int, str, str, str, str]], start:
     answer_value: list[Any] = []
     refused: list[tuple[Any, ...]] = []
     first_calls: dict[tuple[str, str], str] = {}
+    sessions = _Sessions()
     first_day, last_day = start.isoformat(), end.isoformat()
     device = ""
     first = last = count = 0
@@ -238,6 +397,9 @@ def frames_from_rows(rows: Iterable[tuple[str, int, str, str, str, str]], start:
                     (dev, seq, answered, response, source, None, None, instrument, project, identity)
                 )
             continue
+        if kind in forum.KINDS:
+            sessions.apply(dev, seq, kind, at, body)
+            continue
         if kind == "rating.refused":
             refused.append((dev, at, body.get("code") or body.get("reason")))
             continue
@@ -276,6 +438,12 @@ def frames_from_rows(rows: Iterable[tuple[str, int, str, str, str, str]], start:
     if device:
         evidence.devices[device] = DeviceEvidence(device, first, last, head, count)
     evidence.digest = "sha256:" + digest.hexdigest()
+    for row, given in sessions.held.values():  # forms and staff responses still standing, in seq order
+        answer_response.extend([len(responses)] * len(given))
+        answer_instrument.extend([row[7]] * len(given))
+        answer_item.extend(given.keys())
+        answer_value.extend(given.values())
+        responses.append(row)
     issued = [t for t in tickets.values() if t.issued_at is not None]
     return Frames(
         tickets=_tickets_frame(issued),
@@ -289,7 +457,18 @@ def frames_from_rows(rows: Iterable[tuple[str, int, str, str, str, str]], start:
         evidence=evidence,
         start=start,
         end=end,
+        forums=sessions.forums_frame(),
+        votes=sessions.votes_frame(),
+        staff=sessions.staff_frame(),
     )
+
+
+def load_forums(store: CentralStore, start: date, end: date, *, include_demo: bool = False) -> pd.DataFrame:
+    """The ``forums`` frame alone of ``start`` … ``end`` (reads only the forum events: a year's comparison
+    with the one before does not read that year's tickets)."""
+    stop = (end + timedelta(days=1)).isoformat()
+    rows = store.report_rows(forum.FORUM_KINDS, start.isoformat(), stop, include_demo)
+    return frames_from_rows(rows, start, end).forums
 
 
 def _responses_frame(rows: list[tuple[Any, ...]]) -> pd.DataFrame:

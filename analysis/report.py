@@ -20,9 +20,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from analysis import operations, satisfaction
+import pandas as pd
+
+from analysis import forums, operations, satisfaction
 from analysis.figures import Figure, by_hand
-from analysis.frames import Frames, load_frames
+from analysis.frames import Frames, load_forums, load_frames
 from analysis.integrity import integrity_section, integrity_warnings
 from analysis.period import Period, days_period
 from analysis.verdicts import NO_SOURCE, compared, from_figure, no_data, target_base
@@ -66,10 +68,12 @@ def build_report(
     say = step or (lambda _name: None)
     say("read")
     frames = load_frames(store, options.period.start, options.period.end, include_demo=options.include_demo)
+    start, end = year_before(options.period.start), year_before(options.period.end)
+    earlier = load_forums(store, start, end, include_demo=options.include_demo)
     say("integrity")
     integrity = integrity_section(store, frames.refused, include_demo=options.include_demo)
     say("targets")
-    report = assemble(frames, plan, settings, instruments, options, integrity)
+    report = assemble(frames, plan, settings, instruments, options, integrity, earlier_forums=earlier)
     say("done")
     return report
 
@@ -81,12 +85,21 @@ def assemble(
     instruments: Mapping[str, Instrument],
     options: ReportOptions,
     integrity: dict[str, Any],
+    *,
+    earlier_forums: pd.DataFrame | None = None,
 ) -> dict[str, Any]:
-    """The report from frames already loaded (an analyst's own frames work too)."""
+    """The report from frames already loaded (an analyst's own frames work too). ``earlier_forums``: the
+    ``forums`` frame of the same period a year before (:func:`analysis.frames.load_forums`), for the
+    change in forum attendance; without it that target has no data."""
     public = options.edition == "public"
     tables: dict[str, Any] = {}
     projects: list[dict[str, Any]] = []
     context = _Context(frames, settings, instruments, public, tables)
+    context.earlier_forums = earlier_forums
+    context.earlier_period = {
+        "from": year_before(options.period.start).isoformat(),
+        "to": year_before(options.period.end).isoformat(),
+    }
     for project in plan.projects:
         rows = [evaluate_target(target, project.number, context, options) for target in project.targets]
         projects.append(
@@ -99,6 +112,17 @@ def assemble(
             }
         )
     context.operations_tables()
+    attendance_threshold = next(
+        (
+            float(t.threshold)
+            for _, t in plan.targets()
+            if t.kind == "head_count" and t.counts == "forum_attendance"
+        ),
+        None,
+    )
+    forum_tables, forum_texts = forums.forum_section(frames, instruments, public, attendance_threshold)
+    staff_tables = forums.staff_section(frames, instruments)
+    tables |= forum_tables | staff_tables
     warnings = integrity_warnings(integrity, options.include_demo)
     if any(t["entered_by_hand"] and t["value"] is not None for p in projects for t in p["targets"]):
         warnings.append(
@@ -126,12 +150,23 @@ def assemble(
         "tables": tables,
         "services": context.service_tables,
         "fairness": context.fairness_tables,
+        "forum": list(forum_tables),
+        "staff_surveys": list(staff_tables),
         "integrity": integrity,
         "evidence": frames.evidence.to_dict(),
     }
     if not public:
         report["suggestions"] = context.suggestions()
+        report["forum_suggestions"] = forum_texts
     return report
+
+
+def year_before(day: date) -> date:
+    """The same day a year earlier (29 February → 28 February)."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=day.day - 1)
 
 
 class _Context:
@@ -155,12 +190,18 @@ class _Context:
         self.fairness_tables: list[str] = []
         self.project_suggestions: dict[int, set[str]] = {}
         self.made: dict[tuple[str, tuple[Any, ...]], str] = {}  # (kind of table, whose answers) → its id
+        self.earlier_forums: pd.DataFrame | None = None
+        self.earlier_period: dict[str, str] = {}
 
     def satisfaction_tables(self, target: Any, project: int, instrument: Instrument) -> None:
         """The tables a Thai satisfaction report always has, for one target: by ด้าน with ภาพรวม, by
         service, and the respondents by the coarse bands the instrument asks. Two targets over the same
-        answers (projects 10 and 15 both read every counter rating) share one table."""
+        answers (projects 10 and 15 both read every counter rating) share one table.
+        A staff survey's tables hide cells under 5 respondents in both editions, and have no table by
+        service."""
         frames, public = self.frames, self.public
+        staff = getattr(target, "measured_by", None) == "staff_survey"
+        public = public or staff
         services = getattr(target, "services", None)
         item = getattr(target, "item", None)
         names = {s.id: (s.name_th, s.name_en) for s in self.settings.services}
@@ -183,6 +224,8 @@ class _Context:
                 frames.responses, frames.answers, instrument, services=services, project=project,
                 public=public)),
         }  # fmt: skip
+        if staff:
+            del makers["services"]
         for name, (key, make) in makers.items():
             table_id = self.made.get((name, key))
             if table_id is None:
@@ -248,6 +291,27 @@ def evaluate_target(target: Any, project: int, context: _Context, options: Repor
             if not context.public:
                 context.collect_suggestions(target, project)
         return result
+    if kind == "compliance" and target.measured_by == "staff_survey":
+        instrument = context.instruments.get(target.instrument)
+        if instrument is None or not instrument.compliance_items():
+            return no_data(
+                row,
+                (
+                    f"แบบสอบถาม {target.instrument} ไม่รู้จักหรือไม่มีข้อที่กำหนดค่าการปฏิบัติตาม (compliant_value)",
+                    f"the instrument {target.instrument} is unknown or has no compliance item "
+                    "(compliant_value)",
+                ),
+            )
+        frames = context.frames
+        return forums.compliance_target(row, frames.responses, frames.answers, instrument, project=project)
+    if kind == "frequency" and target.activity == "forum":
+        return forums.forum_frequency_target(row, context.frames.forums)
+    if kind == "head_count" and target.counts == "forum_attendance":
+        return forums.attendance_target(row, context.frames.forums)
+    if kind == "count_change" and target.measured_by == "forum":
+        return forums.attendance_change_target(
+            row, context.frames.forums, context.earlier_forums, context.earlier_period
+        )
     if kind == "compliance" and target.measured_by == "tickets":
         return {**row, **operations.queue_order_target(context.frames, target)}
     if kind == "head_count" and target.counts == "citizens_served":

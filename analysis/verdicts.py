@@ -18,8 +18,8 @@ COMPARE: dict[str, Callable[[float, float], bool]] = {
 
 NO_SOURCE: dict[str, tuple[str, str]] = {
     "forum": (
-        "ยังไม่มีข้อมูลเวทีประชาคม: การบันทึกเวทีประชาคมด้วยชุดเครื่องมือนี้ยังไม่เปิดใช้",
-        "no forum data: recording community forums with the kit is not available yet",
+        "ไม่มีเวทีประชาคมที่บันทึกด้วยชุดเครื่องมือในช่วงเวลานี้",
+        "no community forum was recorded with the kit in this period",
     ),
     "staff_survey": (
         "ยังไม่มีคำตอบแบบสำรวจบุคลากรในคลังข้อมูลกลาง",

@@ -43,6 +43,9 @@ def render_html(report: dict[str, Any], lang: str = "th") -> str:
         fonts=_font_faces(),
         charts=_charts(report),
         suggestions=_suggestions(report),
+        forum_suggestions=[str(t) for t in report.get("forum_suggestions") or []]
+        if report.get("edition") == "staff"
+        else [],
         other_tables=_other_tables(report),
     )
 
@@ -119,4 +122,6 @@ def _other_tables(report: dict[str, Any]) -> list[str]:
         named.update(project.get("tables") or [])
     named.update(report.get("services") or [])
     named.update(report.get("fairness") or [])
+    named.update(report.get("forum") or [])
+    named.update(report.get("staff_surveys") or [])
     return [table_id for table_id in (report.get("tables") or {}) if table_id not in named]

@@ -147,6 +147,22 @@ def _layout(report: dict[str, Any], total_pages: int | None) -> _ReportPDF:
         _heading(pdf, "ความเป็นธรรมในการเรียกคิว", 14)
         for table_id in fairness:
             _data_table(pdf, tables[table_id])
+    forum = [t for t in report.get("forum") or [] if t in tables]
+    if forum:
+        _heading(pdf, "เวทีประชาคม", 14)
+        for table_id in forum:
+            _data_table(pdf, tables[table_id])
+        texts = report.get("forum_suggestions") or [] if report.get("edition") == "staff" else []
+        if texts:
+            _heading(pdf, "ข้อเสนอแนะจากเวทีประชาคม (ข้อความตามที่ผู้ตอบเขียน เฉพาะฉบับเจ้าหน้าที่)", 11)
+            for text in texts:
+                _paragraph(pdf, f"• {text}", 10)
+    staff = [t for t in report.get("staff_surveys") or [] if t in tables]
+    if staff:
+        _heading(pdf, "การสำรวจบุคลากร", 14)
+        _paragraph(pdf, "ทั้งฉบับเผยแพร่และฉบับเจ้าหน้าที่ไม่แสดงกลุ่มที่มีผู้ตอบน้อยกว่า 5 คน", 9)
+        for table_id in staff:
+            _data_table(pdf, tables[table_id])
     if report.get("integrity"):
         _integrity(pdf, report)
     return pdf
@@ -326,6 +342,9 @@ def _data_table(pdf: _ReportPDF, table: dict[str, Any]) -> None:
     headers = [labels.column_label(c, "th") for c in columns]
     widths = [min(n, 70.0) + 2 * PAD for n in natural]
     _table(pdf, headers, rows, widths, aligns, bold_last=bool(table.get("total")))
+    note = labels.thai_or_english(table, "note", "th")
+    if note:
+        _paragraph(pdf, note, 8.5)
     if table.get("suppressed"):
         _paragraph(pdf, "ช่องที่แสดง <5 มีผู้ตอบน้อยกว่า 5 คน จึงไม่แสดงตัวเลข", 8.5)
 
