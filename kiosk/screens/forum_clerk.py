@@ -30,6 +30,7 @@ from surveys.forum.sessions import CLERK, MAX_VOTES, Forum
 
 
 class ClerkEntryScreen(ForumScreen):
+    AUTO_FOCUS = ""  # the keys belong to the form; the text field takes them only for a text item
     BINDINGS: ClassVar[list[BindingType]] = [
         *(Binding(d, f"digit('{d}')", d, show=False) for d in "0123456789"),
         Binding("enter", "enter", "next", show=False),
@@ -116,6 +117,8 @@ class ClerkEntryScreen(ForumScreen):
             mark = "▶" if item is current else " "
             star = "*" if item.required else " "
             lines.append(f"{mark}{number:>2}.{star} {label[:60]}  [{self._shown(item)}]")
+            if item is current and item.type == "likert5":
+                lines.append("      " + "  ".join(f"{v}={text}" for v, text in choice_labels(item, self.lang)))
             if item is current and item.type in ("single", "multiple"):
                 options = "  ".join(
                     f"{i}={text}" for i, (_, text) in enumerate(choice_labels(item, self.lang), 1)
@@ -251,7 +254,8 @@ class ClerkEntryScreen(ForumScreen):
     @on(Input.Submitted, "#text-answer")
     def _typed(self, event: Input.Submitted) -> None:
         item = self.draft.item
-        if item is None:
+        if item is None or item.type not in ("text", "number") or self.stage != "question":
+            self.set_focus(None)
             return
         typed = event.value.strip()
         if not typed:

@@ -12,6 +12,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
+from textual.timer import Timer
 from textual.widgets import Button, Input, Label, Static
 
 from kiosk.office.service import OfficeError
@@ -27,6 +28,7 @@ Submit = Callable[[dict[str, Any], list[str]], object]  # records the form; rais
 
 
 class SelfEntryScreen(ForumScreen):
+    AUTO_FOCUS = ""  # nothing focused: the big buttons take taps, a text field takes focus itself
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "leave", "leave", show=False)]
 
     def __init__(
@@ -47,6 +49,7 @@ class SelfEntryScreen(ForumScreen):
         self.stage = "question"  # question → votes → thanks
         self.picked: list[str] = []  # a multiple item's choices, or the votes, being picked
         self.saved = 0
+        self._thanks_timer: Timer | None = None  # the thank-you's return to a fresh form
 
     def compose(self) -> ComposeResult:
         yield Label(self.instrument.title(self.lang), classes="screen-title", markup=False)
@@ -268,13 +271,20 @@ class SelfEntryScreen(ForumScreen):
         self.stage = "thanks"
         self.picked = []
         self.refresh_view()
-        self.set_timer(THANKS_SECONDS, self._fresh_if_thanked)
+        self._stop_timer()
+        self._thanks_timer = self.set_timer(THANKS_SECONDS, self._fresh_if_thanked)
+
+    def _stop_timer(self) -> None:
+        if self._thanks_timer is not None:
+            self._thanks_timer.stop()
+            self._thanks_timer = None
 
     def _fresh_if_thanked(self) -> None:
         if self.stage == "thanks" and self.is_current:
             self._fresh()
 
     def _fresh(self) -> None:
+        self._stop_timer()
         if not self.repeat:
             self.dismiss(None)
             return
