@@ -77,8 +77,10 @@ class ClerkEntryScreen(ForumScreen):
         yield Static("", id="message", markup=False)
         yield Static(
             self.t(
-                "ตัวเลข = คำตอบ · Enter = ข้าม/ถัดไป · 0 = ไม่ตอบ · Backspace = ย้อน · Ctrl+Z = ยกเลิกฉบับล่าสุด · Esc = กลับ",
-                "digit = answer · Enter = skip/next · 0 = no answer · Backspace = back · Ctrl+Z = take back last · Esc = back",
+                "ตัวเลข = คำตอบ · Enter = ข้าม/ถัดไป · 0 = ไม่ตอบ · Backspace = ย้อน · "
+                "Ctrl+Z = ยกเลิกฉบับล่าสุด · Esc = กลับ",
+                "digit = answer · Enter = skip/next · 0 = no answer · Backspace = back · "
+                "Ctrl+Z = take back last · Esc = back",
             ),
             id="keys",
             markup=False,
@@ -118,7 +120,9 @@ class ClerkEntryScreen(ForumScreen):
             star = "*" if item.required else " "
             lines.append(f"{mark}{number:>2}.{star} {label[:60]}  [{self._shown(item)}]")
             if item is current and item.type == "likert5":
-                lines.append("      " + "  ".join(f"{v}={text}" for v, text in choice_labels(item, self.lang)))
+                lines.append(
+                    "      " + "  ".join(f"{v}={text}" for v, text in choice_labels(item, self.lang))
+                )
             if item is current and item.type in ("single", "multiple"):
                 options = "  ".join(
                     f"{i}={text}" for i, (_, text) in enumerate(choice_labels(item, self.lang), 1)

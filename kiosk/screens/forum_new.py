@@ -90,7 +90,7 @@ class NewForumScreen(_FormScreen):
                 t("แบบสอบถาม", "Instrument"),
                 Select(
                     choices,
-                    value="forum-feedback" if "forum-feedback" in self.desk.instruments else Select.BLANK,
+                    value="forum-feedback" if "forum-feedback" in self.desk.instruments else Select.NULL,
                     id="instrument",
                     allow_blank=False,
                 ),
@@ -184,7 +184,7 @@ class NewStaffSurveyScreen(_FormScreen):
                 t("แบบสำรวจ", "Instrument"),
                 Select(
                     staff,
-                    value=staff[0][1] if staff else Select.BLANK,
+                    value=staff[0][1] if staff else Select.NULL,
                     id="instrument",
                     allow_blank=not staff,
                 ),
@@ -207,7 +207,7 @@ class NewStaffSurveyScreen(_FormScreen):
             )
             return
         instrument = self.query_one("#instrument", Select).value
-        if instrument is Select.BLANK:
+        if instrument is Select.NULL:
             self.say(self.t("ยังไม่มีแบบสำรวจบุคลากร", "there is no staff instrument"), error=True)
             return
         try:

@@ -68,7 +68,10 @@ class ForumSessionScreen(ForumScreen):
                 with Horizontal(classes="band-row"):
                     yield Label(t("ทั้งหมด", "Total"), classes="band-label")
                     yield Input(
-                        str(forum.total) if forum.attendance_seq else "", id="att-total", type="integer", compact=True
+                        str(forum.total) if forum.attendance_seq else "",
+                        id="att-total",
+                        type="integer",
+                        compact=True,
                     )
                 for group, bands in BANDS.items():
                     yield Label(t(*GROUP_NAMES[group]), classes="group")
@@ -162,10 +165,11 @@ class ForumSessionScreen(ForumScreen):
                 lines.append(self.t(f"✓ {name} รวม {summed} ตรงกับทั้งหมด", f"✓ {name} adds up to {summed}"))
             else:
                 gap = total - summed
+                short_th, short_en = ("ขาด", "short") if gap > 0 else ("เกิน", "over")
                 lines.append(
                     self.t(
-                        f"✗ {name} รวม {summed} ไม่เท่ากับทั้งหมด {total} ({'ขาด' if gap > 0 else 'เกิน'} {abs(gap)})",
-                        f"✗ {name} adds up to {summed}, not {total} ({abs(gap)} {'short' if gap > 0 else 'over'})",
+                        f"✗ {name} รวม {summed} ไม่เท่ากับทั้งหมด {total} ({short_th} {abs(gap)})",
+                        f"✗ {name} adds up to {summed}, not {total} ({abs(gap)} {short_en})",
                     )
                 )
         self.query_one("#att-sums", Static).update("\n".join(lines))
@@ -314,7 +318,8 @@ class ForumSessionScreen(ForumScreen):
                 self.t("ปิดเวที", "Close the forum"),
                 self.t(
                     f"ปิดเวทีที่{forum.community}? หลังปิดแล้วบันทึกเพิ่มไม่ได้ (y ยืนยัน, Esc ยกเลิก)",
-                    f"Close the forum at {forum.community}? Nothing can be added after (y to confirm, Esc to cancel)",
+                    f"Close the forum at {forum.community}? Nothing can be added after "
+                    "(y to confirm, Esc to cancel)",
                 ),
                 self.t("ปิดเวที (y)", "Close (y)"),
                 self.t("ยกเลิก (Esc)", "Cancel (Esc)"),

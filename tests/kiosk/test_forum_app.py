@@ -140,7 +140,9 @@ async def record_attendance(pilot: Pilot[Any]) -> None:
 # -- the whole forum ----------------------------------------------------------------------------
 
 
-def self_form(i: int, priorities: list[str], ages: list[str], roles: list[str]) -> tuple[list[str], dict[str, Any], list[str]]:
+def self_form(
+    i: int, priorities: list[str], ages: list[str], roles: list[str]
+) -> tuple[list[str], dict[str, Any], list[str]]:
     """The buttons participant ``i`` taps, and the answers and votes that must be recorded."""
     taps = [f"#choice-{5 - i % 5}"]
     answers: dict[str, Any] = {"spoke": 5 - i % 5}
@@ -170,7 +172,9 @@ def self_form(i: int, priorities: list[str], ages: list[str], roles: list[str]) 
     return taps, answers, votes
 
 
-def clerk_form(j: int, priorities: list[str], ages: list[str], roles: list[str]) -> tuple[list[str], dict[str, Any], list[str]]:
+def clerk_form(
+    j: int, priorities: list[str], ages: list[str], roles: list[str]
+) -> tuple[list[str], dict[str, Any], list[str]]:
     """The keys a clerk presses for paper form ``j``, and what must be recorded."""
     keys = [str(j % 5 + 1)]
     answers: dict[str, Any] = {"spoke": j % 5 + 1}
@@ -316,7 +320,9 @@ def test_the_attendance_must_add_up_and_a_second_save_asks_for_a_typed_reason(de
 
 def test_a_service_satisfaction_paper_form_takes_eight_keys(desk: ForumDesk) -> None:
     forum = desk.open_forum("ชุมชนตลาด", "วัดกลาง", DAY, [5], [], AGENDA, instrument="service-satisfaction")
-    desk.record_attendance(forum.session, 1, {"gender": {"male": 1}, "age": {"30-44": 1}, "role": {"resident": 1}})
+    desk.record_attendance(
+        forum.session, 1, {"gender": {"male": 1}, "age": {"30-44": 1}, "role": {"resident": 1}}
+    )
     pressed: list[str] = []
 
     async def scenario(pilot: Pilot[Any]) -> None:
@@ -453,7 +459,9 @@ def test_a_forum_runs_with_the_network_unplugged(
 
 
 def _opened(desk: ForumDesk, instrument: str = "forum-feedback") -> str:
-    forum = desk.open_forum("หมู่ที่ 3 บ้านจระเข้หิน", "ศาลาประชาคม", DAY, [5], ["นายสมชาย ใจดี"], AGENDA, instrument=instrument)
+    forum = desk.open_forum(
+        "หมู่ที่ 3 บ้านจระเข้หิน", "ศาลาประชาคม", DAY, [5], ["นายสมชาย ใจดี"], AGENDA, instrument=instrument
+    )
     counts = {
         "gender": {"male": 20, "female": 25},
         "age": {"18-29": 5, "30-44": 10, "45-59": 15, "60-plus": 15},
