@@ -22,7 +22,8 @@ def _printing() -> ModuleType | None:
 
 
 def _safe(name: str) -> str:
-    return re.sub(r"[^\w-]+", "-", name).strip("-")[:40] or "sheet"
+    """A file name from a title (Thai kept, with its vowel and tone marks): no path or shell characters."""
+    return re.sub(r'[\\/:*?"<>|\s]+', "-", name).strip("-.")[:40] or "sheet"
 
 
 def save_code_slips(folder: Path, title: str, session: str, codes: list[str]) -> Path:

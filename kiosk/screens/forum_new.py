@@ -189,10 +189,13 @@ class NewStaffSurveyScreen(_FormScreen):
                     allow_blank=not staff,
                 ),
             )
-            yield self.row(t("โครงการในแผน (เลข)", "Plan projects (numbers)"), Input(id="projects"))
             yield self.row(t("ชื่อการสำรวจ", "Title"), Input(id="title"))
+            yield self.row(t("โครงการในแผน (เลข)", "Plan projects (numbers)"), Input(id="projects"))
             yield self.row(t("จำนวนรหัส (คน)", "Number of codes"), Input(id="codes", type="integer"))
             yield Button(t("เปิดการสำรวจ (Ctrl+S)", "Open the survey (Ctrl+S)"), id="open", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#title", Input).focus()
 
     @on(Button.Pressed, "#open")
     def action_open(self) -> None:

@@ -29,7 +29,12 @@ Submit = Callable[[dict[str, Any], list[str]], object]  # records the form; rais
 
 class SelfEntryScreen(ForumScreen):
     AUTO_FOCUS = ""  # nothing focused: the big buttons take taps, a text field takes focus itself
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "leave", "leave", show=False)]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "leave", "leave", show=False),
+        # a laptop without a touch screen: a digit taps the choice of that number (a level: its value)
+        *(Binding(d, f"pick({d})", d, show=False) for d in "123456789"),
+        Binding("enter", "next_step", "next", show=False),
+    ]
 
     def __init__(
         self,
@@ -93,21 +98,26 @@ class SelfEntryScreen(ForumScreen):
                 labels = choice_labels(item, self.lang)
                 await box.mount_all(
                     BigChoice(
-                        f"{v}  {text}" if item.type == "likert5" else text,
+                        f"{v}  {text}" if item.type == "likert5" else f"{n}  {text}",
                         v,
                         id=f"choice-{v}",
                         classes="choice",
                     )
-                    for v, text in labels
+                    for n, (v, text) in enumerate(labels, start=1)
                 )
             elif item.type == "multiple":
                 limit = item.max_selections or len(item.choices or ())
-                hint = hint or self.t(f"เลือกได้ไม่เกิน {limit} ข้อ แล้วกด ถัดไป", f"pick up to {limit}, then Next")
+                hint = hint or self.t(
+                    f"เลือกได้ไม่เกิน {limit} ข้อ แล้วกด ถัดไป (Enter)", f"pick up to {limit}, then Next (Enter)"
+                )
                 await box.mount_all(
                     BigChoice(
-                        ("✔ " if v in self.picked else "  ") + text, v, id=f"choice-{v}", classes="choice"
+                        ("✔ " if v in self.picked else "  ") + f"{n}  {text}",
+                        v,
+                        id=f"choice-{v}",
+                        classes="choice",
                     )
-                    for v, text in choice_labels(item, self.lang)
+                    for n, (v, text) in enumerate(choice_labels(item, self.lang), start=1)
                 )
                 nav["next"] = True
             else:
@@ -292,6 +302,40 @@ class SelfEntryScreen(ForumScreen):
         self.stage = "question"
         self.picked = []
         self.refresh_view()
+
+    def action_next_step(self) -> None:
+        """Enter: on after picking choices or votes, past an optional question (skipped), or to a
+        fresh form after the thanks."""
+        item = self.draft.item
+        if self.stage == "thanks":
+            self._fresh()
+        elif self.stage == "votes" or (item is not None and item.type == "multiple"):
+            self._next()
+        elif item is not None and not item.required:
+            self._skip()
+
+    def action_pick(self, number: int) -> None:
+        """The digit ``number``: the level of a likert item, else the choice (or agenda item) so numbered."""
+        if self.stage == "thanks":
+            self._fresh()
+            return
+        if self.stage == "votes":
+            if number <= len(self.agenda):
+                self._toggle(self.agenda[number - 1].id, MAX_VOTES)
+            return
+        item = self.draft.item
+        if item is None or item.type in ("text", "number"):
+            return
+        values = [v for v, _ in choice_labels(item, self.lang)]
+        value = (
+            str(number) if item.type == "likert5" else values[number - 1] if number <= len(values) else None
+        )
+        if value is None or value not in values:
+            return
+        if item.type == "multiple":
+            self._toggle(value, item.max_selections or len(values))
+        else:
+            self._answer(int(value) if item.type == "likert5" else value)
 
     def action_leave(self) -> None:
         self.dismiss(None)

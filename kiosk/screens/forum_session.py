@@ -317,8 +317,8 @@ class ForumSessionScreen(ForumScreen):
             ConfirmDialog(
                 self.t("ปิดเวที", "Close the forum"),
                 self.t(
-                    f"ปิดเวทีที่{forum.community}? หลังปิดแล้วบันทึกเพิ่มไม่ได้ (y ยืนยัน, Esc ยกเลิก)",
-                    f"Close the forum at {forum.community}? Nothing can be added after "
+                    f"ปิดเวทีที่{forum.community}? หลังปิดแล้วบันทึกเพิ่มไม่ได้\n(y ยืนยัน, Esc ยกเลิก)",
+                    f"Close the forum at {forum.community}? Nothing can be added after.\n"
                     "(y to confirm, Esc to cancel)",
                 ),
                 self.t("ปิดเวที (y)", "Close (y)"),

@@ -146,8 +146,8 @@ class StaffSurveyScreen(ForumScreen):
             ConfirmDialog(
                 self.t("ปิดการสำรวจ", "Close the survey"),
                 self.t(
-                    "ปิดการสำรวจนี้? หลังปิดแล้วตอบเพิ่มไม่ได้ (y ยืนยัน, Esc ยกเลิก)",
-                    "Close this survey? No answers after (y to confirm, Esc to cancel)",
+                    "ปิดการสำรวจนี้? หลังปิดแล้วตอบเพิ่มไม่ได้\n(y ยืนยัน, Esc ยกเลิก)",
+                    "Close this survey? No answers after.\n(y to confirm, Esc to cancel)",
                 ),
                 self.t("ปิด (y)", "Close (y)"),
                 self.t("ยกเลิก (Esc)", "Cancel (Esc)"),

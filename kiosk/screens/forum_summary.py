@@ -46,6 +46,14 @@ class ForumSummaryScreen(ForumScreen):
         except (OSError, PrintError) as exc:
             self.say(self.t(f"บันทึกสรุปไม่ได้: {exc}", f"The summary could not be saved: {exc}"), error=True)
             return
+        if out.suffix == ".txt":
+            self.say(
+                self.t(
+                    f"บันทึกสรุปเป็นข้อความธรรมดาไว้ที่ {out} (เครื่องนี้ยังไม่มีส่วนพิมพ์ PDF)",
+                    f"Summary saved as plain text to {out} (the PDF printing part is not installed)",
+                )
+            )
+            return
         self.say(self.t(f"บันทึกสรุปไว้ที่ {out}", f"Summary saved to {out}"))
 
     def action_home(self) -> None:

@@ -444,7 +444,7 @@ def test_a_forum_runs_with_the_network_unplugged(
         await pilot.press("y")
         await on_screen(pilot, ForumSummaryScreen)
         await pilot.press("p")
-        await until(pilot, lambda: "บันทึกสรุปไว้ที่" in message(pilot))
+        await until(pilot, lambda: "บันทึกสรุป" in message(pilot))
 
     run(app_of(desk), scenario)
     [forum] = desk.sessions.forums.values()
