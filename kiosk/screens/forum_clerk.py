@@ -45,6 +45,7 @@ class ClerkEntryScreen(ForumScreen):
         forum = self.forum
         self.instrument = self.desk.instrument(forum.instrument)
         self.agenda = forum.agenda
+        self._typing: str | None = None  # the text item the field is showing
         self._fresh()
 
     @property
@@ -52,6 +53,7 @@ class ClerkEntryScreen(ForumScreen):
         return self.desk.forum(self.session)
 
     def _fresh(self) -> None:
+        self._typing = None
         self.draft = FormDraft(self.instrument)
         self.stage = "question"
         self.picked: list[str] = []
@@ -143,12 +145,15 @@ class ClerkEntryScreen(ForumScreen):
             field.placeholder = self.t(
                 "พิมพ์คำตอบ แล้วกด Enter (ว่าง = ข้าม)", "type the answer, then Enter (blank = skip)"
             )
-            if not field.has_focus:
+            if self._typing != current.id:  # a new text item: its answer so far, and the keys
                 previous = self.draft.answers.get(current.id)
                 field.value = "" if previous is None else str(previous)
-                field.focus()
-        elif field.has_focus:
-            self.set_focus(None)
+                self._typing = current.id
+            field.focus()
+        else:
+            self._typing = None
+            if field.has_focus:
+                self.set_focus(None)
         if self.agenda:
             head = (
                 self.t(

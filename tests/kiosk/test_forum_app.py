@@ -554,3 +554,120 @@ def test_summary_saved_without_the_printing_module_is_plain_text(tmp_path: Path)
         pytest.skip("the printing module is installed")
     out = forum_files.save_code_slips(tmp_path, "NO Gift", "0190abcd-1234", ["ACD-479", "FGH-367"])
     assert out.suffix == ".txt" and "ACD-479" in out.read_text(encoding="utf-8")
+
+
+# -- any instrument: an imported one with skip rules, many choices, numbers and text -------------
+
+IMPORTED = """
+id: market-visit
+version: 1
+title_th: แบบสอบถามตลาดนัดชุมชน
+title_en: Community market survey
+intro_th: แบบสอบถามนี้ไม่ต้องระบุชื่อ
+intro_en: No name is asked.
+anonymous: true
+audience: citizen
+projects: [5]
+sections:
+  - id: main
+    title_th: ตลาด
+    title_en: Market
+    items:
+      - {id: visited, type: single, required: true, label_th: เคยมาตลาดนี้, label_en: Visited,
+         choices: [{value: "yes", label_th: เคย, label_en: "Yes"},
+                   {value: "no", label_th: ไม่เคย, label_en: "No"}]}
+      - {id: wait, type: likert5, required: true, relevant: "${visited} = 'yes'",
+         label_th: พอใจการจัดที่จอดรถ, label_en: Parking}
+      - id: reasons
+        type: multiple
+        max_selections: 2
+        label_th: สิ่งที่ควรปรับปรุง
+        label_en: To improve
+        choices: [{value: c1, label_th: หนึ่ง, label_en: one}, {value: c2, label_th: สอง, label_en: two},
+                  {value: c3, label_th: สาม, label_en: three}, {value: c4, label_th: สี่, label_en: four},
+                  {value: c5, label_th: ห้า, label_en: five}, {value: c6, label_th: หก, label_en: six},
+                  {value: c7, label_th: เจ็ด, label_en: seven}, {value: c8, label_th: แปด, label_en: eight},
+                  {value: c9, label_th: เก้า, label_en: nine}, {value: c10, label_th: สิบ, label_en: ten},
+                  {value: c11, label_th: สิบเอ็ด, label_en: eleven}]
+      - {id: visits, type: number, min: 0, max: 99, label_th: มากี่ครั้งแล้ว, label_en: Visits}
+      - {id: note, type: text, label_th: ข้อเสนอแนะ, label_en: Suggestion}
+"""
+
+
+@pytest.fixture
+def market_desk(office: LocalOffice) -> ForumDesk:
+    from surveys.content.instruments import builtin_instruments, parse_instrument
+
+    return ForumDesk(office, {**builtin_instruments(), "market-visit": parse_instrument(IMPORTED)})
+
+
+def test_an_imported_instrument_keyed_in_follows_its_skip_rule_and_two_digit_choices(
+    market_desk: ForumDesk,
+) -> None:
+    forum = market_desk.open_forum("ตลาดนัด", "ลานวัด", DAY, [5], [], [], instrument="market-visit")
+
+    async def scenario(pilot: Pilot[Any]) -> None:
+        await pilot.press("enter")
+        await on_screen(pilot, ForumSessionScreen)
+        await pilot.press("f6")
+        clerk = await on_screen(pilot, ClerkEntryScreen)
+        # never visited: the parking question is not asked; choices 11 and 3 (two keys, then one)
+        await pilot.press("2")
+        assert clerk.draft.item.id == "reasons"
+        await pilot.press("1", "1", "3", "enter", "4", "2", "enter", "enter")
+        await until(pilot, lambda: "บันทึกฉบับที่ 1 แล้ว" in message(pilot))
+        # visited: parking asked and answered; the rest left blank but a suggestion
+        await pilot.press("1", "4", "enter", "enter", "o", "k", "enter")
+        await until(pilot, lambda: "บันทึกฉบับที่ 2 แล้ว" in message(pilot))
+
+    run(app_of(market_desk), scenario)
+    assert [f.answers for f in market_desk.forum(forum.session).forms] == [
+        {"visited": "no", "reasons": ["c11", "c3"], "visits": 42},
+        {"visited": "yes", "wait": 4, "note": "ok"},
+    ]
+
+
+def test_self_completion_skips_a_question_its_rule_leaves_out_and_back_returns_to_it(
+    market_desk: ForumDesk,
+) -> None:
+    forum = market_desk.open_forum("ตลาดนัด", "ลานวัด", DAY, [5], [], [], instrument="market-visit")
+
+    async def scenario(pilot: Pilot[Any]) -> None:
+        await pilot.press("enter")
+        await on_screen(pilot, ForumSessionScreen)
+        await pilot.press("f5")
+        entry = await on_screen(pilot, SelfEntryScreen)
+        await tap(pilot, "#choice-no")
+        await until(pilot, lambda: "ข้อ 2 จาก 4" in screen_text(pilot.app))
+        assert "สิ่งที่ควรปรับปรุง" in screen_text(pilot.app)
+        await tap(pilot, "#back")
+        await tap(pilot, "#choice-yes")
+        await until(pilot, lambda: "ข้อ 2 จาก 5" in screen_text(pilot.app))
+        assert "พอใจการจัดที่จอดรถ" in screen_text(pilot.app)
+        assert not entry.query_one("#skip").display  # a required question has no skip
+        await tap(pilot, "#choice-5")
+        await tap(pilot, "#choice-c2")
+        await tap(pilot, "#choice-c4")
+        await tap(pilot, "#choice-c6")  # a third: refused, at most two
+        assert "เลือกได้ไม่เกิน 2 ข้อ" in message(pilot)
+        await tap(pilot, "#next")
+        await type_into(pilot, "#text-answer", "3")
+        await pilot.press("enter")
+        await until(pilot, lambda: entry.draft.item is not None and entry.draft.item.id == "note")
+        await tap(pilot, "#skip")
+        await until(pilot, lambda: entry.stage == "thanks")
+
+    run(app_of(market_desk), scenario)
+    assert [f.answers for f in market_desk.forum(forum.session).forms] == [
+        {"visited": "yes", "wait": 5, "reasons": ["c2", "c4"], "visits": 3}
+    ]
+
+
+def test_the_forum_command_is_listed_and_says_it_runs_offline() -> None:
+    from click.testing import CliRunner
+
+    from prongsai.cli import cli
+
+    result = CliRunner().invoke(cli, ["forum", "--help"])
+    assert result.exit_code == 0
+    assert "offline" in result.output
