@@ -51,10 +51,12 @@ class StaffCodesScreen(ForumScreen):
         try:
             out = save_code_slips(self.ctx.home / CODES_FOLDER, survey.title, self.session, self.codes)
         except (OSError, PrintError) as exc:
+            why = exc.text(self.lang) if isinstance(exc, PrintError) else (exc.strerror or str(exc))
             self.say(
                 self.t(
-                    f"บันทึกใบรหัสไม่ได้: {exc} จดรหัสจากหน้าจอนี้",
-                    f"The slips could not be saved: {exc}; copy the codes from this screen",
+                    f"บันทึกใบรหัสไม่ได้: {why} จดรหัสจากหน้าจอนี้ไว้ก่อนออก (รหัสแสดงได้ครั้งเดียว)",
+                    f"The slips could not be saved: {why}; copy the codes from this screen before leaving "
+                    "(they are shown only once)",
                 ),
                 error=True,
             )

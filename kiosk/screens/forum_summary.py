@@ -43,8 +43,17 @@ class ForumSummaryScreen(ForumScreen):
             out = save_summary(
                 self.ctx.home / SUMMARY_FOLDER, forum, self.desk.instrument(forum.instrument), self.lang
             )
-        except (OSError, PrintError) as exc:
-            self.say(self.t(f"บันทึกสรุปไม่ได้: {exc}", f"The summary could not be saved: {exc}"), error=True)
+        except PrintError as exc:
+            self.refused(exc)
+            return
+        except OSError as exc:
+            self.say(
+                self.t(
+                    f"บันทึกสรุปไม่ได้: {exc.strerror or exc} ตรวจที่ว่างในเครื่องแล้วกด p อีกครั้ง",
+                    f"The summary could not be saved: {exc.strerror or exc}; check the disk, press p again",
+                ),
+                error=True,
+            )
             return
         if out.suffix == ".txt":
             self.say(

@@ -332,9 +332,13 @@ def test_a_service_satisfaction_paper_form_takes_eight_keys(desk: ForumDesk) -> 
         await on_screen(pilot, ClerkEntryScreen)
         # overall 5, process 4, channels 3, staff 4, facilities 5, no suggestion, a vote for item 2, save
         form = ["5", "4", "3", "4", "5", "enter", "2", "enter"]
-        for key in form:
+        for key in form[:-1]:
             pressed.append(key)
             await pilot.press(key)
+        await pilot.pause()
+        assert desk.forum(forum.session).forms == []  # seven keys: not saved yet
+        pressed.append(form[-1])
+        await pilot.press(form[-1])
         await until(pilot, lambda: "บันทึกฉบับที่ 1 แล้ว" in message(pilot))
         # the next form without a vote and with a blank optional level: 4 0 … Enter Enter
         second = ["4", "0", "2", "2", "1", "enter", "enter"]
