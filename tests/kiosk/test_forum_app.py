@@ -675,3 +675,38 @@ def test_the_forum_command_is_listed_and_says_it_runs_offline() -> None:
     result = CliRunner().invoke(cli, ["forum", "--help"])
     assert result.exit_code == 0
     assert "offline" in result.output
+
+
+def test_turning_the_sign_in_list_on_shows_the_pdpa_notice(desk: ForumDesk) -> None:
+    async def scenario(pilot: Pilot[Any]) -> None:
+        await pilot.press("n")
+        form = await until_form(pilot)
+        assert str(form.query_one("#pdpa", Static).content) == ""  # off by default, no notice
+        await tap(pilot, "#signin")
+        notice = str(form.query_one("#pdpa", Static).content)
+        assert "เก็บไว้ในเครื่องนี้เครื่องเดียว" in notice and "เก็บ 1 ปีแล้วลบ" in notice
+        assert "เทศบาลตำบลจระเข้หิน" in notice  # whom to ask: the office in the settings
+
+    run(app_of(desk), scenario)
+
+
+def test_names_signed_in_stay_in_the_private_folder_and_the_log_counts_them(
+    desk: ForumDesk, office: LocalOffice
+) -> None:
+    forum = desk.open_forum("หมู่ที่ 3", "ศาลา", DAY, [5], [], [], signin=True)
+
+    async def scenario(pilot: Pilot[Any]) -> None:
+        await pilot.press("enter")
+        await on_screen(pilot, ForumSessionScreen)
+        await pilot.press("f8")
+        await pilot.pause()
+        await type_into(pilot, "#signin-name", "นางสมศรี มีสุข")
+        await pilot.press("enter")
+        await until(pilot, lambda: "ลงชื่อแล้ว (รวม 1 คน)" in message(pilot))
+        await pilot.press("enter")  # a blank name: the desk's refusal, in words
+        await until(pilot, lambda: message(pilot) == "ใส่ชื่อ")
+
+    run(app_of(desk), scenario)
+    assert desk.forum(forum.session).signed_in == 1
+    assert "นางสมศรี" in desk.signin_path(forum.session).read_text(encoding="utf-8")
+    assert all("นางสมศรี" not in str(e.body) for e in read_events(log_dir(office.home)))
