@@ -8,6 +8,7 @@ or a clerk keying in paper forms) → the closing summary.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import date
 from typing import ClassVar
@@ -19,6 +20,7 @@ from kiosk.apps.terminal_app import check_lang
 from kiosk.office.forum import ForumDesk
 from kiosk.screens.forum_common import ForumContext, ForumScreen, _today
 from kiosk.screens.forum_home import ForumHomeScreen
+from kiosk.screens.rating import READ_GUARD_SECONDS
 
 
 class ForumApp(App[None]):
@@ -43,8 +45,16 @@ class ForumApp(App[None]):
                 await screen.relanguage()
 
 
-def make_forum_app(desk: ForumDesk, lang: str = "th", *, today: Callable[[], date] = _today) -> ForumApp:
+def make_forum_app(
+    desk: ForumDesk,
+    lang: str = "th",
+    *,
+    today: Callable[[], date] = _today,
+    read_guard_seconds: float = READ_GUARD_SECONDS,
+    monotonic: Callable[[], float] = time.monotonic,
+) -> ForumApp:
     """The forum runner on ``desk`` (the laptop's own office); ``today`` is the default date of a new
-    forum (tests fix it)."""
+    forum, ``read_guard_seconds`` how soon after a question appears a tap counts, timed by
+    ``monotonic`` (tests set them)."""
     check_lang(lang)
-    return ForumApp(ForumContext(desk, lang, today))
+    return ForumApp(ForumContext(desk, lang, today, read_guard_seconds, monotonic))

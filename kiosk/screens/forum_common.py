@@ -3,6 +3,7 @@ shows a refusal in words (never a traceback) and redraws itself in the other lan
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -12,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Static, TextArea
 
 from kiosk.office.forum import ForumDesk
+from kiosk.screens.rating import READ_GUARD_SECONDS
 from surveys.bilingual import UserError, pick
 from surveys.content.thaidate import now_bangkok
 
@@ -30,6 +32,10 @@ class ForumContext:
     desk: ForumDesk
     lang: str = "th"
     today: Callable[[], date] = field(default=_today)
+    # self-completion: a tap sooner than this after a question appears is not an answer (a double tap
+    # on one question must not answer the next one too); ``monotonic`` times it (tests move it by hand)
+    read_guard_seconds: float = READ_GUARD_SECONDS
+    monotonic: Callable[[], float] = field(default=time.monotonic)
 
     @property
     def home(self) -> Path:

@@ -54,6 +54,7 @@ class SelfEntryScreen(ForumScreen):
         self.stage = "question"  # question → votes → thanks
         self.picked: list[str] = []  # a multiple item's choices, or the votes, being picked
         self.saved = 0
+        self._shown = 0.0  # when the question now shown appeared (ctx.monotonic)
         self._thanks_timer: Timer | None = None  # the thank-you's return to a fresh form
 
     def compose(self) -> ComposeResult:
@@ -158,6 +159,7 @@ class SelfEntryScreen(ForumScreen):
             await box.mount(
                 BigChoice(self.t("เริ่มแบบฟอร์มใหม่", "Start a new form"), "again", id="again", classes="choice")
             )
+        self._shown = self.ctx.monotonic()
         self.query_one("#hint", Static).update(hint)
         for name, shown in nav.items():
             self.query_one(f"#{name}", Button).display = shown
@@ -169,6 +171,8 @@ class SelfEntryScreen(ForumScreen):
 
     @on(BigChoice.Chosen)
     def _chosen(self, event: BigChoice.Chosen) -> None:
+        if self.ctx.monotonic() - self._shown < self.ctx.read_guard_seconds:
+            return  # faster than anyone reads: the second tap of a double tap on the last question
         if self.stage == "thanks":
             self._fresh()
             return

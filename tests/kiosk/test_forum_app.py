@@ -59,8 +59,12 @@ def desk(office: LocalOffice) -> ForumDesk:
     return ForumDesk(office)
 
 
-def app_of(desk: ForumDesk) -> ForumApp:
-    return make_forum_app(desk, today=lambda: DAY)
+def app_of(desk: ForumDesk, monotonic: Callable[[], float] | None = None) -> ForumApp:
+    """The app on ``desk``; taps count at once unless a ``monotonic`` clock is given (then the
+    read guard applies, timed by it)."""
+    if monotonic is None:
+        return make_forum_app(desk, today=lambda: DAY, read_guard_seconds=0.0)
+    return make_forum_app(desk, today=lambda: DAY, monotonic=monotonic)
 
 
 def run(app: ForumApp, scenario: Callable[[Pilot[Any]], Awaitable[None]]) -> None:
@@ -710,3 +714,24 @@ def test_names_signed_in_stay_in_the_private_folder_and_the_log_counts_them(
     assert desk.forum(forum.session).signed_in == 1
     assert "นางสมศรี" in desk.signin_path(forum.session).read_text(encoding="utf-8")
     assert all("นางสมศรี" not in str(e.body) for e in read_events(log_dir(office.home)))
+
+
+def test_a_double_tap_does_not_answer_the_next_question_too(desk: ForumDesk) -> None:
+    _opened(desk)
+    now = [100.0]
+
+    async def scenario(pilot: Pilot[Any]) -> None:
+        await pilot.press("enter")
+        await on_screen(pilot, ForumSessionScreen)
+        await pilot.press("f5")
+        entry = await on_screen(pilot, SelfEntryScreen)
+        now[0] += 5  # the participant reads the first question
+        await tap(pilot, "#choice-5")
+        await until(pilot, lambda: entry.draft.position()[0] == 2 and bool(entry.query("#choice-5")))
+        await tap(pilot, "#choice-5")  # the same finger again, 0 s later: not an answer
+        assert entry.draft.position()[0] == 2 and "info_clear" not in entry.draft.answers
+        now[0] += 2
+        await tap(pilot, "#choice-4")
+        await until(pilot, lambda: entry.draft.answers.get("info_clear") == 4)
+
+    run(app_of(desk, monotonic=lambda: now[0]), scenario)
