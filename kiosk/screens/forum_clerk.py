@@ -14,6 +14,7 @@ So a form of five likert items and a blank suggestion, with no vote, is seven ke
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any, ClassVar
 
 from textual import on
@@ -28,11 +29,30 @@ from kiosk.screens.forum_form import FormDraft, NumberKeys, choice_labels
 from surveys.content.instruments import Item
 from surveys.forum.sessions import CLERK, MAX_VOTES, Forum
 
+# What the digit keys type with the Thai (Kedmanee) layout on, 1 … 0 (as surveys.counter.token reads
+# ticket codes): a clerk keying in forms need not switch the layout off.
+THAI_DIGIT_ROW = "ๅ/-ภถุึคตจ"
+
+
+def _key_name(character: str) -> str:
+    """The name Textual gives the key that types ``character`` (a vowel mark goes by its name)."""
+    if character == "/":
+        return "slash"
+    if character == "-":
+        return "minus"
+    if unicodedata.category(character) == "Mn":
+        return unicodedata.name(character).lower().replace(" ", "_")
+    return character
+
 
 class ClerkEntryScreen(ForumScreen):
     AUTO_FOCUS = ""  # the keys belong to the form; the text field takes them only for a text item
     BINDINGS: ClassVar[list[BindingType]] = [
         *(Binding(d, f"digit('{d}')", d, show=False) for d in "0123456789"),
+        *(
+            Binding(_key_name(ch), f"digit('{d}')", d, show=False)
+            for ch, d in zip(THAI_DIGIT_ROW, "1234567890", strict=True)
+        ),
         Binding("enter", "enter", "next", show=False),
         Binding("backspace,up", "back", "back", show=False),
         Binding("ctrl+z", "take_back", "take back", show=False, priority=True),

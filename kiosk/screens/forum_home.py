@@ -19,7 +19,7 @@ from kiosk.screens.forum_staff import StaffSurveyScreen
 
 class ForumHomeScreen(ForumScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n,f3,ื", "new_forum", "new forum", show=False),
+        Binding("n,f3,thai_character_sara_uee", "new_forum", "new forum", show=False),
         Binding("s,f4,ห", "new_survey", "new survey", show=False),
     ]
 

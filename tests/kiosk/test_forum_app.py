@@ -735,3 +735,21 @@ def test_a_double_tap_does_not_answer_the_next_question_too(desk: ForumDesk) -> 
         await until(pilot, lambda: entry.draft.answers.get("info_clear") == 4)
 
     run(app_of(desk, monotonic=lambda: now[0]), scenario)
+
+
+def test_the_clerk_keys_forms_in_with_the_thai_layout_on(desk: ForumDesk) -> None:
+    """1–5 with the Thai layout on type ๅ / - ภ ถ; the clerk need not switch the layout off."""
+    forum = desk.open_forum("ชุมชนตลาด", "วัดกลาง", DAY, [5], [], AGENDA, instrument="service-satisfaction")
+
+    async def scenario(pilot: Pilot[Any]) -> None:
+        await pilot.press("enter")
+        await on_screen(pilot, ForumSessionScreen)
+        await pilot.press("f6")
+        await on_screen(pilot, ClerkEntryScreen)
+        await pilot.press("ถ", "ภ", "-", "/", "ๅ", "enter", "/", "enter")
+        await until(pilot, lambda: "บันทึกฉบับที่ 1 แล้ว" in message(pilot))
+
+    run(app_of(desk), scenario)
+    [form] = desk.forum(forum.session).forms
+    assert form.answers == {"overall": 5, "process": 4, "channels": 3, "staff": 2, "facilities": 1}
+    assert form.votes == ("a2",)
