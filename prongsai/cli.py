@@ -19,6 +19,7 @@ from prongsai.commands import (
     counter,
     demo,
     device,
+    forum,
     instruments,
     kiosk,
     notice,
@@ -95,6 +96,7 @@ cli.add_command(kiosk.kiosk)
 cli.add_command(counter.counter)
 cli.add_command(board.board)
 cli.add_command(all_in_one.all_in_one)
+cli.add_command(forum.forum)
 cli.add_command(terminal_commands.terminals)
 cli.add_command(sync_commands.sync)
 for _command in cli.commands.values():
