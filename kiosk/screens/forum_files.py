@@ -1,24 +1,16 @@
 """Sheets the forum runner saves into the home: a staff survey's code slips and a forum's one-page
-summary, drawn by :mod:`kiosk.printing.forum_print` when it is installed, else as plain text."""
+summary (drawn by :mod:`kiosk.printing.forum_print`), and the summary's lines for the screen."""
 
 from __future__ import annotations
 
-import importlib
 import re
 from datetime import date
 from pathlib import Path
-from types import ModuleType
 
+from kiosk.printing.forum_print import render_code_slips, render_forum_summary
 from surveys.content.instruments import Instrument
 from surveys.content.thaidate import format_date
 from surveys.forum.sessions import BANDS, GROUP_NAMES, Forum
-
-
-def _printing() -> ModuleType | None:
-    try:
-        return importlib.import_module("kiosk.printing.forum_print")
-    except ModuleNotFoundError:
-        return None
 
 
 def _safe(name: str) -> str:
@@ -27,29 +19,18 @@ def _safe(name: str) -> str:
 
 
 def save_code_slips(folder: Path, title: str, session: str, codes: list[str]) -> Path:
-    """The codes as slips to cut (PDF when the printing module is there, else a text file)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    stem = f"{_safe(title)}-{session[-8:]}"
-    printing = _printing()
-    if printing is not None:
-        out: Path = printing.render_code_slips(title, codes, folder / f"{stem}.pdf")
-        return out
-    out = folder / f"{stem}.txt"
-    out.write_text(title + "\n\n" + "\n".join(codes) + "\n", encoding="utf-8")
-    return out
+    """The codes as an A4 PDF of slips to cut; :class:`PrintoutError` (bilingual) if it can't be written."""
+    return render_code_slips(title, codes, folder / f"{_safe(title)}-{session[-8:]}.pdf")
 
 
-def save_summary(folder: Path, forum: Forum, instrument: Instrument, lang: str) -> Path:
-    """The closed forum's one-page summary (PDF, or text without the printing module)."""
-    folder.mkdir(parents=True, exist_ok=True)
+def save_summary(
+    folder: Path, forum: Forum, instrument: Instrument, lang: str, municipality: tuple[str, str]
+) -> Path:
+    """The forum's one-page summary as an A4 PDF for the notice board."""
     stem = f"{forum.date}-{_safe(forum.community)}-{forum.session[-8:]}"
-    printing = _printing()
-    if printing is not None:
-        out: Path = printing.render_forum_summary(forum, instrument, folder / f"{stem}.pdf", lang=lang)
-        return out
-    out = folder / f"{stem}.txt"
-    out.write_text("\n".join(summary_lines(forum, lang)) + "\n", encoding="utf-8")
-    return out
+    return render_forum_summary(
+        forum, instrument, folder / f"{stem}.pdf", lang=lang, municipality=municipality
+    )
 
 
 def summary_lines(forum: Forum, lang: str, top: int = 5) -> list[str]:

@@ -13,10 +13,10 @@ from textual.widgets import Input, Label, Static
 
 from kiosk.dialogs.confirm import ConfirmDialog
 from kiosk.office.service import OfficeError
-from kiosk.printing.printers import PrintError
 from kiosk.screens.forum_common import CODES_FOLDER, ForumContext, ForumScreen
 from kiosk.screens.forum_files import save_code_slips
 from kiosk.screens.forum_self import SelfEntryScreen
+from surveys.bilingual import UserError
 from surveys.forum.sessions import StaffSurvey
 
 RULE = (
@@ -50,8 +50,8 @@ class StaffCodesScreen(ForumScreen):
         survey = self.desk.survey(self.session)
         try:
             out = save_code_slips(self.ctx.home / CODES_FOLDER, survey.title, self.session, self.codes)
-        except (OSError, PrintError) as exc:
-            why = exc.text(self.lang) if isinstance(exc, PrintError) else (exc.strerror or str(exc))
+        except UserError as exc:  # a folder that can't be written, a full disk: the printout says which
+            why = exc.text(self.lang)
             self.say(
                 self.t(
                     f"บันทึกใบรหัสไม่ได้: {why} จดรหัสจากหน้าจอนี้ไว้ก่อนออก (รหัสแสดงได้ครั้งเดียว)",

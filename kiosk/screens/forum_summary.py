@@ -9,9 +9,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Label, Static
 
-from kiosk.printing.printers import PrintError
 from kiosk.screens.forum_common import SUMMARY_FOLDER, ForumContext, ForumScreen
 from kiosk.screens.forum_files import save_summary, summary_lines
+from surveys.bilingual import UserError
 
 
 class ForumSummaryScreen(ForumScreen):
@@ -39,31 +39,24 @@ class ForumSummaryScreen(ForumScreen):
 
     def action_save(self) -> None:
         forum = self.desk.forum(self.session)
+        settings = self.desk.office.settings
         try:
             out = save_summary(
-                self.ctx.home / SUMMARY_FOLDER, forum, self.desk.instrument(forum.instrument), self.lang
+                self.ctx.home / SUMMARY_FOLDER,
+                forum,
+                self.desk.instrument(forum.instrument),
+                self.lang,
+                (settings.municipality_th, settings.municipality_en),
             )
-        except PrintError as exc:
+        except UserError as exc:  # a folder that can't be written, a full disk: the printout says which
             self.refused(exc)
             return
-        except OSError as exc:
-            self.say(
-                self.t(
-                    f"บันทึกสรุปไม่ได้: {exc.strerror or exc} ตรวจที่ว่างในเครื่องแล้วกด p อีกครั้ง",
-                    f"The summary could not be saved: {exc.strerror or exc}; check the disk, press p again",
-                ),
-                error=True,
+        self.say(
+            self.t(
+                f"บันทึกสรุปไว้ที่ {out} (พิมพ์ติดบอร์ดประกาศได้)",
+                f"Summary saved to {out} (print it for the notice board)",
             )
-            return
-        if out.suffix == ".txt":
-            self.say(
-                self.t(
-                    f"บันทึกสรุปเป็นข้อความธรรมดาไว้ที่ {out} (เครื่องนี้ยังไม่มีส่วนพิมพ์ PDF)",
-                    f"Summary saved as plain text to {out} (the PDF printing part is not installed)",
-                )
-            )
-            return
-        self.say(self.t(f"บันทึกสรุปไว้ที่ {out}", f"Summary saved to {out}"))
+        )
 
     def action_home(self) -> None:
         self.app.pop_screen()

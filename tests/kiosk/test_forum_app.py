@@ -8,9 +8,9 @@ import asyncio
 import socket
 from collections.abc import Awaitable, Callable
 from datetime import date
-from pathlib import Path
 from typing import Any
 
+import pypdf
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Static, TextArea
@@ -460,7 +460,10 @@ def test_a_forum_runs_with_the_network_unplugged(
         {"spoke": 3, "info_clear": 3, "opinion_used": 3, "overall": 3}
     ]
     assert forum.forms[0].votes == ("a1",)
-    assert list((office.home / "forum-summaries").iterdir())
+    [summary] = (office.home / "forum-summaries").iterdir()
+    assert summary.suffix == ".pdf"
+    text = pypdf.PdfReader(summary).pages[0].extract_text()
+    assert forum.community in text and "ผู้เข้าร่วม" in text
 
 
 # -- snapshots --------------------------------------------------------------------------------
@@ -554,14 +557,20 @@ def test_english_is_one_key_away(desk: ForumDesk) -> None:
     run(app_of(desk), scenario)
 
 
-def test_summary_saved_without_the_printing_module_is_plain_text(tmp_path: Path) -> None:
-    """Until kiosk/printing/forum_print.py is merged the summary is a text file (said on screen)."""
-    from kiosk.screens import forum_files
+def test_a_summary_that_cannot_be_saved_says_why_on_screen(desk: ForumDesk, office: LocalOffice) -> None:
+    (office.home / "forum-summaries").write_text("a file where the folder should be", encoding="utf-8")
 
-    if forum_files._printing() is not None:
-        pytest.skip("the printing module is installed")
-    out = forum_files.save_code_slips(tmp_path, "NO Gift", "0190abcd-1234", ["ACD-479", "FGH-367"])
-    assert out.suffix == ".txt" and "ACD-479" in out.read_text(encoding="utf-8")
+    async def scenario(pilot: Pilot[Any]) -> None:
+        await open_forum_on_screen(pilot)
+        await record_attendance(pilot)
+        await pilot.press("f9")
+        await on_screen(pilot, ConfirmDialog)
+        await pilot.press("y")
+        await on_screen(pilot, ForumSummaryScreen)
+        await pilot.press("p")
+        await until(pilot, lambda: "บันทึก" in message(pilot) and "ไม่ได้" in message(pilot))
+
+    run(app_of(desk), scenario)
 
 
 # -- any instrument: an imported one with skip rules, many choices, numbers and text -------------
