@@ -435,9 +435,9 @@ class _Sheet:
         return y + _line_height(font, like or text)
 
     def heading(self, text: str, y: int) -> int:
-        y = self.line(text, self.font(34, True), _MARGIN, y)
+        y = self.line(text, self.font(34, True), _MARGIN, y + self.px(6))  # apart from the lines above
         self.draw.line([(_MARGIN, y), (A4[0] - _MARGIN, y)], fill=0, width=3)
-        return y + self.px(8)
+        return y + self.px(18)  # room for the tone marks of the next line's first word
 
     def pair(
         self, label: str, value: str, left: int, y: int, label_width: int, full: int, size: int,

@@ -110,6 +110,8 @@ class ForumSessionScreen(ForumScreen):
 
     def on_mount(self) -> None:
         self.refresh_view()
+        if self.forum.attendance_seq is None:  # a new forum: the count comes first, typed straight away
+            self.query_one("#att-total", Input).focus()
 
     def refresh_view(self) -> None:
         forum = self.forum
