@@ -148,6 +148,7 @@ _COUNTS: dict[str, tuple[str, str]] = {
     "citizens_served": ("ผู้รับบริการ", "citizens served"),
     "honoured": ("ผู้ได้รับการยกย่อง", "honoured"),
     "committee_members": ("กรรมการภาคประชาชน", "citizen committee members"),
+    "complaints_and_tips": ("เรื่องร้องเรียนและเบาะแสจากประชาชน", "complaints and tips from citizens"),
 }
 _EVERY: dict[str, tuple[str, str]] = {
     "weekly": ("รายสัปดาห์", "weekly"),

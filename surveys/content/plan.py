@@ -161,7 +161,11 @@ class HeadCountTarget(_TargetBase):
     """At least ``threshold`` people."""
 
     kind: Literal["head_count"]
-    counts: Literal["forum_attendance", "citizens_served", "honoured", "committee_members"]
+    counts: Literal[
+        "forum_attendance", "citizens_served", "honoured", "committee_members", "complaints_and_tips"
+    ]
+    """``complaints_and_tips``: complaints and corruption tips received from citizens in the period (each
+    one a citizen who spoke up; measured_by ``complaints``)."""
     instrument: Slug | None = None
     threshold: Count
 
@@ -196,6 +200,9 @@ class CountChangeTarget(_TargetBase):
     kind: Literal["count_change"]
     direction: Literal["decrease", "increase"]
     threshold: Percent | None = None
+    categories: tuple[Literal["general", "misconduct", "procurement", "corruption"], ...] | None = None
+    """For a count of complaints (measured_by ``complaints``): the categories that count (tips are
+    ``corruption``); every category if absent."""
 
 
 class ManualTarget(_TargetBase):
