@@ -28,6 +28,17 @@
                the forum), title, votes (from the forms not taken back)
 ``staff``      one row per staff survey: device, session, instrument, projects, title, date, closed,
                codes_issued, codes_used, responses
+``complaints`` one row per complaint or corruption tip received in the period (``complaint.received``,
+               then its ``complaint.step`` events up to the period's end): device, code, series (``C`` a
+               complaint, ``T`` a tip), channel, category, received_at, day, month, due (a date), status
+               (received, assigned, in_progress, done, explained), steps (after received), closed_at,
+               closed_by (done or explained, else NA), late (closed after ``due``, or still open after
+               it at the period's end), days_to_close (calendar days from the day received), subject,
+               details (the complainant's words: only the staff edition shows them). Contact details
+               are never read (they are sealed to the officer's key anyway).
+
+A rating of a closed complaint (``complaint.rated``: it names no complaint) is a row of ``responses`` with
+source ``complaint``, project 9 (the plan's complaint-handling measure) and its answers.
 
 A forum's form (``forum.response``, unless a later ``forum.response.voided`` takes it back) and a staff
 survey's response (``staff_survey.response``) are rows of ``responses`` too: source ``forum`` or
@@ -59,6 +70,7 @@ from typing import Any
 import orjson
 import pandas as pd
 
+from analysis import complaints
 from surveys.forum import sessions as forum
 from sync.central import CentralStore
 
@@ -76,6 +88,7 @@ KINDS = (
     "rating.given",
     "rating.refused",
     *forum.KINDS,
+    *complaints.KINDS,
 )
 IMPORTED = "answers.imported"
 """Answers brought in from paper or KoboToolbox/ODK (``prongsai answers import``): read whenever they were
@@ -160,6 +173,7 @@ class Frames:
     forums: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(FORUM_COLUMNS)))
     votes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(VOTE_COLUMNS)))
     staff: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(STAFF_COLUMNS)))
+    complaints: pd.DataFrame = field(default_factory=complaints.empty_frame)
 
 
 @dataclass
@@ -343,6 +357,7 @@ def frames_from_rows(rows: Iterable[tuple[str, int, str, str, str, str]], start:
     refused: list[tuple[Any, ...]] = []
     first_calls: dict[tuple[str, str], str] = {}
     sessions = _Sessions()
+    cases = complaints.Fold()
     first_day, last_day = start.isoformat(), end.isoformat()
     device = ""
     first = last = count = 0
@@ -399,6 +414,21 @@ def frames_from_rows(rows: Iterable[tuple[str, int, str, str, str, str]], start:
             continue
         if kind in forum.KINDS:
             sessions.apply(dev, seq, kind, at, body)
+            continue
+        if kind == complaints.RATED:  # names no complaint: the instrument promises it
+            response = f"{dev}:{seq}"
+            instrument = str(body.get("instrument"))
+            given = body.get("answers") or {}
+            answer_response.extend([len(responses)] * len(given))
+            answer_instrument.extend([instrument] * len(given))
+            answer_item.extend(given.keys())
+            answer_value.extend(given.values())
+            responses.append(
+                (dev, seq, at, response, "complaint", None, None, instrument, complaints.PROJECT, response)
+            )
+            continue
+        if kind in complaints.KINDS:
+            cases.apply(dev, kind, at, body)
             continue
         if kind == "rating.refused":
             refused.append((dev, at, body.get("code") or body.get("reason")))
@@ -460,6 +490,7 @@ def frames_from_rows(rows: Iterable[tuple[str, int, str, str, str, str]], start:
         forums=sessions.forums_frame(),
         votes=sessions.votes_frame(),
         staff=sessions.staff_frame(),
+        complaints=cases.frame(end),
     )
 
 
@@ -469,6 +500,16 @@ def load_forums(store: CentralStore, start: date, end: date, *, include_demo: bo
     stop = (end + timedelta(days=1)).isoformat()
     rows = store.report_rows(forum.FORUM_KINDS, start.isoformat(), stop, include_demo)
     return frames_from_rows(rows, start, end).forums
+
+
+def load_complaints(
+    store: CentralStore, start: date, end: date, *, include_demo: bool = False
+) -> pd.DataFrame:
+    """The ``complaints`` frame alone of ``start`` … ``end`` (a year's count of complaints against the
+    year before reads only the complaint events)."""
+    stop = (end + timedelta(days=1)).isoformat()
+    rows = store.report_rows(complaints.CASE_KINDS, start.isoformat(), stop, include_demo)
+    return frames_from_rows(rows, start, end).complaints
 
 
 def _responses_frame(rows: list[tuple[Any, ...]]) -> pd.DataFrame:

@@ -22,9 +22,9 @@ from typing import Any
 
 import pandas as pd
 
-from analysis import forums, operations, satisfaction
+from analysis import complaints, forums, operations, satisfaction
 from analysis.figures import Figure, by_hand
-from analysis.frames import Frames, load_forums, load_frames
+from analysis.frames import Frames, load_complaints, load_forums, load_frames
 from analysis.integrity import integrity_section, integrity_warnings
 from analysis.period import Period, days_period
 from analysis.verdicts import NO_SOURCE, compared, from_figure, no_data, target_base
@@ -70,10 +70,14 @@ def build_report(
     frames = load_frames(store, options.period.start, options.period.end, include_demo=options.include_demo)
     start, end = year_before(options.period.start), year_before(options.period.end)
     earlier = load_forums(store, start, end, include_demo=options.include_demo)
+    earlier_complaints = load_complaints(store, start, end, include_demo=options.include_demo)
     say("integrity")
     integrity = integrity_section(store, frames.refused, include_demo=options.include_demo)
     say("targets")
-    report = assemble(frames, plan, settings, instruments, options, integrity, earlier_forums=earlier)
+    report = assemble(
+        frames, plan, settings, instruments, options, integrity, earlier_forums=earlier,
+        earlier_complaints=earlier_complaints,
+    )  # fmt: skip
     say("done")
     return report
 
@@ -87,15 +91,19 @@ def assemble(
     integrity: dict[str, Any],
     *,
     earlier_forums: pd.DataFrame | None = None,
+    earlier_complaints: pd.DataFrame | None = None,
 ) -> dict[str, Any]:
     """The report from frames already loaded (an analyst's own frames work too). ``earlier_forums``: the
     ``forums`` frame of the same period a year before (:func:`analysis.frames.load_forums`), for the
-    change in forum attendance; without it that target has no data."""
+    change in forum attendance; without it that target has no data. ``earlier_complaints``: likewise the
+    ``complaints`` frame (:func:`analysis.frames.load_complaints`), for the counts of complaints that must
+    fall; without it they use the previous year's count of the figures file, if given."""
     public = options.edition == "public"
     tables: dict[str, Any] = {}
     projects: list[dict[str, Any]] = []
     context = _Context(frames, settings, instruments, public, tables)
     context.earlier_forums = earlier_forums
+    context.earlier_complaints = earlier_complaints
     context.earlier_period = {
         "from": year_before(options.period.start).isoformat(),
         "to": year_before(options.period.end).isoformat(),
@@ -122,7 +130,12 @@ def assemble(
     )
     forum_tables, forum_texts = forums.forum_section(frames, instruments, public, attendance_threshold)
     staff_tables = forums.staff_section(frames, instruments)
-    tables |= forum_tables | staff_tables
+    days = next(
+        (int(t.threshold) for _, t in plan.targets() if t.kind == "deadline_days" and t.measured_by == "complaints"),
+        15,
+    )
+    complaint_tables = complaints.complaints_section(frames.complaints, frames.end, public, days)
+    tables |= forum_tables | staff_tables | complaint_tables
     warnings = integrity_warnings(integrity, options.include_demo)
     if any(t["entered_by_hand"] and t["value"] is not None for p in projects for t in p["targets"]):
         warnings.append(
@@ -152,6 +165,7 @@ def assemble(
         "fairness": context.fairness_tables,
         "forum": list(forum_tables),
         "staff_surveys": list(staff_tables),
+        "complaints": list(complaint_tables),
         "integrity": integrity,
         "evidence": frames.evidence.to_dict(),
     }
@@ -191,6 +205,7 @@ class _Context:
         self.project_suggestions: dict[int, set[str]] = {}
         self.made: dict[tuple[str, tuple[Any, ...]], str] = {}  # (kind of table, whose answers) → its id
         self.earlier_forums: pd.DataFrame | None = None
+        self.earlier_complaints: pd.DataFrame | None = None
         self.earlier_period: dict[str, str] = {}
 
     def satisfaction_tables(self, target: Any, project: int, instrument: Instrument) -> None:
@@ -312,6 +327,10 @@ def evaluate_target(target: Any, project: int, context: _Context, options: Repor
         return forums.attendance_change_target(
             row, context.frames.forums, context.earlier_forums, context.earlier_period
         )
+    if target.measured_by == "complaints":
+        found = _complaint_target(target, row, context, options)
+        if found is not None:
+            return found
     if kind == "compliance" and target.measured_by == "tickets":
         return {**row, **operations.queue_order_target(context.frames, target)}
     if kind == "head_count" and target.counts == "citizens_served":
@@ -325,6 +344,25 @@ def evaluate_target(target: Any, project: int, context: _Context, options: Repor
     if kind == "count_change":
         return no_data(row, NO_SOURCE.get(target.measured_by, NO_SOURCE["count_change"]))
     return no_data(row, NO_SOURCE.get(target.measured_by, NO_SOURCE["ratings"]))
+
+
+def _complaint_target(
+    target: Any, row: dict[str, Any], context: _Context, options: ReportOptions
+) -> dict[str, Any] | None:
+    """A target measured from complaints (:mod:`analysis.complaints`), or None if the kit cannot."""
+    frames, kind = context.frames, target.kind
+    if kind == "deadline_days":
+        return complaints.resolve_target(row, frames.complaints, frames.end, target.threshold, target.share)
+    if kind == "compliance":
+        return complaints.progress_target(row, frames.complaints, frames.end)
+    if kind == "head_count" and target.counts == "complaints_and_tips":
+        return complaints.citizen_watch_target(row, frames.complaints)
+    if kind == "count_change":
+        return complaints.change_target(
+            row, target.categories, frames.complaints, context.earlier_complaints, context.earlier_period,
+            options.figures.get(target.id),
+        )  # fmt: skip
+    return None
 
 
 def _empty(context: _Context) -> bool:
@@ -446,7 +484,9 @@ def figures_of(report: Mapping[str, Any]) -> dict[str, Figure]:
     found: dict[str, Figure] = {}
     for project in report.get("projects", []):
         for target in project.get("targets", []):
-            if target.get("entered_by_hand") and target.get("value") is not None:
+            if target.get("before_from") == "figures":  # the previous year's count of complaints
+                found[target["id"]] = Figure(value=target["before"], note=target.get("note"))
+            elif target.get("entered_by_hand") and target.get("value") is not None:
                 found[target["id"]] = Figure(value=target["value"], note=target.get("note"))
     return found
 

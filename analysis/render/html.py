@@ -124,4 +124,5 @@ def _other_tables(report: dict[str, Any]) -> list[str]:
     named.update(report.get("fairness") or [])
     named.update(report.get("forum") or [])
     named.update(report.get("staff_surveys") or [])
+    named.update(report.get("complaints") or [])
     return [table_id for table_id in (report.get("tables") or {}) if table_id not in named]

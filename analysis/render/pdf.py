@@ -163,6 +163,17 @@ def _layout(report: dict[str, Any], total_pages: int | None) -> _ReportPDF:
         _paragraph(pdf, "ทั้งฉบับเผยแพร่และฉบับเจ้าหน้าที่ไม่แสดงกลุ่มที่มีผู้ตอบน้อยกว่า 5 คน", 9)
         for table_id in staff:
             _data_table(pdf, tables[table_id])
+    complaints = [t for t in report.get("complaints") or [] if t in tables]
+    if complaints:
+        _heading(pdf, "เรื่องร้องเรียนและเบาะแสการทุจริต", 14)
+        _paragraph(
+            pdf,
+            "ข้อมูลเชิงสถิติเรื่องร้องเรียนสำหรับเผยแพร่เป็นข้อมูลเปิด เบาะแสการทุจริตนับแยกจากเรื่องร้องเรียนทั่วไป "
+            "ฉบับเผยแพร่แสดงเฉพาะจำนวน ไม่มีชื่อหรือช่องทางติดต่อผู้ร้องเรียนในรายงานทุกฉบับ",
+            9,
+        )
+        for table_id in complaints:
+            _data_table(pdf, tables[table_id])
     if report.get("integrity"):
         _integrity(pdf, report)
     return pdf
