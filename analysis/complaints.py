@@ -193,9 +193,7 @@ def wilson(k: int, n: int) -> Interval | None:
     )
 
 
-def _share_row(
-    row: dict[str, Any], k: int, n: int, threshold: float, **extra: Any
-) -> dict[str, Any]:
+def _share_row(row: dict[str, Any], k: int, n: int, threshold: float, **extra: Any) -> dict[str, Any]:
     value = k / n * 100
     interval = wilson(k, n)
     met = value >= threshold if row.get("comparison", ">=") == ">=" else value > threshold
@@ -242,9 +240,7 @@ def resolve_target(
         "closed_late": int((closed(counted) & counted["late"]).sum()),
         "open_late": int((~closed(counted)).sum()),
         "not_yet_due": len(complaints) - len(counted),
-        "note_th": (
-            f"นับเรื่องที่ครบกำหนด {days} วันแล้วหรือปิดเรื่องแล้ว การชี้แจงเหตุผลภายในกำหนดนับเป็นการดำเนินการทันเวลา"
-        ),
+        "note_th": (f"นับเรื่องที่ครบกำหนด {days} วันแล้วหรือปิดเรื่องแล้ว การชี้แจงเหตุผลภายในกำหนดนับเป็นการดำเนินการทันเวลา"),
         "note_en": (
             f"counts complaints whose {days} days are up or that are closed; a letter of explanation "
             "within the time counts as handled in time"
@@ -419,7 +415,9 @@ COUNT_COLUMNS = [
 def summary_table(complaints: pd.DataFrame, end: date, days: int) -> dict[str, Any]:
     rows = []
     for series, (th, en) in SERIES.items():
-        rows.append({"series": th, "series_en": en, **_counts(complaints[complaints["series"] == series], end)})
+        rows.append(
+            {"series": th, "series_en": en, **_counts(complaints[complaints["series"] == series], end)}
+        )
     return {
         "title_th": f"เรื่องร้องเรียนและเบาะแสการทุจริต: การดำเนินการภายใน {days} วัน",
         "title_en": f"Complaints and corruption tips: handled within {days} days",
@@ -432,8 +430,8 @@ def summary_table(complaints: pd.DataFrame, end: date, days: int) -> dict[str, A
             "ครบกำหนดแล้ว: ปิดเรื่องแล้ว หรือเลยวันครบกำหนดแล้ว การชี้แจงเหตุผลภายในกำหนดนับเป็นการดำเนินการทันกำหนด"
         ),
         "note_en": (
-            "late: closed after the due date, or still open past it at the period's end; due: closed, or past "
-            "the due date; a letter of explanation within the time counts as handled on time"
+            "late: closed after the due date, or still open past it at the period's end; due: closed, or "
+            "past the due date; a letter of explanation within the time counts as handled on time"
         ),
     }
 
@@ -535,13 +533,13 @@ def category_table(complaints: pd.DataFrame, end: date) -> dict[str, Any]:
 
 
 def register_table(complaints: pd.DataFrame) -> dict[str, Any]:
-    """The staff edition's list: every complaint and tip with its subject and details as written."""
+    """The staff edition's list: every complaint and tip (its code starts with C or T) with its subject and
+    details as written."""
     ordered = complaints.sort_values(["received_at", "code"])
     rows = [
         {
             "code": c.code,
             "received": format_date(c.day, style="short"),
-            "series": SERIES.get(c.series, (c.series,))[0],
             "channel": CHANNELS.get(c.channel, (c.channel,))[0],
             "category": CATEGORIES.get(c.category, (c.category,))[0],
             "subject": c.subject,
@@ -558,7 +556,6 @@ def register_table(complaints: pd.DataFrame) -> dict[str, Any]:
         "columns": [
             _col("code", "เลขติดตาม", "Tracking code"),
             _col("received", "วันที่รับ", "Received"),
-            _col("series", "ประเภท", "Kind"),
             _col("channel", "ช่องทาง", "Channel"),
             _col("category", "ประเภทเรื่อง", "Category"),
             _col("subject", "เรื่อง", "Subject"),

@@ -131,7 +131,11 @@ def assemble(
     forum_tables, forum_texts = forums.forum_section(frames, instruments, public, attendance_threshold)
     staff_tables = forums.staff_section(frames, instruments)
     days = next(
-        (int(t.threshold) for _, t in plan.targets() if t.kind == "deadline_days" and t.measured_by == "complaints"),
+        (
+            int(t.threshold)
+            for _, t in plan.targets()
+            if t.kind == "deadline_days" and t.measured_by == "complaints"
+        ),
         15,
     )
     complaint_tables = complaints.complaints_section(frames.complaints, frames.end, public, days)

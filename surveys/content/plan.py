@@ -202,7 +202,7 @@ class CountChangeTarget(_TargetBase):
     threshold: Percent | None = None
     categories: tuple[Literal["general", "misconduct", "procurement", "corruption"], ...] | None = None
     """For a count of complaints (measured_by ``complaints``): the categories that count (tips are
-    ``corruption``); every category if absent."""
+    ``corruption``). Absent, the report says it cannot tell which complaints count."""
 
 
 class ManualTarget(_TargetBase):

@@ -230,7 +230,9 @@ def test_complaints_fall_or_rise_against_the_year_before(public: dict[str, Any])
 def test_without_last_year_the_figures_file_gives_its_count_else_no_data() -> None:
     alone = report_of(the_year())
     row = target(alone, "p6-complaints-down")
-    assert row["verdict"] == "no_data" and "2023-10-01" in row["reason_en"] and "--figures" in row["reason_en"]
+    assert (
+        row["verdict"] == "no_data" and "2023-10-01" in row["reason_en"] and "--figures" in row["reason_en"]
+    )
     given = {"p6-complaints-down": Figure(value=1, note="ทะเบียนรับเรื่องปี 2567")}
     with_figure = report_of(the_year(), figures=given)
     row = target(with_figure, "p6-complaints-down")  # 1 → 2: +100 %
@@ -311,3 +313,45 @@ def test_a_tips_words_only_in_the_staff_edition_and_no_contact_ever(
     start = html.index('id="th-complaints"')
     section = html[start : html.index("</section>\n", html.index("complaints-by-category", start))]
     assert "เรื่องร้องเรียนและเบาะแสการทุจริต" in section and "ศูนย์ดำรงธรรม" in section
+
+
+def test_the_report_counts_last_years_complaints_from_the_central_store(tmp_path: Path) -> None:
+    """An office records 3 procurement complaints in FY 2567 and 1 in FY 2568 (with a rating); the
+    report of FY 2568 reads last year's from the store: (1 − 3) / 3 = −66.67 %, met."""
+    from analysis.report import build_report
+    from kiosk.office.service import LocalOffice
+    from sync.central import CentralStore
+    from tests.support.devices import enrol, export
+
+    now = [at(2024, 2, 5)]
+    home = tmp_path / "office"
+    office = LocalOffice(home, default_settings(), clock=lambda: now[0])
+    for n, day in enumerate((at(2024, 2, 5), at(2024, 3, 4), at(2024, 5, 6), at(2025, 1, 6)), start=1):
+        now[0] = day
+        code = f"C6{7 if day.year == 2024 else 8}-00000{n}-X"
+        body = {
+            "complaint": code, "series": "C", "channel": "letter", "category": "procurement",
+            "subject": COMPLAINT_SUBJECT, "details": "", "location": "", "contact": None,
+            "due": (day.date() + timedelta(days=15)).isoformat(),
+        }  # fmt: skip
+        office.record(("complaint.received", body))
+        now[0] = day + timedelta(days=3)
+        office.record(("complaint.step", {"complaint": code, "to": "done", "note": ""}))
+    office.record(
+        ("complaint.rating_used", {"complaint": "C68-000004-X"}),
+        ("complaint.rated", {"instrument": "complaint-satisfaction", "answers": {"overall": 5}}),
+    )
+    office.close()
+    central = tmp_path / "central"
+    enrol(central, home)
+    with CentralStore.open(central) as store:
+        assert store.import_bundle(export(home, tmp_path / "office.psb")).ok
+        data = build_report(
+            store, builtin_plan(), default_settings(), builtin_instruments(), ReportOptions(FY)
+        )
+    row = target(data, "p6-complaints-down")
+    assert (row["before"], row["after"], row["before_from"], row["verdict"]) == (3, 1, "store", "met")
+    assert row["value"] == pytest.approx(-200 / 3)
+    assert target(data, "p9-resolve-15-days")["value"] == 100
+    assert target(data, "p9-satisfaction")["n"] == 1
+    assert data["tables"]["complaints-summary"]["total"]["received"] == 1
