@@ -53,11 +53,14 @@ for _font in (FONT_REGULAR, FONT_BOLD):
 
 
 def percent_targets(project: dict[str, Any]) -> list[dict[str, Any]]:
-    """The project's targets a chart can show on one 0–100 axis: percentages with a value."""
+    """The project's targets a chart can show on one 0–100 axis: percentages with a value (not a change
+    against the year before: that can be below 0 or above 100)."""
     return [
         t
         for t in project.get("targets") or []
-        if t.get("unit") == "percent" and isinstance(t.get("value"), int | float)
+        if t.get("unit") == "percent"
+        and t.get("kind") != "count_change"
+        and isinstance(t.get("value"), int | float)
     ]
 
 

@@ -70,6 +70,7 @@ def _environment() -> Environment:
         period=labels.period_text,
         column=labels.column_label,
         rows=labels.table_rows,
+        change=labels.change_text,
     )
     return environment
 

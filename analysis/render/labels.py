@@ -109,6 +109,20 @@ def thai_or_english(record: dict[str, Any], key: str, lang: str) -> str:
     return str(record.get(f"{key}_{lang}") or record.get(f"{key}_{other}") or "")
 
 
+def change_text(target: dict[str, Any], lang: str) -> str:
+    """A count compared with the year before (``before``, ``after``): ``ช่วงเดียวกันของปีก่อน 4 → ช่วงนี้ 2``;
+    nothing for any other target."""
+    if target.get("before") is None or target.get("after") is None:
+        return ""
+    before, after = number(target["before"]), number(target["after"])
+    by_hand = target.get("before_from") == "figures"
+    if lang == "th":
+        where = " (ปีก่อนจากไฟล์ตัวเลขที่กรอกเอง)" if by_hand else ""
+        return f"ช่วงเดียวกันของปีก่อน {before} → ช่วงนี้ {after}{where}"
+    where = " (last year's from the figures file)" if by_hand else ""
+    return f"the same period a year before: {before} → this period: {after}{where}"
+
+
 def pick(texts: dict[str, Any] | None, lang: str) -> str:
     """``{"th": ..., "en": ...}`` in one language, falling back to the other."""
     if not texts:

@@ -278,6 +278,9 @@ def _details(t: dict[str, Any]) -> str:
     reason = labels.thai_or_english(t, "reason", "th")
     if reason:
         parts.append(reason)
+    for extra in (labels.change_text(t, "th"), labels.thai_or_english(t, "note", "th")):
+        if extra:
+            parts.append(extra)
     if t.get("kind") == "satisfaction" and t.get("n"):
         parts.append(
             f"x̄ = {labels.number(t.get('mean'))} ({labels.thai_or_english(t, 'band', 'th')}), "

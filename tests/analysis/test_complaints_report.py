@@ -31,6 +31,7 @@ import pytest
 from analysis.figures import Figure
 from analysis.frames import Frames, frames_from_rows
 from analysis.period import fiscal_period
+from analysis.render.charts import percent_targets
 from analysis.render.html import render_html
 from analysis.report import ReportOptions, assemble, figures_of, report_json, write_report
 from surveys.content.instruments import builtin_instruments
@@ -225,6 +226,11 @@ def test_complaints_fall_or_rise_against_the_year_before(public: dict[str, Any])
     p16 = target(public, "p16-complaints-down")  # every category: 8 → 12, +50 %
     assert (p16["before"], p16["after"], p16["value"], p16["verdict"]) == (8, 12, 50, "not_met")
     assert p16["before_from"] == "store"
+    html = render_html(public)
+    row = html[html.index('id="th-target-p6-complaints-down"') :]
+    assert "ช่วงเดียวกันของปีก่อน 4 → ช่วงนี้ 2" in row[: row.index("</tr>", row.index("detail"))]
+    p6_project = next(p for p in public["projects"] if p["number"] == 6)
+    assert percent_targets(p6_project) == []  # a change of −50 % is no bar on a 0–100 axis
 
 
 def test_without_last_year_the_figures_file_gives_its_count_else_no_data() -> None:
