@@ -88,4 +88,26 @@ def template(plan: Plan) -> str:
             lines.append("  value:")
             lines.append("  note:")
             lines.append("")
+    earlier = [
+        (p, t)
+        for p, t in plan.targets()
+        if t.kind == "count_change" and t.measured_by == "complaints" and t.categories
+    ]
+    if earlier:
+        lines += [
+            "# จำนวนเรื่องร้องเรียนของปีก่อน: ใช้เฉพาะเมื่อคลังข้อมูลกลางไม่มีเรื่องร้องเรียนของช่วงเดียวกันในปีก่อน",
+            "# (ยังไม่ได้ใช้ชุดเครื่องมือรับเรื่อง) ใส่จำนวนเรื่องจากทะเบียนรับเรื่องร้องเรียนเดิม",
+            "# Last year's count of complaints: used only when the central store has no complaint of",
+            "# the same period a year before (the kit was not used yet); give the count from the old",
+            "# complaints register.",
+            "",
+        ]
+    for project, target in earlier:
+        lines.append(f"# โครงการที่ {project.number}: {' '.join(target.text_th.split())}")
+        lines.append(f"# {' '.join(target.text_en.split())}")
+        lines.append(f"# ประเภทเรื่องที่นับ / categories: {', '.join(target.categories or ())}")
+        lines.append(f"{target.id}:")
+        lines.append("  value:")
+        lines.append("  note:")
+        lines.append("")
     return "\n".join(lines)

@@ -159,6 +159,9 @@ def test_the_figures_template_lists_every_target_measured_by_hand_and_reads_back
     path.write_text(text, encoding="utf-8")
     figures = read_figures(path)
     assert {"p12-ita", "p1-channels", "p2-honoured", "p8-progress-meeting"} <= set(figures)
+    # last year's count of complaints, for when the central store has none (issue 13)
+    assert {"p4-complaints-down", "p6-complaints-down", "p16-complaints-down"} <= set(figures)
+    assert "p17-complaints-down" not in figures  # the plan names no category: nothing to give
     assert all(f.value is None for f in figures.values())
     path.write_text("p12-ita:\n  value: lots\n", encoding="utf-8")
     with pytest.raises(DataFileError) as caught:
