@@ -545,8 +545,7 @@ def register_table(complaints: pd.DataFrame) -> dict[str, Any]:
             "subject": c.subject,
             "details": c.details,
             "due": format_date(c.due, style="short"),
-            "status": STATUSES.get(c.status, (c.status,))[0],
-            "late": bool(c.late),
+            "status": STATUSES.get(c.status, (c.status,))[0] + (" (เกินกำหนด)" if c.late else ""),
         }
         for c in ordered.itertuples()
     ]
@@ -561,8 +560,7 @@ def register_table(complaints: pd.DataFrame) -> dict[str, Any]:
             _col("subject", "เรื่อง", "Subject"),
             _col("details", "รายละเอียด", "Details"),
             _col("due", "ครบกำหนด", "Due"),
-            _col("status", "สถานะ", "Status"),
-            _col("late", "เกินกำหนด", "Late"),
+            _col("status", "สถานะ (เกินกำหนดหรือไม่)", "Status (late or not)"),
         ],
         "rows": rows,
         "total": None,

@@ -312,6 +312,9 @@ def test_a_tips_words_only_in_the_staff_edition_and_no_contact_ever(
     assert not (tmp_path / "public" / "tables" / "complaints-register.csv").exists()
     register = (tmp_path / "staff" / "tables" / "complaints-register.csv").read_text(encoding="utf-8-sig")
     assert TIP_SUBJECT in register and TIP_DETAILS in register
+    statuses = {r["code"]: r["status"] for r in staff_edition["tables"]["complaints-register"]["rows"]}
+    assert statuses["C68-000010-X"] == "อยู่ระหว่างดำเนินการ (เกินกำหนด)"
+    assert statuses["C68-000007-X"] == "ชี้แจงเหตุผลแล้ว"  # explained on the due day: in time
     for folder in ("public", "staff"):
         for name in ("report.json", "report.html"):
             assert SEALED not in (tmp_path / folder / name).read_text(encoding="utf-8")
