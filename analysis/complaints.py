@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pandas as pd
@@ -121,7 +121,9 @@ class Fold:
         if kind == RECEIVED and code and code not in self.cases:
             series = str(body.get("series") or code[:1])
             received = _day(at)
-            due = date.fromisoformat(str(body["due"])) if body.get("due") else received
+            due = (  # the desk always writes it; without it, 15 calendar days
+                date.fromisoformat(str(body["due"])) if body.get("due") else received + timedelta(days=15)
+            )
             self.cases[code] = _Case(
                 device, code, series, str(body.get("channel", "")),
                 "corruption" if series == "T" else str(body.get("category", "general")), at, due,
