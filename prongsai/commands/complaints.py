@@ -352,9 +352,9 @@ def officer_key(ctx: click.Context, make_dir: Path | None, install_file: Path | 
 
 def _from_store(cli: CliContext) -> Complaints | None:
     """The complaints in this home's central store (after `prongsai sync import`), if it has one."""
-    from sync.central import FILE_NAME, CentralStore
     from surveys.complaints.cases import KINDS, Complaints
     from surveys.log.event import Event
+    from sync.central import FILE_NAME, CentralStore
 
     path = cli.home / FILE_NAME
     if not path.is_file():
@@ -410,7 +410,8 @@ def reveal(ctx: click.Context, code: str, key_file: Path | None) -> None:
             raise OfficeError(
                 "not_found",
                 f"ไม่พบเรื่องรหัส {format_plain(plain)} ในเครื่องนี้ (นำเข้าชุดข้อมูลด้วย prongsai sync import ก่อน)",
-                f"no complaint {format_plain(plain)} here (import the bundles with prongsai sync import first)",
+                f"no complaint {format_plain(plain)} here (import the bundles with prongsai sync import "
+                "first)",
             )
         contact = reveal_contact(complaint, key_file)
     except UserError as exc:
