@@ -384,6 +384,7 @@ def reveal(ctx: click.Context, code: str, key_file: Path | None) -> None:
     from kiosk.office.service import OfficeError
     from surveys.bilingual import UserError
     from surveys.complaints.codes import CodeError, format_plain, parse_code
+    from surveys.log.device import IDENTITY_FILE
 
     cli = get(ctx)
     if key_file is None:
@@ -399,7 +400,7 @@ def reveal(ctx: click.Context, code: str, key_file: Path | None) -> None:
         raise _refused(cli, exc) from None
     store = _from_store(cli)
     complaint = store.get(plain) if store is not None else None
-    if complaint is None:
+    if complaint is None and (cli.home / IDENTITY_FILE).is_file():  # this home's own log, if it has one
         office, desk = _desk(cli)
         try:
             complaint = desk.complaints.get(plain)

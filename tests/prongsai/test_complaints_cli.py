@@ -149,3 +149,15 @@ def test_a_general_complaints_contact_without_a_key_stays_in_the_private_folder(
     assert PHONE.encode() not in log_bytes(home / "log")
     kept = list((home / "private" / "complaint-contacts").glob("*.txt"))
     assert len(kept) == 1 and PHONE in kept[0].read_text("utf-8")
+
+
+def test_reveal_on_a_home_with_neither_store_nor_log_says_so_and_creates_nothing(tmp_path: Path) -> None:
+    officer = tmp_path / "officer"
+    run(tmp_path / "keys", "complaints", "officer-key", "--make", str(officer))
+    home = tmp_path / "empty"
+    body = "T69ACDEFG"
+    out = refused(
+        home, "complaints", "reveal", body + check_character(body), "--key", str(officer / "officer.key")
+    )
+    assert "sync import" in out
+    assert not home.exists() or not any(home.iterdir())
