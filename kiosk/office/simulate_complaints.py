@@ -280,6 +280,18 @@ def yearly_complaints(fy: int) -> int:
     return min(96, 40 + round(40 * 0.8 ** (fy - 2565)))
 
 
+def month_quotas(total: int) -> dict[int, int]:
+    """``total`` complaints shared among the months of a fiscal year (October first) by
+    :data:`MONTH_WEIGHT`, largest remainders rounding up: more in the rainy season."""
+    months = (10, 11, 12, 1, 2, 3, 4, 5, 6, 7, 8, 9)
+    weight = sum(MONTH_WEIGHT.values())
+    exact = {m: total * MONTH_WEIGHT[m] / weight for m in months}
+    quotas = {m: int(exact[m]) for m in months}
+    for m in sorted(months, key=lambda m: quotas[m] - exact[m])[: total - sum(quotas.values())]:
+        quotas[m] += 1
+    return quotas
+
+
 def _pick(rng: random.Random, shares: dict[Any, float]) -> Any:
     return rng.choices(list(shares), weights=list(shares.values()))[0]
 
@@ -337,8 +349,10 @@ def year_intake(seed: int, fy: int) -> list[Intake]:
     rng = random.Random(f"{seed}:{fy}:complaints")
     first, last = _fy_bounds(fy)
     days = _working_days(first, last)
-    weights = [MONTH_WEIGHT[d.month] for d in days]
-    arrivals = [(d, False) for d in rng.choices(days, weights=weights, k=yearly_complaints(fy))]
+    arrivals: list[tuple[date, bool]] = []
+    for month, count in month_quotas(yearly_complaints(fy)).items():
+        in_month = [d for d in days if d.month == month]
+        arrivals += [(d, False) for d in rng.choices(in_month, k=count)]
     arrivals += [(d, True) for d in rng.sample(days, rng.randint(2, 5))]
     arrivals.sort(key=lambda a: a[0])
     found: list[Intake] = []
@@ -409,15 +423,13 @@ class _Desk:
         late = rng.random() < LATE_SHARE
         explained = rng.random() < EXPLAINED_SHARE
         received_day = since.date()
-        if late:
-            closing = due + timedelta(days=rng.randint(1, 12))
-        else:
-            span = max(1, (due - received_day).days)
-            closing = received_day + timedelta(days=min(span, max(1, round(rng.triangular(1, span, 5)))))
-            closing = _working_day_on_or_before(closing)
-            if closing <= received_day:
-                closing = received_day
-        closing = _working_day_on_or_after(closing) if late else closing
+        if late:  # past the due date by a day to a fortnight, never before today
+            closing = max(due + timedelta(days=rng.randint(1, 12)), received_day + timedelta(days=1))
+            closing = _working_day_on_or_after(closing)
+        else:  # within the due date, most in about five days
+            span = (due - received_day).days
+            days = 1 if span <= 2 else round(rng.triangular(1, span, min(5, span)))
+            closing = max(received_day, _working_day_on_or_before(received_day + timedelta(days=days)))
         assign_day = _working_day_on_or_after(received_day + timedelta(days=rng.choice((0, 0, 1, 1, 2))))
         assign_day = min(assign_day, closing)
         work_day = min(
@@ -446,7 +458,7 @@ class _Desk:
         self.report.late += moment.date() > due
         if topic == "tip" or rng.random() >= RATED_SHARE:
             return
-        rate_day = _working_day_on_or_after(moment.date() + timedelta(days=rng.choice((0, 1, 2, 3, 5, 7))))
+        rate_day = _working_day_on_or_after(moment.date() + timedelta(days=rng.choice((1, 1, 2, 3, 5, 7))))
         moment = _moment(rng, rate_day, moment)
         if moment > self.until:
             return
@@ -457,7 +469,7 @@ class _Desk:
             self.desk.rate(code, _answers(rng, mood))
             self.report.ratings += 1
             if rng.random() < 0.03:  # the same code tries to rate again: refused, and the refusal logged
-                yield moment + timedelta(minutes=rng.uniform(2, 30))
+                yield _moment(rng, moment.date(), moment)
                 self.desk.open_rating(code)
         except OfficeError:
             self.report.refused_ratings += 1

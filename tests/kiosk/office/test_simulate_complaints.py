@@ -14,7 +14,7 @@ import pytest
 from kiosk.office.complaints import ComplaintDesk
 from kiosk.office.service import LocalOffice
 from kiosk.office.simulate import Period, SimulationRefused
-from kiosk.office.simulate_complaints import simulate_complaints, year_intake
+from kiosk.office.simulate_complaints import month_quotas, simulate_complaints, year_intake
 from surveys.complaints.cases import Complaints, fold_complaints
 from surveys.counter.settings import default_settings
 from surveys.log.chain import verify_log
@@ -70,6 +70,16 @@ def test_a_few_complaints_a_month_and_fewer_than_the_year_before(year: Year) -> 
         == report["by_fiscal_year"]["2567"] + report["by_fiscal_year"]["2568"]
     )
     assert log[0].kind == DEMO_EVENT_KIND and log[0].body["what"] == "complaints"
+
+
+def test_three_to_eight_a_month_more_in_the_rainy_season(year: Year) -> None:
+    _, _, _, folded = year
+    # weights: 1.6 in August and September, 0.8 in December to February, 13.8 in all:
+    # 60 x 1.6 / 13.8 = 6.96 -> 7 in August 2025; 60 x 0.8 / 13.8 = 3.48 -> 3 in January 2025
+    assert month_quotas(60)[8] == 7 and month_quotas(60)[1] == 3 and sum(month_quotas(60).values()) == 60
+    months = Counter((c.received_on.year, c.received_on.month) for c in folded.all() if not c.tip)
+    assert len(months) == 24 and all(3 <= n <= 8 for n in months.values())
+    assert (months[(2025, 8)], months[(2025, 1)]) == (7, 3)
 
 
 def test_more_roads_drainage_and_lights_in_the_rainy_season(year: Year) -> None:
