@@ -32,7 +32,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from kiosk.office.complaints import ComplaintDesk
+from kiosk.office.complaints import ComplaintDesk, install_officer_key, make_officer_key, officer_key_path
 from kiosk.office.service import LocalOffice, OfficeError
 from kiosk.office.simulate import (
     MARK,
@@ -43,6 +43,7 @@ from kiosk.office.simulate import (
     plan_run,
 )
 from kiosk.office.simulate_forums import COMMUNITIES, _run, fiscal_year_of
+from surveys.complaints.sealing import PRIVATE_FILE, PUBLIC_FILE
 from surveys.counter.settings import Settings
 from surveys.log.device import DEMO_EVENT_KIND, load_or_create_device
 from surveys.log.event import BANGKOK, JsonValue, now_iso
@@ -486,11 +487,11 @@ def _answers(rng: random.Random, mood: int) -> dict[str, JsonValue]:
 
 
 def _officer_key(home: Path) -> Path:
-    """The officer key the demo home's complaints are sealed to: made and installed on the first run,
+    """The officer key the demo home's contacts are sealed to: made and installed by the first run,
     kept afterwards. Returns the private key's file (in the demo home: it is a demo)."""
     folder = home / OFFICER_FOLDER
     private, public = folder / PRIVATE_FILE, folder / PUBLIC_FILE
-    if not (home / OFFICER_PUBLIC_FILE).exists():
+    if not officer_key_path(home).exists():
         if not private.exists():
             private, public = make_officer_key(folder)
         install_officer_key(home, public)
