@@ -10,7 +10,7 @@ a name or contact details in clear text::
     complaint.rated          {instrument, answers}     no code: the rating is not linked to the complaint
     complaint.rating_refused {code, reason}            a second rating, an unknown code, not closed yet
 
-``complaint`` is the plain tracking code (``C687KQ2MXD``, see :mod:`surveys.complaints.codes`); ``due``
+``complaint`` is the plain tracking code (``C687KQ4MXN``, see :mod:`surveys.complaints.codes`); ``due``
 is ``YYYY-MM-DD``. Steps go forward only: received → assigned → in_progress → done | explained, and
 ``done``/``explained`` close the complaint. A complaint is late when it was closed after its due day,
 or is still open after it.
@@ -84,7 +84,7 @@ class Step:
 class Complaint:
     """One complaint or tip, as its events say. ``has_contact``: contact details were given (sealed)."""
 
-    code: str  # plain: C687KQ2MXD
+    code: str  # plain: C687KQ4MXN
     series: str  # C or T
     channel: str
     category: str
