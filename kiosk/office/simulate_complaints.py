@@ -76,12 +76,10 @@ CHANNELS = {
     "damrongdhama": 0.1,
 }
 TIP_CHANNELS = {"letter": 0.35, "phone": 0.25, "damrongdhama": 0.2, "walk_in": 0.1, "counter": 0.1}
-CATEGORIES = {"general": 0.86, "misconduct": 0.07, "procurement": 0.07}
 LATE_SHARE = 0.1
 EXPLAINED_SHARE = 0.07
 RATED_SHARE = 0.42  # of closed complaints (not tips): 30–50 %
 CONTACT_SHARE = 0.3  # general complaints that leave a (fictional) contact
-TIP_CONTACT_SHARE = 0.5
 
 # (topic, its weight in the rainy season, in the other months, (subject, details) pairs)
 TOPICS: tuple[tuple[str, float, float, tuple[tuple[str, str], ...]], ...] = (
@@ -283,6 +281,18 @@ def yearly_complaints(fy: int) -> int:
     return min(96, 40 + round(40 * 0.8 ** (fy - 2565)))
 
 
+def yearly_categories(fy: int) -> dict[str, int]:
+    """How many of :func:`yearly_complaints` are about staff conduct and about procurement (one fewer
+    each year, down to one), the rest general: projects 4, 6 and 16 promise fewer year on year."""
+    misconduct = max(1, min(10, 2573 - fy))
+    procurement = max(1, min(9, 2572 - fy))
+    return {
+        "general": yearly_complaints(fy) - misconduct - procurement,
+        "misconduct": misconduct,
+        "procurement": procurement,
+    }
+
+
 def month_quotas(total: int) -> dict[int, int]:
     """``total`` complaints shared among the months of a fiscal year (October first) by
     :data:`MONTH_WEIGHT`, largest remainders rounding up: more in the rainy season."""
@@ -352,25 +362,33 @@ def year_intake(seed: int, fy: int) -> list[Intake]:
     rng = random.Random(f"{seed}:{fy}:complaints")
     first, last = _fy_bounds(fy)
     days = _working_days(first, last)
-    arrivals: list[tuple[date, bool]] = []
+    arrivals: list[tuple[date, bool]] = []  # (day, a tip?)
     for month, count in month_quotas(yearly_complaints(fy)).items():
         in_month = [d for d in days if d.month == month]
         arrivals += [(d, False) for d in rng.choices(in_month, k=count)]
-    arrivals += [(d, True) for d in rng.sample(days, rng.randint(2, 5))]
-    arrivals.sort(key=lambda a: a[0])
+    arrivals.sort()
+    categories = [c for c, n in yearly_categories(fy).items() for _ in range(n)]
+    rng.shuffle(categories)
+    coming = [(d, False, c) for (d, _), c in zip(arrivals, categories, strict=True)]
+    tips = rng.randint(2, 5)
+    sealed = set(rng.sample(range(tips), rng.randint(1, tips - 1)))  # some anonymous, some not
+    coming += [(d, True, "corruption") for d in sorted(rng.sample(days, tips))]
+    coming.sort(key=lambda a: a[0])
     found: list[Intake] = []
-    for number, (day, tip) in enumerate(arrivals, start=1):
+    tip_number = 0
+    for number, (day, tip, category) in enumerate(coming, start=1):
         moo, village, _ = rng.choice(COMMUNITIES)
         location = f"หมู่ที่ {moo} {village}"
         contact = None
         if tip:
             subject, details = rng.choice(TIPS)
-            channel, category, topic = _pick(rng, TIP_CHANNELS), "corruption", "tip"
+            channel, topic = _pick(rng, TIP_CHANNELS), "tip"
             location = ""
-            if rng.random() < TIP_CONTACT_SHARE:
+            tip_number += 1
+            if tip_number - 1 in sealed:
                 contact = f"ผู้แจ้ง (ข้อมูลสมมติ) อีเมล informant-{fy}-{number:03d}@example.invalid"
         else:
-            channel, category = _pick(rng, CHANNELS), _pick(rng, CATEGORIES)
+            channel = _pick(rng, CHANNELS)
             if category == "general":
                 rainy = day.month in RAINY
                 topics = {t[0]: (t[1] if rainy else t[2]) for t in TOPICS}

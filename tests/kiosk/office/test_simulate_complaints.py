@@ -103,16 +103,20 @@ def test_channels_and_categories_mostly_general_and_tips_their_own_series(year: 
         "walk_in",
     }
     categories = Counter(c.category for c in general)
-    assert categories["general"] > 0.75 * len(general)
-    assert categories["misconduct"] > 0 and categories["procurement"] > 0 and categories["corruption"] == 0
+    assert categories["general"] > 0.75 * len(general) and categories["corruption"] == 0
+    # a few about staff conduct and procurement, one fewer each year (projects 4 and 6)
+    by_year = Counter((fiscal_year(c.received_on), c.category) for c in general)
+    assert (by_year[(2567, "misconduct")], by_year[(2568, "misconduct")]) == (6, 5)
+    assert (by_year[(2567, "procurement")], by_year[(2568, "procurement")]) == (5, 4)
     assert all(c.series == "T" and c.category == "corruption" for c in tips)
     assert all(c.series == "C" for c in general)
     per_year = Counter(fiscal_year(c.received_on) for c in tips)
     assert set(per_year) == {2567, 2568} and all(2 <= n <= 5 for n in per_year.values())
     assert report["tips"] == len(tips)
     assert all(THAI.search(c.subject) and THAI.search(c.details) for c in folded.all())
-    contact = [c for c in tips if c.has_contact]
-    assert 0 < len(contact) < len(tips) or len(tips) <= 2  # some anonymous, some with a contact
+    for fy in (2567, 2568):  # some anonymous, some with a contact, each year
+        contact = [c.has_contact for c in tips if fiscal_year(c.received_on) == fy]
+        assert any(contact) and not all(contact)
 
 
 def test_steps_in_order_due_in_15_days_most_on_time_some_late_a_few_explained(year: Year) -> None:
