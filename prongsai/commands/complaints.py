@@ -352,9 +352,9 @@ def officer_key(ctx: click.Context, make_dir: Path | None, install_file: Path | 
 
 def _from_store(cli: CliContext) -> Complaints | None:
     """The complaints in this home's central store (after `prongsai sync import`), if it has one."""
-    from sync.central import FILE_NAME, CentralStore
     from surveys.complaints.cases import KINDS, Complaints
     from surveys.log.event import Event
+    from sync.central import FILE_NAME, CentralStore
 
     path = cli.home / FILE_NAME
     if not path.is_file():
@@ -384,6 +384,7 @@ def reveal(ctx: click.Context, code: str, key_file: Path | None) -> None:
     from kiosk.office.service import OfficeError
     from surveys.bilingual import UserError
     from surveys.complaints.codes import CodeError, format_plain, parse_code
+    from surveys.log.device import IDENTITY_FILE
 
     cli = get(ctx)
     if key_file is None:
@@ -399,7 +400,7 @@ def reveal(ctx: click.Context, code: str, key_file: Path | None) -> None:
         raise _refused(cli, exc) from None
     store = _from_store(cli)
     complaint = store.get(plain) if store is not None else None
-    if complaint is None:
+    if complaint is None and (cli.home / IDENTITY_FILE).is_file():  # this home's own log, if it has one
         office, desk = _desk(cli)
         try:
             complaint = desk.complaints.get(plain)
@@ -410,7 +411,8 @@ def reveal(ctx: click.Context, code: str, key_file: Path | None) -> None:
             raise OfficeError(
                 "not_found",
                 f"ไม่พบเรื่องรหัส {format_plain(plain)} ในเครื่องนี้ (นำเข้าชุดข้อมูลด้วย prongsai sync import ก่อน)",
-                f"no complaint {format_plain(plain)} here (import the bundles with prongsai sync import first)",
+                f"no complaint {format_plain(plain)} here (import the bundles with prongsai sync import "
+                "first)",
             )
         contact = reveal_contact(complaint, key_file)
     except UserError as exc:

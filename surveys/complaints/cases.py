@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from surveys.bilingual import pick
 from surveys.content.thaidate import format_date
@@ -71,8 +71,7 @@ CLOSING = (DONE, EXPLAINED)
 NEXT_STEPS = (ASSIGNED, IN_PROGRESS, DONE, EXPLAINED)  # what `step` may be asked for
 
 
-@dataclass(frozen=True)
-class Step:
+class Step(NamedTuple):
     """One step of a complaint: ``to`` (a key of :data:`STEPS`), when (ISO time), the note."""
 
     to: str
