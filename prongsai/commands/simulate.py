@@ -245,6 +245,10 @@ def _print_start(cli: CliContext, report: ForumSimulationReport | ComplaintSimul
         )
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def _print_complaints(
     cli: CliContext, report: ComplaintSimulationReport, seconds: float, as_json: bool
 ) -> None:
@@ -259,7 +263,7 @@ def _print_complaints(
         cli.t(
             f"จำลองเรื่องร้องเรียน {general} เรื่อง และเบาะแสการทุจริต {report.tips} เรื่อง "
             f"({report.first_day} ถึง {report.last_day}) ใน {seconds:.1f} วินาที",
-            f"Simulated {general} complaints and {report.tips} corruption tips "
+            f"Simulated {_count(general, 'complaint')} and {_count(report.tips, 'corruption tip')} "
             f"({report.first_day} to {report.last_day}) in {seconds:.1f} s",
         )
     )
@@ -270,20 +274,20 @@ def _print_complaints(
         click.echo(cli.t(f"  รับเรื่อง (รวมเบาะแส) {th}", f"  received (tips included) {en}"))
     click.echo(
         cli.t(
-            f"  ปิดเรื่อง {report.closed} (ชี้แจงเหตุผล {report.explained}) · เกิน 15 วัน {report.late} · "
+            f"  ปิดเรื่อง {report.closed} (ชี้แจงเหตุผล {report.explained}) · ปิดเรื่องเกินกำหนด {report.late} · "
             f"ยังดำเนินการอยู่ {report.still_open} · ประเมินความพึงพอใจ {report.ratings} · "
             f"ประเมินซ้ำถูกปฏิเสธ {report.refused_ratings} · เหตุการณ์ {report.events}",
-            f"  closed {report.closed} (explained {report.explained}) · late {report.late} · "
+            f"  closed {report.closed} (explained {report.explained}) · closed late {report.late} · "
             f"still open {report.still_open} · ratings {report.ratings} · "
             f"second ratings refused {report.refused_ratings} · events {report.events}",
         )
     )
     click.echo(
         cli.t(
-            f"  ช่องทางติดต่อกลับ (สมมติ) {report.with_contact} เรื่อง ปิดผนึกด้วยกุญแจเจ้าหน้าที่สาธิต: "
+            f"  ข้อมูลติดต่อ (สมมติ) {report.with_contact} เรื่อง ปิดผนึกด้วยกุญแจของเจ้าหน้าที่ (สาธิต): "
             f"เปิดดูได้ด้วย prongsai --home {cli.home} complaints reveal รหัส --key {report.officer_key}",
-            f"  {report.with_contact} (fictional) contacts sealed to the demo officer's key: open one with "
-            f"prongsai --home {cli.home} complaints reveal CODE --key {report.officer_key}",
+            f"  {_count(report.with_contact, '(fictional) contact')} sealed to the demo officer's key: "
+            f"open one with prongsai --home {cli.home} complaints reveal CODE --key {report.officer_key}",
         )
     )
     export = f"prongsai --home {cli.home} device export --role office --out office.enrol.json"
