@@ -70,6 +70,8 @@ def test_the_tour_writes_a_report_that_says_its_data_is_simulated(
     assert general == {2567: 66, 2568: 60}
     assert any(c.tip for c in complaints.all()) and any(c.closed for c in complaints.all())
     assert kinds_all(stored)["complaint.rated"] > 0
+    # the fictional contacts (…@example.invalid) are sealed: in no byte of the homes, bundles, store, report
+    assert not [p for p in out.rglob("*") if p.is_file() and b"example.invalid" in p.read_bytes()]
     verified = CliRunner().invoke(
         cli, ["--lang", "en", "--home", str(out / "central"), "verify", "--central"]
     )
