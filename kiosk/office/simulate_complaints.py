@@ -263,7 +263,7 @@ class ComplaintSimulationReport:
     refused_ratings: int = 0
     events: int = 0
     by_fiscal_year: dict[str, int] | None = None  # complaints received, by fiscal year (B.E.)
-    officer_key: str = ""  # the officer's private key (demo): for ``prongsai complaints reveal``
+    officer_key: str = ""  # the demo officer's private key, for ``complaints reveal`` ("": another's)
     first_day: str = ""
     last_day: str = ""
     continued_after: str = ""
@@ -516,16 +516,19 @@ def _topic_of(subject: str, category: str, tip: bool) -> str:
     return category if category in DONE_NOTES else "misconduct"
 
 
-def _officer_key(home: Path) -> Path:
+def _officer_key(home: Path) -> Path | None:
     """The officer key the demo home's contacts are sealed to: made and installed by the first run,
-    kept afterwards. Returns the private key's file (in the demo home: it is a demo)."""
+    kept afterwards. Returns the private key's file (in the demo home: it is a demo), or None when the
+    home holds another officer's key (installed by hand: its private half is not here)."""
     folder = home / OFFICER_FOLDER
     private, public = folder / PRIVATE_FILE, folder / PUBLIC_FILE
-    if not officer_key_path(home).exists():
+    installed = officer_key_path(home)
+    if not installed.exists():
         if not private.exists():
             private, public = make_officer_key(folder)
         install_officer_key(home, public)
-    return private
+    ours = public.is_file() and public.read_bytes().strip() == installed.read_bytes().strip()
+    return private if ours and private.is_file() else None
 
 
 def simulate_complaints(
@@ -576,7 +579,8 @@ def simulate_complaints(
                 "the log changed while it was being checked (another program writes it); "
                 "nothing was written, try again",
             )
-        report.officer_key = str(_officer_key(home))
+        private_key = _officer_key(home)
+        report.officer_key = str(private_key) if private_key else ""
         desk = ComplaintDesk(office)
         sim = _Desk(desk, seed, last, report)
         # complaints a previous run left open go on from where they stand, on the first day of this run

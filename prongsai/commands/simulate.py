@@ -282,14 +282,23 @@ def _print_complaints(
             f"second ratings refused {report.refused_ratings} · events {report.events}",
         )
     )
-    click.echo(
-        cli.t(
-            f"  ข้อมูลติดต่อ (สมมติ) {report.with_contact} เรื่อง ปิดผนึกด้วยกุญแจของเจ้าหน้าที่ (สาธิต): "
-            f"เปิดดูได้ด้วย prongsai --home {cli.home} complaints reveal รหัส --key {report.officer_key}",
-            f"  {_count(report.with_contact, '(fictional) contact')} sealed to the demo officer's key: "
-            f"open one with prongsai --home {cli.home} complaints reveal CODE --key {report.officer_key}",
+    if report.officer_key:
+        click.echo(
+            cli.t(
+                f"  ข้อมูลติดต่อ (สมมติ) {report.with_contact} เรื่อง ปิดผนึกด้วยกุญแจของเจ้าหน้าที่ (สาธิต): "
+                f"เปิดดูได้ด้วย prongsai --home {cli.home} complaints reveal รหัส --key {report.officer_key}",
+                f"  {_count(report.with_contact, '(fictional) contact')} sealed to the demo officer's key: "
+                f"open one with prongsai --home {cli.home} complaints reveal CODE --key {report.officer_key}",
+            )
         )
-    )
+    else:
+        click.echo(
+            cli.t(
+                f"  ข้อมูลติดต่อ (สมมติ) {report.with_contact} เรื่อง ปิดผนึกด้วยกุญแจของเจ้าหน้าที่ที่ติดตั้งไว้ในโฟลเดอร์นี้",
+                f"  {_count(report.with_contact, '(fictional) contact')} sealed to the officer key installed "
+                "in this home",
+            )
+        )
     export = f"prongsai --home {cli.home} device export --role office --out office.enrol.json"
     click.echo(cli.t(f"  ลงทะเบียนเครื่องนี้เป็นเครื่องสำนักงาน: {export}", f"  enrol it as an office PC: {export}"))
 

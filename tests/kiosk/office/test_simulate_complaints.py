@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from kiosk.office.complaints import ComplaintDesk
+from kiosk.office.complaints import ComplaintDesk, install_officer_key, make_officer_key
 from kiosk.office.service import LocalOffice
 from kiosk.office.simulate import Period, SimulationRefused
 from kiosk.office.simulate_complaints import month_quotas, simulate_complaints, year_intake
@@ -225,3 +225,17 @@ def test_a_real_home_is_refused_and_nothing_is_written(tmp_path: Path) -> None:
         run(home)
     assert caught.value.code == "real_device" and "is a real device, not a demo device" in caught.value.en
     assert files(home) == before
+
+
+def test_an_officer_key_installed_by_hand_is_the_one_contacts_are_sealed_to(tmp_path: Path) -> None:
+    home, officer = tmp_path / "office", tmp_path / "officer"
+    private, public = make_officer_key(officer)
+    install_officer_key(home, public)
+    report = run(home, FY_2568)
+    assert report["officer_key"] == "" and not (home / "demo-officer").exists()
+    tip = next(c for c in fold_complaints(events(home)).all() if c.tip and c.has_contact)
+    office = LocalOffice(home, default_settings())
+    try:
+        assert "example.invalid" in ComplaintDesk(office).reveal(tip.code, private)["contact"]
+    finally:
+        office.close()
