@@ -1,5 +1,6 @@
-"""A newcomer's tour (``prongsai demo``): two demo kiosks and a demo forum laptop simulate a past fiscal
-year, carry their signed bundles to a central store, and the year-end report is written from it — the
+"""A newcomer's tour (``prongsai demo``): two demo kiosks, a demo forum laptop and a demo office PC (the
+complaint desk: this fiscal year and the one before, so the year-on-year change shows) simulate a past
+fiscal year, carry their signed bundles to a central store, and the year-end report is written from it — the
 whole path of the kit, on simulated data that says so everywhere.
 
 It sits above the packages (it drives the office's simulation, the sync path and the analysis), so it
@@ -16,6 +17,7 @@ from pathlib import Path
 from analysis.period import fiscal_period
 from analysis.report import ReportOptions, build_report, write_report
 from kiosk.office.simulate import Period, simulate
+from kiosk.office.simulate_complaints import simulate_complaints
 from kiosk.office.simulate_forums import simulate_forums
 from surveys.content.instruments import builtin_instruments
 from surveys.content.plan import builtin_plan
@@ -28,6 +30,7 @@ from sync.enrolment import make_enrolment
 
 KIOSKS = (("kiosk-1", "ตู้บัตรคิว ชั้น 1", 2568), ("kiosk-2", "ตู้บัตรคิว ศูนย์ข้อมูลข่าวสาร", 2569))
 LAPTOP = ("laptop-1", "แล็ปท็อปเวทีประชาคมและการสำรวจบุคลากร", 2568)  # its forums and staff surveys
+OFFICE = ("office-1", "เครื่องรับเรื่องร้องเรียน สำนักปลัด", 2568)  # the complaint desk, two fiscal years
 PER_DAY = 40  # tickets a day at each kiosk: enough for every table, quick on a small PC
 
 Say = Callable[[str, str], None]
@@ -41,6 +44,7 @@ class Tour:
     kiosks: tuple[Path, ...]
     events: int
     laptop: Path
+    office: Path
 
 
 def run_tour(folder: Path, say: Say, today: date | None = None, per_day: int = PER_DAY) -> Tour:
@@ -83,12 +87,26 @@ def run_tour(folder: Path, say: Say, today: date | None = None, per_day: int = P
         )
         events += forums.events
         _carry(store, laptop, name, "laptop", place, bundles, say)
+        name, place, seed = OFFICE
+        office = folder / name
+        before = fiscal_period(plan.fiscal_year - 1)
+        say(
+            f"จำลอง {name}: เรื่องร้องเรียนและเบาะแสการทุจริต ปีงบประมาณ พ.ศ. {plan.fiscal_year - 1} "
+            f"และ {plan.fiscal_year}",
+            f"simulating {name}: complaints and corruption tips, fiscal years {plan.fiscal_year - 1} "
+            f"and {plan.fiscal_year}",
+        )
+        desk = simulate_complaints(
+            office, settings, Period(before.start, period.end), seed=seed, today=today or date.today()
+        )
+        events += desk.events
+        _carry(store, office, name, "office", place, bundles, say)
         say("ทำรายงาน (รวมข้อมูลจำลอง)", "writing the report (simulated data included)")
         options = ReportOptions(period, "staff", include_demo=True)
         data = build_report(store, plan, settings, builtin_instruments(), options)
     out = folder / f"report-{plan.fiscal_year}"
     write_report(data, out)
-    return Tour(folder, central, out, tuple(homes), events, laptop)
+    return Tour(folder, central, out, tuple(homes), events, laptop, office)
 
 
 def _carry(

@@ -16,13 +16,14 @@ from prongsai.context import get
     type=click.Path(path_type=Path, file_okay=False),
     default=Path("prongsai-demo"),
     show_default=True,
-    help="A new folder for the tour: two demo kiosks, a demo forum laptop, their bundles, a central store "
-    "and the report.",
+    help="A new folder for the tour: two demo kiosks, a demo forum laptop, a demo office PC (complaints), "
+    "their bundles, a central store and the report.",
 )
 @click.pass_context
 def demo(ctx: click.Context, out: Path) -> None:
-    """A tour of the kit on simulated data: two demo kiosks and a demo forum laptop (community forums and
-    staff surveys) simulate the plan's fiscal year, carry their signed bundles to a central store, and the
+    """A tour of the kit on simulated data: two demo kiosks, a demo forum laptop (community forums and
+    staff surveys) and a demo office PC (complaints and corruption tips, the year before too) simulate
+    the plan's fiscal year, carry their signed bundles to a central store, and the
     year-end report is written (demo data included, and the report says so on its first page). Nothing
     here counts in a real report."""
     from kiosk.office.simulate import SimulationRefused
@@ -76,5 +77,11 @@ def demo(ctx: click.Context, out: Path) -> None:
         cli.t(
             f"  แล็ปท็อปสาธิต (เวทีประชาคมและการสำรวจบุคลากร): {tour.laptop}",
             f"  demo laptop (forums and staff surveys): {tour.laptop}",
+        )
+    )
+    click.echo(
+        cli.t(
+            f"  เครื่องสำนักงานสาธิต (เรื่องร้องเรียน): prongsai --home {tour.office} complaints list",
+            f"  demo office PC (complaints): prongsai --home {tour.office} complaints list",
         )
     )

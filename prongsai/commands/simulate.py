@@ -17,6 +17,7 @@ from prongsai.context import CliContext, get, log_error
 from surveys.log.event import BANGKOK
 
 if TYPE_CHECKING:
+    from kiosk.office.simulate_complaints import ComplaintSimulationReport
     from kiosk.office.simulate_forums import ForumSimulationReport
 
 
@@ -68,6 +69,11 @@ def _iso_day(cli: CliContext, option: str, text: str | None) -> date | None:
     is_flag=True,
     help="A forum laptop's year instead: community forums and staff surveys, no queue.",
 )
+@click.option(
+    "--complaints",
+    is_flag=True,
+    help="The complaint desk's year instead: complaints and corruption tips, their steps and ratings.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.pass_context
 def simulate(
@@ -79,6 +85,7 @@ def simulate(
     seed: int,
     per_day: int,
     forums: bool,
+    complaints: bool,
     as_json: bool,
 ) -> None:
     """Fill a demo home's log with a believable office: tickets, calls, no-shows, ratings.
@@ -86,10 +93,13 @@ def simulate(
     Give exactly one of --days N (the N days ending yesterday), --from/--to, or --fy. Runs only in a
     demo home: a new folder becomes one; a home with a real device is refused, nothing written. A demo
     home's events never count in a report. A second run continues after the last day the log holds.
+    --forums simulates a forum laptop's year; --complaints the complaint desk's, on an office PC's demo
+    home of its own (a log never takes events into days it already holds, so not into a kiosk's year).
     """
     from kiosk.office.service import OfficeError
     from kiosk.office.simulate import Period, SimulationRefused
     from kiosk.office.simulate import simulate as run
+    from kiosk.office.simulate_complaints import simulate_complaints
     from kiosk.office.simulate_forums import simulate_forums
     from surveys.log.device import DeviceError
     from surveys.log.device_log import LogError
@@ -103,11 +113,20 @@ def simulate(
                 "give exactly one of: --days N, --from DAY --to DAY, or --fy YEAR",
             )
         )
-    if forums and ctx.get_parameter_source("per_day") is ParameterSource.COMMANDLINE:
+    if forums and complaints:
         raise click.UsageError(
             cli.t(
-                "--per-day ใช้กับการจำลองตู้บัตรคิวเท่านั้น ไม่ใช้กับ --forums",
-                "--per-day is for the kiosk's simulation, not with --forums",
+                "--forums และ --complaints จำลองคนละเครื่อง ให้เลือกอย่างใดอย่างหนึ่ง (คนละโฟลเดอร์ --home)",
+                "--forums and --complaints simulate different machines: give one of them "
+                "(each in its own --home)",
+            )
+        )
+    other = "--forums" if forums else "--complaints"
+    if (forums or complaints) and ctx.get_parameter_source("per_day") is ParameterSource.COMMANDLINE:
+        raise click.UsageError(
+            cli.t(
+                f"--per-day ใช้กับการจำลองตู้บัตรคิวเท่านั้น ไม่ใช้กับ {other}",
+                f"--per-day is for the kiosk's simulation, not with {other}",
             )
         )
     today = datetime.now(BANGKOK).date()
@@ -135,6 +154,8 @@ def simulate(
 
             if forums:
                 laptop = simulate_forums(cli.home, settings, period, seed=seed, today=today, progress=step)
+            elif complaints:
+                desk = simulate_complaints(cli.home, settings, period, seed=seed, today=today, progress=step)
             else:
                 report = run(
                     cli.home, settings, period, seed=seed, per_day=per_day, today=today, progress=step
@@ -148,6 +169,9 @@ def simulate(
     seconds = time.perf_counter() - started
     if forums:
         _print_forums(cli, laptop, seconds, as_json)
+        return
+    if complaints:
+        _print_complaints(cli, desk, seconds, as_json)
         return
     if as_json:
         click.echo(
@@ -198,12 +222,8 @@ def simulate(
     )
 
 
-def _print_forums(cli: CliContext, report: ForumSimulationReport, seconds: float, as_json: bool) -> None:
-    if as_json:
-        click.echo(
-            json.dumps({**report.to_dict(), "seconds": round(seconds, 2)}, ensure_ascii=False, indent=2)
-        )
-        return
+def _print_start(cli: CliContext, report: ForumSimulationReport | ComplaintSimulationReport) -> None:
+    """The lines every simulation's summary begins with: a new demo home, a continuation, a clipped year."""
     if report.new_demo_home:
         click.echo(
             cli.t(
@@ -223,6 +243,73 @@ def _print_forums(cli: CliContext, report: ForumSimulationReport, seconds: float
         click.echo(
             cli.t("ปีงบประมาณยังไม่จบ จำลองถึงเมื่อวาน", "the fiscal year is still running: up to yesterday")
         )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _print_complaints(
+    cli: CliContext, report: ComplaintSimulationReport, seconds: float, as_json: bool
+) -> None:
+    if as_json:
+        click.echo(
+            json.dumps({**report.to_dict(), "seconds": round(seconds, 2)}, ensure_ascii=False, indent=2)
+        )
+        return
+    _print_start(cli, report)
+    general = report.complaints - report.tips
+    click.echo(
+        cli.t(
+            f"จำลองเรื่องร้องเรียน {general} เรื่อง และเบาะแสการทุจริต {report.tips} เรื่อง "
+            f"({report.first_day} ถึง {report.last_day}) ใน {seconds:.1f} วินาที",
+            f"Simulated {_count(general, 'complaint')} and {_count(report.tips, 'corruption tip')} "
+            f"({report.first_day} to {report.last_day}) in {seconds:.1f} s",
+        )
+    )
+    years = report.by_fiscal_year or {}
+    if len(years) > 1:
+        th = " · ".join(f"ปีงบประมาณ {fy}: {n}" for fy, n in sorted(years.items()))
+        en = " · ".join(f"fiscal year {fy}: {n}" for fy, n in sorted(years.items()))
+        click.echo(cli.t(f"  รับเรื่อง (รวมเบาะแส) {th}", f"  received (tips included) {en}"))
+    click.echo(
+        cli.t(
+            f"  ปิดเรื่อง {report.closed} (ชี้แจงเหตุผล {report.explained}) · ปิดเรื่องเกินกำหนด {report.late} · "
+            f"ยังดำเนินการอยู่ {report.still_open} · ประเมินความพึงพอใจ {report.ratings} · "
+            f"ประเมินซ้ำถูกปฏิเสธ {report.refused_ratings} · เหตุการณ์ {report.events}",
+            f"  closed {report.closed} (explained {report.explained}) · closed late {report.late} · "
+            f"still open {report.still_open} · ratings {report.ratings} · "
+            f"second ratings refused {report.refused_ratings} · events {report.events}",
+        )
+    )
+    if report.officer_key:
+        click.echo(
+            cli.t(
+                f"  ข้อมูลติดต่อ (สมมติ) {report.with_contact} เรื่อง ปิดผนึกด้วยกุญแจของเจ้าหน้าที่ (สาธิต): "
+                f"เปิดดูได้ด้วย prongsai --home {cli.home} complaints reveal รหัส --key {report.officer_key}",
+                f"  {_count(report.with_contact, '(fictional) contact')} sealed to the demo officer's key: "
+                f"open one with prongsai --home {cli.home} complaints reveal CODE --key {report.officer_key}",
+            )
+        )
+    else:
+        click.echo(
+            cli.t(
+                f"  ข้อมูลติดต่อ (สมมติ) {report.with_contact} เรื่อง ปิดผนึกด้วยกุญแจของเจ้าหน้าที่ที่ติดตั้งไว้ในโฟลเดอร์นี้",
+                f"  {_count(report.with_contact, '(fictional) contact')} sealed to the officer key installed "
+                "in this home",
+            )
+        )
+    export = f"prongsai --home {cli.home} device export --role office --out office.enrol.json"
+    click.echo(cli.t(f"  ลงทะเบียนเครื่องนี้เป็นเครื่องสำนักงาน: {export}", f"  enrol it as an office PC: {export}"))
+
+
+def _print_forums(cli: CliContext, report: ForumSimulationReport, seconds: float, as_json: bool) -> None:
+    if as_json:
+        click.echo(
+            json.dumps({**report.to_dict(), "seconds": round(seconds, 2)}, ensure_ascii=False, indent=2)
+        )
+        return
+    _print_start(cli, report)
     click.echo(
         cli.t(
             f"จำลองเวทีประชาคม {report.forums} เวที และการสำรวจบุคลากร {report.staff_surveys} ครั้ง "

@@ -207,3 +207,79 @@ def test_per_day_is_for_the_kiosk_only(tmp_path: Path) -> None:
     code, out = run(tmp_path / "laptop", "simulate", "--forums", *FY_2568, "--per-day", "5")
     assert code == 2 and "--per-day is for the kiosk's simulation" in out
     assert not (tmp_path / "laptop").exists()
+
+
+# -- --complaints: the complaint desk's year -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["th", "en"])
+def test_complaints_on_a_home_with_a_real_device_are_refused_and_left_alone(
+    tmp_path: Path, lang: str
+) -> None:
+    home = tmp_path / "real"
+    assert run(home, "device", "show")[0] == 0
+    before = files(home)
+    code, out = run(home, "simulate", "--complaints", *FY_2568, lang=lang)
+    assert code == 1
+    assert ("อุปกรณ์จริง" if lang == "th" else "is a real device, not a demo device") in out
+    assert "Traceback" not in out
+    assert files(home) == before and not (home / "log").exists()
+
+
+def test_complaints_make_a_demo_office_year_that_verifies_and_enrols_as_an_office_pc(tmp_path: Path) -> None:
+    home, central = tmp_path / "office", tmp_path / "central"
+    code, out = run(home, "simulate", "--complaints", *FY_2568)
+    assert code == 0, out
+    assert "made the demo home" in out
+    # fiscal year 2568: 40 + 40 x 0.8^3 = 60.48, so 60 complaints (5 a month), and a few tips
+    assert "Simulated 60 complaints and " in out and "corruption tips (2024-10-01 to 2025-09-30)" in out
+    assert f"complaints reveal CODE --key {home / 'demo-officer' / 'officer.key'}" in out
+    assert "device export --role office" in out
+    assert load_device(home).demo and (home / "complaints-officer.pub").exists()
+    code, out = run(home, "verify")
+    assert code == 0 and "chain whole" in out
+    enrol_file = tmp_path / "office.enrol.json"
+    code, out = run(home, "device", "export", "--role", "office", "--out", str(enrol_file), "--no-qr")
+    assert code == 0 and "demo device: simulated data only" in out
+    assert run(central, "device", "enrol", str(enrol_file))[0] == 0
+    code, out = run(central, "device", "list", "--json")
+    assert [(d["role"], d["demo"]) for d in json.loads(out)] == [("office", True)]
+
+
+def test_complaints_over_two_years_in_thai_say_fewer_the_second_and_give_json(tmp_path: Path) -> None:
+    home = tmp_path / "office"
+    code, out = run(home, "simulate", "--complaints", "--from", "2023-10-01", "--to", "2024-03-31", lang="th")
+    assert code == 0 and "จำลองเรื่องร้องเรียน" in out and "เบาะแสการทุจริต" in out
+    code, out = run(home, "simulate", "--complaints", "--from", "2023-10-01", "--to", "2025-09-30", "--json")
+    assert code == 0, out
+    report = summary(out)
+    assert (report["continued_after"], report["first_day"]) == ("2024-03-31", "2024-04-01")
+    years = report["by_fiscal_year"]
+    assert isinstance(years, dict) and 60 + 2 <= years["2568"] <= 60 + 5  # the year's 60, and 2-5 tips
+
+
+def test_complaints_cannot_go_into_a_kiosk_years_home(tmp_path: Path) -> None:
+    home = tmp_path / "kiosk"
+    assert run(home, "simulate", "--from", "2025-01-06", "--to", "2025-01-10", "--per-day", "5")[0] == 0
+    before = files(home)
+    code, out = run(home, "simulate", "--complaints", "--from", "2025-01-06", "--to", "2025-01-10")
+    assert code == 1 and "already covers the days up to 2025-01-10" in out
+    assert files(home) == before
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (("--complaints", "--forums"), "--forums and --complaints simulate different machines"),
+        (
+            ("--complaints", "--per-day", "5"),
+            "--per-day is for the kiosk's simulation, not with --complaints",
+        ),
+    ],
+)
+def test_complaints_refuse_options_of_other_simulations(
+    tmp_path: Path, args: tuple[str, ...], said: str
+) -> None:
+    code, out = run(tmp_path / "office", "simulate", *args, *FY_2568)
+    assert code == 2 and said in out
+    assert not (tmp_path / "office").exists()
