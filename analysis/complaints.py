@@ -34,13 +34,10 @@ from scipy import stats as scipy_stats
 
 from analysis.figures import Figure
 from analysis.stats import Interval
+from surveys.complaints.cases import RATED as RATED  # re-exported: the frames fold the ratings
+from surveys.complaints.cases import RATING_REFUSED, RATING_USED, RECEIVED, STEP
 from surveys.content.thaidate import BANGKOK, format_date
 
-RECEIVED = "complaint.received"
-STEP = "complaint.step"
-RATING_USED = "complaint.rating_used"
-RATED = "complaint.rated"
-RATING_REFUSED = "complaint.rating_refused"
 CASE_KINDS = (RECEIVED, STEP)
 KINDS = (RECEIVED, STEP, RATING_USED, RATED, RATING_REFUSED)
 PROJECT = 9
