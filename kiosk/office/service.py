@@ -267,6 +267,10 @@ class LocalOffice:
         with self._lock, self._moment():
             return self._append(*(self._draft(kind, body) for kind, body in items))
 
+    def now(self) -> datetime:
+        """This office's clock now (Bangkok): what the other desks date their requests by."""
+        return self._now()
+
     def head(self) -> tuple[int, str]:
         """``(seq, hash)`` of the log's last event."""
         with self._lock:

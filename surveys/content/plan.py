@@ -172,6 +172,8 @@ class DeadlineTarget(_TargetBase):
     kind: Literal["deadline_days"]
     threshold: Days
     share: Percent | None = None
+    days: Literal["calendar", "working"] = "calendar"
+    """How the days are counted: calendar days, or working days (Mon–Fri, not a Thai public holiday)."""
 
 
 class FrequencyTarget(_TargetBase):
