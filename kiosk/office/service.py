@@ -144,6 +144,7 @@ class ComplaintView:
     overdue: bool
     can_rate: bool
     subject: str | None = None
+    rated: bool = False  # its handling has been rated (from this code, once)
 
 
 class Office(Protocol):
@@ -205,6 +206,8 @@ class LocalOffice:
         self.state: QueueState = fold(self._log.read_days(self._horizon()))
         self._state_day = self._day()
         self._code_tries = Throttle(MAX_FAILED_CODES, CODE_WAIT, LONGEST_WAIT)
+        self._complaints: ComplaintDesk | None = None  # the kiosk's desk, made at the first look-up
+        self._complaints_seen = 0  # the log's seq that desk has seen
         self._pin_tries = Throttle(MAX_PIN_FAILURES, PIN_WAIT, LONGEST_WAIT)
         self._pin_check = threading.Lock()  # scrypt is costly: one PIN check at a time
         self._held: dict[str, list[str]] = {}  # terminal → its reservations not known to be printed
@@ -887,11 +890,25 @@ class LocalOffice:
 
     # -- complaints, for the kiosk (the desk itself is kiosk/office/complaints.py) ---------------
 
-    @cached_property
-    def _complaint_desk(self) -> ComplaintDesk:
+    @contextlib.contextmanager
+    def _complaint_desk(self) -> Iterator[ComplaintDesk]:
+        """This office's complaint desk for the kiosk's calls, caught up with the log first: another
+        desk on this office (staff's, in this process) may have recorded steps since. Held under the
+        office's lock, so that what the desk records itself is not applied twice."""
         from kiosk.office.complaints import ComplaintDesk  # imported at the first complaint looked up
+        from surveys.complaints.cases import KINDS
 
-        return ComplaintDesk(self)
+        with self._lock:
+            if self._complaints is None:
+                self._complaints = ComplaintDesk(self)  # folds the whole log
+            else:
+                for event in self._log.read(self._complaints_seen + 1):
+                    if event.kind in KINDS:
+                        self._complaints.complaints.apply(event)
+            try:
+                yield self._complaints
+            finally:
+                self._complaints_seen = self._log.head[0]
 
     @contextlib.contextmanager
     def _complaint_refusals(self, refused: type[OfficeError] = OfficeError) -> Iterator[None]:
@@ -919,8 +936,8 @@ class LocalOffice:
                     f"Too many codes that match no complaint. Please wait {en}, or ask a member of staff.",
                 )
             try:
-                with self._complaint_refusals():
-                    complaint = self._complaint_desk.status(code)
+                with self._complaint_refusals(), self._complaint_desk() as desk:
+                    complaint = desk.status(code)
             except OfficeError as exc:
                 if "not_found" in exc.code:
                     self._code_tries.failed(by, now)
@@ -930,15 +947,15 @@ class LocalOffice:
 
     def open_complaint_rating(self, code: str, *, by: str | None = None) -> str:
         """Let a closed, not yet rated complaint's code rate its handling: the instrument's id."""
-        with self._lock, self._moment(by), self._complaint_refusals(RatingRefused):
-            return self._complaint_desk.open_rating(code)
+        with self._moment(by), self._complaint_refusals(RatingRefused), self._complaint_desk() as desk:
+            return desk.open_rating(code)
 
     def submit_complaint_rating(
         self, code: str, answers: Mapping[str, JsonValue], *, by: str | None = None
     ) -> None:
         """Record the rating of a complaint's handling (once per code; the rating names no complaint)."""
-        with self._lock, self._moment(by), self._complaint_refusals(RatingRefused):
-            self._complaint_desk.rate(code, answers)
+        with self._moment(by), self._complaint_refusals(RatingRefused), self._complaint_desk() as desk:
+            desk.rate(code, answers)
 
 
 def complaint_view(complaint: Complaint, today: date) -> ComplaintView:
@@ -970,4 +987,5 @@ def complaint_view(complaint: Complaint, today: date) -> ComplaintView:
         overdue=not complaint.closed and is_late(complaint, today),
         can_rate=complaint.closed and not complaint.rated,
         subject=None if complaint.tip else complaint.subject,
+        rated=complaint.rated,
     )

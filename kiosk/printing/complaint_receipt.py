@@ -17,7 +17,10 @@ from datetime import date, datetime
 from PIL import Image
 
 from kiosk.printing.ticket import StripStyles, render_strip
+from surveys.complaints.cases import Complaint
+from surveys.complaints.codes import format_plain
 from surveys.content.thaidate import format_date, format_datetime
+from surveys.counter.settings import PHONE_BLANK, Settings
 
 LANGS = ("th", "en")
 TITLE_TH, TITLE_EN = "ใบรับเรื่องร้องเรียน", "Complaint receipt"
@@ -67,6 +70,22 @@ class ReceiptView:
             raise ValueError(f"received_at must be an aware time (Asia/Bangkok), not {self.received_at!r}")
         if not self.code.strip():
             raise ValueError("a receipt needs its tracking code")
+
+
+def receipt_view(complaint: Complaint, settings: Settings, *, reprint: bool = False) -> ReceiptView:
+    """The receipt of ``complaint`` (as :class:`kiosk.office.complaints.ComplaintDesk` returns it), with
+    the office's complaint phone (else its phone, else a blank to write the number in)."""
+    return ReceiptView(
+        municipality_th=settings.municipality_th,
+        municipality_en=settings.municipality_en,
+        code=format_plain(complaint.code),
+        tip=complaint.tip,
+        received_at=datetime.fromisoformat(complaint.received_at),
+        due=complaint.due,
+        subject=complaint.subject,
+        phone=settings.complaint_phone or settings.office_phone or PHONE_BLANK,
+        reprint=reprint,
+    )
 
 
 def follow_up_text(phone: str) -> tuple[str, str]:

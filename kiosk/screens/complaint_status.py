@@ -37,7 +37,7 @@ def plain_code(raw: str) -> str:
 
 
 def group_code(plain: str) -> str:
-    """``C687KQ2MXD`` → ``C68-7KQ2MX-D``, as far as typed (the receipt's grouping)."""
+    """``C687KQ4MXN`` → ``C68-7KQ4MX-N``, as far as typed (the receipt's grouping)."""
     parts = (plain[0:3], plain[3:9], plain[9:])
     return "-".join(part for part in parts if part)
 
@@ -62,9 +62,9 @@ class ComplaintCodeScreen(Screen[None]):
         th = self.lang == "th"
         yield Static("ติดตามเรื่องร้องเรียน" if th else "Follow up a complaint", classes="heading")
         yield Static(
-            "สแกนคิวอาร์โค้ดบนใบรับเรื่อง หรือกดรหัสติดตามเรื่อง เช่น C68-7KQ2MX-D"
+            "สแกนคิวอาร์โค้ดบนใบรับเรื่อง หรือกดรหัสติดตามเรื่อง เช่น C68-7KQ4MX-N"
             if th
-            else "Scan the QR code on your receipt, or key in its tracking code, e.g. C68-7KQ2MX-D",
+            else "Scan the QR code on your receipt, or key in its tracking code, e.g. C68-7KQ4MX-N",
             classes="subheading",
         )
         yield Static("", id="complaint-code")
@@ -155,6 +155,12 @@ class ComplaintStatusScreen(Screen[None]):
                     text += f"\n{' ' * len(day)}   “{step.note}”"
                 yield Static(text, classes=f"complaint-step step-{step.to}")
         yield Static(self._due_text(), id="complaint-due")
+        if view.rated:
+            yield Static(
+                "ท่านประเมินความพึงพอใจเรื่องนี้แล้ว ขอบคุณค่ะ" if th else "You have rated its handling. Thank you!",
+                id="complaint-rated",
+                classes="hint",
+            )
         with Horizontal(id="complaint-actions"):
             if view.can_rate:
                 yield BigChoice(

@@ -3,6 +3,7 @@ scanner reads, Thai shaped, the dates in B.E., and a corruption tip's receipt th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
@@ -17,15 +18,19 @@ from kiosk.printing.escpos_printer import EscposPrinter
 # isort: split
 from escpos.printer import Dummy
 
+from kiosk.office.complaints import ComplaintDesk
+from kiosk.office.service import LocalOffice
 from kiosk.printing.complaint_receipt import (
     ReceiptView,
     receipt_lines,
+    receipt_view,
     render_receipt,
     render_receipt_text,
 )
 from kiosk.printing.fonts import load_font
 from kiosk.printing.printers import PngPrinter
-from surveys.content.thaidate import BANGKOK
+from surveys.complaints.codes import format_plain
+from surveys.content.thaidate import BANGKOK, format_date
 
 GS_V_0 = b"\x1dv0"
 
@@ -125,3 +130,18 @@ def test_escpos_receipt_prints_the_code_as_native_text_then_the_image(paper: int
     header = out.index(GS_V_0)
     assert int.from_bytes(out[header + 4 : header + 6], "little") == dots // 8
     assert all(style != "code" for style, _ in receipt_lines(make_receipt(), body_only=True))
+
+
+def test_a_complaint_from_the_desk_gets_its_receipt(
+    make_office: Callable[..., LocalOffice], tmp_path: Path
+) -> None:
+    office = make_office(tmp_path / "home", complaint_phone="053-331-234")
+    complaint = ComplaintDesk(office).receive("phone", "general", "น้ำประปาไม่ไหล", location="หมู่ 2")
+    view = receipt_view(complaint, office.settings)
+    assert view.code == format_plain(complaint.code) and not view.tip and view.phone == "053-331-234"
+    text = render_receipt_text(view)
+    assert "เรื่อง: น้ำประปาไม่ไหล" in text and format_date(complaint.due) in text
+    assert decode(render_receipt(view, 384)) == [view.code]
+    tip = ComplaintDesk(office).receive("kiosk", "corruption", "เรียกรับเงิน", tip=True)
+    tip_text = render_receipt_text(receipt_view(tip, office.settings))
+    assert "เรียกรับเงิน" not in tip_text and tip_text.count(format_plain(tip.code)) == 2
