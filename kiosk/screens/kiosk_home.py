@@ -78,9 +78,9 @@ class KioskHomeScreen(Screen[None]):
                 "ติดตามเรื่องร้องเรียน" if th else "Follow up a complaint", TRACK, id="track"
             )
         yield Static(
-            "สแกนคิวอาร์โค้ดบนบัตรคิวเพื่อประเมินความพึงพอใจ หรือบนใบรับเรื่องเพื่อติดตามเรื่องร้องเรียน"
+            "สแกนบัตรคิวเพื่อประเมินความพึงพอใจ หรือสแกนใบรับเรื่องเพื่อติดตามเรื่อง"
             if th
-            else "Scan the QR code on your ticket to rate us, or on your receipt to follow up a complaint.",
+            else "Scan your ticket to rate us, or your receipt to follow up a complaint.",
             id="scan-hint",
             classes="hint",
         )

@@ -348,3 +348,26 @@ def test_snapshot_complaint_status(
         await until(pilot, lambda: isinstance(pilot.app.screen, ComplaintStatusScreen))
 
     assert snap_compare(make_kiosk_app(office, printer), terminal_size=SIZE, run_before=before)
+
+
+def test_the_complaint_screens_fit_the_smallest_kiosk_terminal(
+    office: LocalOffice, printer: PngPrinter, desk: ComplaintDesk
+) -> None:
+    from tests.kiosk.test_kiosk_app import SMALLEST, cut_off
+
+    code = closed_complaint(desk, explained=True)
+    app = make_kiosk_app(office, printer)
+    found: dict[str, list[str]] = {}
+
+    async def visit(pilot: Pilot[None]) -> None:
+        await pilot.pause(0.2)
+        await pilot.click("#track")
+        await until(pilot, lambda: isinstance(app.screen, ComplaintCodeScreen))
+        found["code entry"] = cut_off(app)
+        app.pop_screen()
+        await scan(pilot, code)
+        await until(pilot, lambda: isinstance(app.screen, ComplaintStatusScreen))
+        found["status"] = cut_off(app)
+
+    run(app, visit, size=SMALLEST)
+    assert {where: cut for where, cut in found.items() if cut} == {}
