@@ -16,6 +16,7 @@ from prongsai.commands import (
     all_in_one,
     answers,
     board,
+    complaints,
     counter,
     demo,
     device,
@@ -97,6 +98,7 @@ cli.add_command(counter.counter)
 cli.add_command(board.board)
 cli.add_command(all_in_one.all_in_one)
 cli.add_command(forum.forum)
+cli.add_command(complaints.complaints)
 cli.add_command(terminal_commands.terminals)
 cli.add_command(sync_commands.sync)
 for _command in cli.commands.values():

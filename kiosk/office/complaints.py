@@ -71,6 +71,7 @@ PRIVATE = "private"
 CONTACTS_FOLDER = "complaint-contacts"
 MAX_SUBJECT = 300
 MAX_TEXT = 5000
+COMPLAINTS_PROJECT = 9  # the plan's project whose deadline_days target sets the due dates
 INSTALL_HINT = "prongsai complaints officer-key --install FILE"
 
 
@@ -119,16 +120,17 @@ def _office_call(function: Callable[..., T], *args: Any) -> T:
 
 def _plan_deadline(home: Path) -> tuple[int, str]:
     """Project 9's deadline (days, calendar|working) from the home's plan, else the built-in one."""
-    try:
-        from surveys.content.plan import DeadlineTarget, builtin_plan, home_plan_path, load_plan
+    from surveys.content.datafile import DataFileError
+    from surveys.content.plan import DeadlineTarget, builtin_plan, home_plan_path, load_plan
 
-        own = home_plan_path(home)
+    own = home_plan_path(home)
+    try:
         plan = load_plan(own) if own.is_file() else builtin_plan()
-        for _project, target in plan.targets():
-            if isinstance(target, DeadlineTarget):
-                return int(target.threshold), str(target.days)
-    except Exception:  # a broken plan is reported by `prongsai plan check`; the promise is 15 days
-        pass
+    except (DataFileError, OSError):  # `prongsai plan check` names the problem; the promise is 15 days
+        return DAYS, CALENDAR
+    for project, target in plan.targets():
+        if project.number == COMPLAINTS_PROJECT and isinstance(target, DeadlineTarget):
+            return int(target.threshold), str(target.days)
     return DAYS, CALENDAR
 
 

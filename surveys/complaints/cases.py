@@ -10,7 +10,7 @@ a name or contact details in clear text::
     complaint.rated          {instrument, answers}     no code: the rating is not linked to the complaint
     complaint.rating_refused {code, reason}            a second rating, an unknown code, not closed yet
 
-``complaint`` is the plain tracking code (``C687KQ2MXD``, see :mod:`surveys.complaints.codes`); ``due``
+``complaint`` is the plain tracking code (``C687KQ4MXN``, see :mod:`surveys.complaints.codes`); ``due``
 is ``YYYY-MM-DD``. Steps go forward only: received → assigned → in_progress → done | explained, and
 ``done``/``explained`` close the complaint. A complaint is late when it was closed after its due day,
 or is still open after it.
@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from surveys.bilingual import pick
 from surveys.content.thaidate import format_date
@@ -71,8 +71,7 @@ CLOSING = (DONE, EXPLAINED)
 NEXT_STEPS = (ASSIGNED, IN_PROGRESS, DONE, EXPLAINED)  # what `step` may be asked for
 
 
-@dataclass(frozen=True)
-class Step:
+class Step(NamedTuple):
     """One step of a complaint: ``to`` (a key of :data:`STEPS`), when (ISO time), the note."""
 
     to: str
@@ -84,7 +83,7 @@ class Step:
 class Complaint:
     """One complaint or tip, as its events say. ``has_contact``: contact details were given (sealed)."""
 
-    code: str  # plain: C687KQ2MXD
+    code: str  # plain: C687KQ4MXN
     series: str  # C or T
     channel: str
     category: str

@@ -1,16 +1,16 @@
 """Tracking codes: what a complainant's receipt (and its QR) carries, to follow the complaint up.
 
-A code reads ``C68-7KQ2MX-D``: the series (``C`` a complaint, ``T`` a corruption tip: their own series),
+A code reads ``C68-7KQ4MX-N``: the series (``C`` a complaint, ``T`` a corruption tip: their own series),
 the last two digits of the Buddhist-Era year, six random characters and a check character. The random
 part and the check character are drawn from :data:`ALPHABET` (no look-alikes: no 0/O, 1/I/L, 2/Z, 5/S,
 8/B), so a code is read right off a paper slip or over the phone; random, so nobody can walk through other
 people's codes. The check character is ISO 7064 MOD 37,36 (python-stdnum's ``mod_37_36``) over the
-rest (``C687KQ3MX``): 37 is prime, so every single changed character is caught. Its 36 possible check
+rest (``C687KQ4MX``): 37 is prime, so every single changed character is caught. Its 36 possible check
 characters include look-alikes, so the random part is drawn again until the check character falls in
 :data:`ALPHABET` (about two draws in three do): the printed code never holds a look-alike.
 
 :func:`parse_code` takes the code as printed or typed (any case, spaces or dashes, Thai digits, or typed
-by a keyboard-wedge scanner while the Thai layout is on) and gives the plain code ``C687KQ2MXD``;
+by a keyboard-wedge scanner while the Thai layout is on) and gives the plain code ``C687KQ4MXN``;
 :func:`format_code` gives it back as printed. A wrong code is a :class:`CodeError` in Thai and English:
 ``mistyped`` (the right shape, but the check character fails or a character can't be in a code) or
 ``not_a_code`` (not the shape of a tracking code at all).
@@ -50,12 +50,12 @@ class CodeError(UserError):
 
 
 def check_character(body: str) -> str:
-    """The check character of ``body`` (series, year digits, random part: ``C687KQ3MX``)."""
+    """The check character of ``body`` (series, year digits, random part: ``C687KQ4MX``)."""
     return mod_37_36.calc_check_digit(body)
 
 
 def make_code(series: str, received: date) -> str:
-    """A new random plain code (``C687KQ2MXD``) of ``series`` for a complaint received on ``received``."""
+    """A new random plain code (``C687KQ4MXN``) of ``series`` for a complaint received on ``received``."""
     if series not in SERIES:
         raise ValueError(f"unknown series {series!r}")
     year = f"{(received.year + 543) % 100:02d}"
@@ -80,8 +80,8 @@ def parse_code(text: str) -> str:
         shown = text.strip()[:40]
         raise CodeError(
             "not_a_code",
-            f"“{shown}” ไม่ใช่รหัสติดตามเรื่อง (รหัสมีรูปแบบ C68-7KQ2MX-D ตามใบรับเรื่อง)",
-            f"“{shown}” is not a tracking code (a code looks like C68-7KQ2MX-D, as on the receipt)",
+            f"“{shown}” ไม่ใช่รหัสติดตามเรื่อง (รหัสมีรูปแบบ C68-7KQ4MX-N ตามใบรับเรื่อง)",
+            f"“{shown}” is not a tracking code (a code looks like C68-7KQ4MX-N, as on the receipt)",
         )
     if not _SHAPE.match(plain) or mod_37_36.checksum(plain) != 1:
         raise CodeError(
@@ -93,12 +93,12 @@ def parse_code(text: str) -> str:
 
 
 def format_plain(plain: str) -> str:
-    """``C687KQ2MXD`` → ``C68-7KQ2MX-D`` (no checks)."""
+    """``C687KQ4MXN`` → ``C68-7KQ4MX-N`` (no checks)."""
     return f"{plain[:3]}-{plain[3:-1]}-{plain[-1:]}"
 
 
 def format_code(plain: str) -> str:
-    """A code as printed on the receipt and held by its QR: ``C68-7KQ2MX-D``."""
+    """A code as printed on the receipt and held by its QR: ``C68-7KQ4MX-N``."""
     return format_plain(parse_code(plain))
 
 

@@ -193,3 +193,28 @@ def test_a_general_complaints_contact_without_a_key_stays_on_the_office_pc(offic
     assert kept.stat().st_mode & 0o777 == 0o600
     assert "02-123-4567" not in str(list(office.history()))
     assert complaint.contact is None
+
+
+def test_the_plan_file_sets_working_days(tmp_path: Path, clock: Clock) -> None:
+    from surveys.content.plan import builtin_plan_path, home_plan_path
+
+    home = tmp_path / "office"
+    home.mkdir()
+    text = builtin_plan_path().read_text("utf-8")
+    marker = "      - id: p9-resolve-15-days\n        kind: deadline_days\n"
+    assert marker in text
+    home_plan_path(home).write_text(text.replace(marker, marker + "        days: working\n"), "utf-8")
+    office = LocalOffice(home, default_settings(), clock=clock)
+    try:
+        desk = ComplaintDesk(office)
+        assert (desk.days, desk.day_kind) == (15, "working")
+        assert desk.receive("counter", "general", "ถนนชำรุด").due == date(2025, 4, 28)
+    finally:
+        office.close()
+
+
+def test_the_builtin_plan_counts_calendar_days(office: LocalOffice) -> None:
+    desk = ComplaintDesk(office)
+    assert (desk.days, desk.day_kind) == (15, "calendar")
+    steps = desk.receive("counter", "general", "ถนนชำรุด").steps
+    assert [to for to, _at, _note in steps] == ["received"]  # steps unpack as (to, at, note)
