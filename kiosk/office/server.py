@@ -68,8 +68,8 @@ from kiosk.office import wire
 from kiosk.office.service import LocalOffice, OfficeError, OfficeView, RatingRefused, RatingSession
 from kiosk.office.wire import (
     CallTicketRequest,
-    CounterRequest,
     ComplaintRatingRequest,
+    CounterRequest,
     OpenRatingRequest,
     PinChangeRequest,
     PinRequest,
@@ -127,7 +127,9 @@ COUNTER_PATHS = frozenset(
 )
 COMPLAINT_PATHS = frozenset({"/complaint/status", "/complaint/rating/open", "/complaint/rating/submit"})
 KIOSK_PATHS = (
-    frozenset({"/reserve", "/confirm", "/print-failed", "/reprinted", "/code", "/rating/open", "/rating/submit"})
+    frozenset(
+        {"/reserve", "/confirm", "/print-failed", "/reprinted", "/code", "/rating/open", "/rating/submit"}
+    )
     | COMPLAINT_PATHS
 )
 ROLE_PATHS: dict[str, frozenset[str]] = {

@@ -11,6 +11,7 @@ whole pixels (never resampled) and keeps its four-module quiet zone, so a phone 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
@@ -189,7 +190,7 @@ class StripStyles:
     tight: frozenset[str] = frozenset({"number", "reprint"})
 
 
-def render_strip(lines: list[tuple[str, str]], width_px: int, styles: StripStyles) -> Image.Image:
+def render_strip(lines: Sequence[tuple[str, str]], width_px: int, styles: StripStyles) -> Image.Image:
     """Lines of (style, text) drawn down a strip of thermal paper ``width_px`` wide, centred, shrunk to
     fit then wrapped: the ticket's drawing, shared with the other slips printed like it."""
     if width_px < 300:

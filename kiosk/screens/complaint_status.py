@@ -145,7 +145,9 @@ class ComplaintStatusScreen(Screen[None]):
         yield Static(f"{kind} {view.code}", id="complaint-code-shown")
         yield Static(view.status_th if th else view.status_en, id="complaint-status")
         if view.subject:
-            yield Static(f"เรื่อง: {view.subject}" if th else f"Subject: {view.subject}", id="complaint-subject")
+            yield Static(
+                f"เรื่อง: {view.subject}" if th else f"Subject: {view.subject}", id="complaint-subject"
+            )
         with VerticalScroll(id="complaint-steps"):
             for step in view.steps:
                 label = step.th if th else step.en
@@ -157,14 +159,16 @@ class ComplaintStatusScreen(Screen[None]):
         yield Static(self._due_text(), id="complaint-due")
         if view.rated:
             yield Static(
-                "ท่านประเมินความพึงพอใจเรื่องนี้แล้ว ขอบคุณค่ะ" if th else "You have rated its handling. Thank you!",
+                "ท่านประเมินความพึงพอใจเรื่องนี้แล้ว ขอบคุณ" if th else "You have rated its handling. Thank you!",
                 id="complaint-rated",
                 classes="hint",
             )
         with Horizontal(id="complaint-actions"):
             if view.can_rate:
                 yield BigChoice(
-                    "ประเมินความพึงพอใจ" if th else "Rate how it was handled", RATE_COMPLAINT, id="rate-complaint"
+                    "ประเมินความพึงพอใจ" if th else "Rate how it was handled",
+                    RATE_COMPLAINT,
+                    id="rate-complaint",
                 )
             yield BigChoice("กลับหน้าหลัก" if th else "Home", BACK, id="status-home", classes="back")
 

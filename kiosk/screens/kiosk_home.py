@@ -74,9 +74,7 @@ class KioskHomeScreen(Screen[None]):
                 RATE,
                 id="rate",
             )
-            yield BigChoice(
-                "ติดตามเรื่องร้องเรียน" if th else "Follow up a complaint", TRACK, id="track"
-            )
+            yield BigChoice("ติดตามเรื่องร้องเรียน" if th else "Follow up a complaint", TRACK, id="track")
         yield Static(
             "สแกนบัตรคิวเพื่อประเมินความพึงพอใจ หรือสแกนใบรับเรื่องเพื่อติดตามเรื่อง"
             if th

@@ -4,6 +4,7 @@ code is told kindly, a closed complaint is rated once; in one process and over t
 from __future__ import annotations
 
 import asyncio
+import string
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -32,14 +33,18 @@ from tests.support.pilot import screen_text, until
 SIZE = (100, 34)
 READ = 0.3
 TAP_GUARD = 1.0
-# What a keyboard-wedge scanner types for C, T, the digits and the code's letters with the Thai layout on.
+# What a keyboard-wedge scanner types with the Thai (Kedmanee) layout on: A–Z (shifted), the digits, "-".
 THAI_KEYS = dict(
     zip(
-        "ACDEFGHJKMNPQRTWXY0123456789-",
-        "ฤฉฏฎโฌ็๋ษ?ฯญ๐ฑธ\"\u0029\u00edจๅ/-ภถุึคตข",
-        strict=False,
+        string.ascii_uppercase + "1234567890-",
+        'ฤฺฉฏฎโฌ็ณ๋ษศ?์ฯญ๐ฑฆธ๊ฮ")ํ(' + "ๅ/-ภถุึคตจข",
+        strict=True,
     )
 )
+
+
+def thai_layout(code: str) -> str:
+    return "".join(THAI_KEYS[c] for c in code)
 
 
 @pytest.fixture
@@ -96,7 +101,9 @@ async def rate_overall(pilot: Pilot[None], overall: int = 5) -> None:
     await until(pilot, lambda: isinstance(pilot.app.screen, QuestionScreen))
     await pilot.pause(READ)
     await pilot.click(f"#level-{overall}")
-    await until(pilot, lambda: not isinstance(pilot.app.screen, QuestionScreen) or not pilot.app.screen.item.required)
+    await until(
+        pilot, lambda: not isinstance(pilot.app.screen, QuestionScreen) or not pilot.app.screen.item.required
+    )
     if isinstance(pilot.app.screen, QuestionScreen):
         await pilot.pause(READ)
         await pilot.click("#finish")
@@ -141,7 +148,9 @@ def test_a_tip_shows_no_subject(office: LocalOffice, printer: PngPrinter, desk: 
     run(app, visit)
 
 
-def test_an_explained_complaint_shows_the_note(office: LocalOffice, printer: PngPrinter, desk: ComplaintDesk) -> None:
+def test_an_explained_complaint_shows_the_note(
+    office: LocalOffice, printer: PngPrinter, desk: ComplaintDesk
+) -> None:
     code = closed_complaint(desk, explained=True)
     app = make_kiosk_app(office, printer)
 
@@ -154,7 +163,23 @@ def test_an_explained_complaint_shows_the_note(office: LocalOffice, printer: Png
     run(app, visit)
 
 
-def test_the_code_can_be_keyed_in_on_the_screen(office: LocalOffice, printer: PngPrinter, desk: ComplaintDesk) -> None:
+def test_a_scanner_with_the_thai_layout_on_still_shows_the_status(
+    office: LocalOffice, printer: PngPrinter, desk: ComplaintDesk
+) -> None:
+    code = closed_complaint(desk)
+    app = make_kiosk_app(office, printer)
+
+    async def visit(pilot: Pilot[None]) -> None:
+        await scan(pilot, thai_layout(code))
+        await until(pilot, lambda: isinstance(app.screen, ComplaintStatusScreen))
+        assert code in screen_text(app) and "ดำเนินการแล้วเสร็จ" in screen_text(app)
+
+    run(app, visit)
+
+
+def test_the_code_can_be_keyed_in_on_the_screen(
+    office: LocalOffice, printer: PngPrinter, desk: ComplaintDesk
+) -> None:
     code = closed_complaint(desk)
     app = make_kiosk_app(office, printer)
 
@@ -223,14 +248,16 @@ def test_an_unknown_code_is_not_found(office: LocalOffice, printer: PngPrinter, 
 
 def test_ticket_codes_and_tracking_codes_are_told_apart() -> None:
     assert is_tracking_code("C68-7KQ2MX-D") and is_tracking_code("t687kq2mxd")
-    assert is_tracking_code("".join(THAI_KEYS.get(c, c) for c in "C68-7KQ2MX-D"))
+    assert is_tracking_code(thai_layout("C68-7KQ4MX-N")) and is_tracking_code(thai_layout("T68-7KQ4MX-N"))
     assert not is_tracking_code("1001-4821-9375-6") and not is_tracking_code("ๅจจๅ")
 
 
 # -- rating after closing --------------------------------------------------------------------------
 
 
-def test_a_closed_complaint_is_rated_once(office: LocalOffice, printer: PngPrinter, desk: ComplaintDesk) -> None:
+def test_a_closed_complaint_is_rated_once(
+    office: LocalOffice, printer: PngPrinter, desk: ComplaintDesk
+) -> None:
     code = closed_complaint(desk)
     app = make_kiosk_app(office, printer)
 
@@ -254,7 +281,9 @@ def test_a_closed_complaint_is_rated_once(office: LocalOffice, printer: PngPrint
     assert "complaint" not in rated[0] and code.replace("-", "") not in str(rated[0])
 
 
-def test_a_second_rating_is_refused_on_screen(office: LocalOffice, printer: PngPrinter, desk: ComplaintDesk) -> None:
+def test_a_second_rating_is_refused_on_screen(
+    office: LocalOffice, printer: PngPrinter, desk: ComplaintDesk
+) -> None:
     code = closed_complaint(desk)
     app = make_kiosk_app(office, printer)
 
