@@ -18,7 +18,7 @@ from kiosk.office.client import RemoteOffice
 from kiosk.office.complaints import ComplaintDesk
 from kiosk.office.key import office_key
 from kiosk.office.server import make_office_app
-from kiosk.office.service import LocalOffice, RatingRefused
+from kiosk.office.service import LocalOffice, OfficeError, RatingRefused
 from kiosk.printing.printers import PngPrinter
 from kiosk.screens.complaint_status import ComplaintCodeScreen, ComplaintStatusScreen
 from kiosk.screens.kiosk_home import KioskHomeScreen
@@ -400,3 +400,26 @@ def test_the_complaint_screens_fit_the_smallest_kiosk_terminal(
 
     run(app, visit, size=SMALLEST)
     assert {where: cut for where, cut in found.items() if cut} == {}
+
+
+def test_a_terminal_trying_codes_that_match_no_complaint_must_wait(
+    office: LocalOffice, desk: ComplaintDesk
+) -> None:
+    """Walking through random codes is slowed down per terminal; a real code works again after the wait."""
+    real = closed_complaint(desk)
+    elsewhere = LocalOffice(office.home.parent / "elsewhere", office.settings)
+    unknown = [
+        format_plain(ComplaintDesk(elsewhere).receive("counter", "general", "x").code) for _ in range(6)
+    ]
+    elsewhere.close()
+    for code in unknown[:5]:
+        with pytest.raises(OfficeError) as missing:
+            office.complaint_status(code, by="kiosk-1")
+        assert missing.value.code == "complaint_not_found" and "ไม่พบ" in missing.value.th
+    with pytest.raises(OfficeError) as locked:
+        office.complaint_status(real, by="kiosk-1")
+    assert locked.value.code == "complaint_locked" and "กรุณารอ" in locked.value.th
+    assert office.complaint_status(real, by="kiosk-2").code == real  # another terminal is not held up
+    with pytest.raises(OfficeError) as mistyped:
+        office.complaint_status(mistype(real), by="kiosk-2")
+    assert mistyped.value.code == "complaint_mistyped"
