@@ -423,3 +423,18 @@ def test_a_terminal_trying_codes_that_match_no_complaint_must_wait(
     with pytest.raises(OfficeError) as mistyped:
         office.complaint_status(mistype(real), by="kiosk-2")
     assert mistyped.value.code == "complaint_mistyped"
+
+
+def test_the_kiosk_sees_the_steps_staff_record_on_another_desk_of_the_same_office(
+    office: LocalOffice, desk: ComplaintDesk
+) -> None:
+    complaint = desk.receive("counter", "general", "ขยะไม่ได้เก็บ")
+    code = format_plain(complaint.code)
+    assert office.complaint_status(code).status == "received"
+    desk.step(complaint.code, "assigned")  # the staff's desk, after the kiosk's first look
+    desk.step(complaint.code, "done")
+    view = office.complaint_status(code)
+    assert [step.to for step in view.steps] == ["received", "assigned", "done"]
+    assert view.closed and view.can_rate and view.status_th == "ดำเนินการแล้วเสร็จ"
+    office.submit_complaint_rating(code, {"overall": 5})
+    assert office.complaint_status(code).rated and not office.complaint_status(code).can_rate
