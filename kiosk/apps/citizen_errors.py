@@ -16,8 +16,11 @@ FOR_CITIZENS = frozenset({"numbers_exhausted"})  # refusals, besides a refused r
 
 
 def for_citizens(error: OfficeError) -> bool:
-    """Is the office's own message meant for the person at the kiosk?"""
-    return isinstance(error, RatingRefused) or error.code in FOR_CITIZENS
+    """Is the office's own message meant for the person at the kiosk? (A complaint's refusals are: a
+    mistyped or unknown tracking code, a rating already given.)"""
+    return (
+        isinstance(error, RatingRefused) or error.code in FOR_CITIZENS or error.code.startswith("complaint_")
+    )
 
 
 def citizen_text(error: OfficeError, lang: str) -> str:

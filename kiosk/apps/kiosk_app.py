@@ -45,14 +45,28 @@ from textual.message import Message
 from textual.screen import Screen
 
 from kiosk.apps.citizen_errors import SYSTEM_DOWN_EN, citizen_text, for_citizens
-from kiosk.office.service import LocalOffice, Office, OfficeError, RatingRefused, RatingSession
+from kiosk.office.service import (
+    ComplaintView,
+    LocalOffice,
+    Office,
+    OfficeError,
+    RatingRefused,
+    RatingSession,
+)
 from kiosk.printing.printers import Printer
-from kiosk.screens.kiosk_home import KioskHomeScreen, LanguageToggled, RatingRequested, ServiceChosen
+from kiosk.screens.kiosk_home import (
+    KioskHomeScreen,
+    LanguageToggled,
+    RatingRequested,
+    ServiceChosen,
+    TrackingRequested,
+)
 from kiosk.screens.queue_type import QueueTypeChosen, QueueTypeScreen
 from kiosk.widgets.scanner import CodeEntered, ScanBuffer, key_character
 
 if TYPE_CHECKING:
     from kiosk.printing.issuing import Issued, PrintFailed
+    from kiosk.screens.complaint_status import ComplaintRatingRequested
     from kiosk.screens.rating import Answer, AnswerGiven
     from surveys.content.instruments import Item
 
@@ -108,6 +122,33 @@ class RatingGiven(Message):
         self.lang = lang
 
 
+class ComplaintFound(Message):
+    """The office found the complaint whose tracking code was scanned or keyed in."""
+
+    def __init__(self, view: ComplaintView, lang: str) -> None:
+        super().__init__()
+        self.view = view
+        self.lang = lang
+
+
+class ComplaintRatingOpened(Message):
+    """The office let a closed complaint's code rate its handling (once): the questions to ask."""
+
+    def __init__(self, code: str, items: tuple[Item, ...], lang: str) -> None:
+        super().__init__()
+        self.code = code
+        self.items = items
+        self.lang = lang
+
+
+class ComplaintRated(Message):
+    """The office recorded a complaint-handling rating."""
+
+    def __init__(self, lang: str) -> None:
+        super().__init__()
+        self.lang = lang
+
+
 class OfficeSaidNo(Message):
     """The office refused a request (a rating refused, no numbers left …); ``error`` says why."""
 
@@ -128,14 +169,16 @@ class KioskFailed(Message):
 
 @dataclass
 class RatingVisit:
-    """One rating in progress: the session the office opened, the questions, the answers so far."""
+    """One rating in progress: the session the office opened (a ticket's) or the tracking code (a
+    complaint's handling), the questions, the answers so far."""
 
-    session: RatingSession
+    session: RatingSession | None
     items: tuple[Item, ...]
     lang: str
     answers: dict[str, int | str] = field(default_factory=dict)
     step: int = 0
     started: float | None = None  # monotonic time the first question appeared
+    complaint: str | None = None  # the tracking code, when it is a complaint's handling that is rated
 
 
 # -- the app ------------------------------------------------------------------------------------------
@@ -443,7 +486,10 @@ class KioskApp(App[None]):
         lang = visit.lang if visit is not None else self.home.lang
         self._visit = None  # a new scan mid-rating: that ticket's rating starts (this one is left)
         self._busy_with("กำลังตรวจสอบรหัส…" if lang == "th" else "Checking the code…")
-        self._open_rating(event.typed, lang)
+        if is_tracking_code(event.typed):
+            self._find_complaint(event.typed, lang)
+        else:
+            self._open_rating(event.typed, lang)
 
     @work(thread=True, group="office", exit_on_error=False)
     def _open_rating(self, typed: str, lang: str) -> None:
@@ -466,6 +512,88 @@ class KioskApp(App[None]):
         self._visit = RatingVisit(event.session, event.items, event.lang)
         self._back_home()
         self._ask_next()
+
+    # -- following a complaint up -------------------------------------------------------------------
+
+    @on(TrackingRequested)
+    def _tracking_requested(self) -> None:
+        from kiosk.screens.complaint_status import ComplaintCodeScreen
+
+        if not self._busy:
+            self._push_over_home(ComplaintCodeScreen(self.home.lang), scans=False)  # it shows what is typed
+
+    @work(thread=True, group="office", exit_on_error=False)
+    def _find_complaint(self, typed: str, lang: str) -> None:
+        try:
+            view = self.office.complaint_status(typed)
+        except OfficeError as exc:
+            self.post_message(OfficeSaidNo(exc, lang))
+        except Exception as exc:
+            self.post_message(KioskFailed(exc, lang))
+        else:
+            self.post_message(ComplaintFound(view, lang))
+
+    @on(ComplaintFound)
+    def _complaint_found(self, event: ComplaintFound) -> None:
+        from kiosk.screens.complaint_status import ComplaintStatusScreen
+
+        self._busy = False
+        self._push_over_home(ComplaintStatusScreen(event.view, event.lang), visit_over=True)
+
+    def on_complaint_rating_requested(self, event: ComplaintRatingRequested) -> None:
+        """(A handler by its name: the status screen's module is imported when first shown.)"""
+        if self._busy:
+            return
+        lang = self.screen.lang if hasattr(self.screen, "lang") else self.home.lang
+        self._busy_with("กำลังเปิดแบบประเมิน…" if lang == "th" else "Opening the rating…")
+        self._open_complaint_rating(event.code, lang)
+
+    @work(thread=True, group="office", exit_on_error=False)
+    def _open_complaint_rating(self, code: str, lang: str) -> None:
+        try:
+            from kiosk.screens.rating import kiosk_items  # with the instruments: not needed at start
+            from surveys.content.instruments import builtin_instruments
+
+            instrument = self.office.open_complaint_rating(code)
+            items = kiosk_items(builtin_instruments()[instrument])
+        except OfficeError as exc:
+            self.post_message(OfficeSaidNo(exc, lang))
+        except Exception as exc:
+            self.post_message(KioskFailed(exc, lang))
+        else:
+            self.post_message(ComplaintRatingOpened(code, items, lang))
+
+    @on(ComplaintRatingOpened)
+    def _complaint_rating_opened(self, event: ComplaintRatingOpened) -> None:
+        self._busy = False
+        self._visit = RatingVisit(None, event.items, event.lang, complaint=event.code)
+        self._back_home()
+        self._ask_next()
+
+    @work(thread=True, group="office", exit_on_error=False)
+    def _submit_complaint_rating(self, code: str, answers: dict[str, int | str], lang: str) -> None:
+        try:
+            self.office.submit_complaint_rating(code, answers)
+        except OfficeError as exc:
+            self.post_message(OfficeSaidNo(exc, lang))
+        except Exception as exc:
+            self.post_message(KioskFailed(exc, lang))
+        else:
+            self.post_message(ComplaintRated(lang))
+
+    @on(ComplaintRated)
+    def _complaint_rated(self, event: ComplaintRated) -> None:
+        self._busy = False
+        th = event.lang == "th"
+        self._notice(
+            "ขอบคุณที่ประเมินความพึงพอใจ" if th else "Thank you for your rating",
+            "คำตอบของท่านช่วยให้เราปรับปรุงการจัดการเรื่องร้องเรียน คำตอบไม่เชื่อมโยงกับเรื่องของท่าน"
+            if th
+            else "Your answers help us handle complaints better. They are not linked to your complaint.",
+            tone="ok",
+            lang=event.lang,
+            visit_over=True,
+        )
 
     def _ask_next(self) -> None:
         # Imported by _open_rating already (with the instruments, which the kiosk starts without).
@@ -512,6 +640,10 @@ class KioskApp(App[None]):
         started = visit.started if visit.started is not None else self.clock()
         elapsed_ms = int((self.clock() - started) * 1000)
         self._busy_with("กำลังบันทึก…" if visit.lang == "th" else "Saving…")
+        if visit.complaint is not None:
+            self._submit_complaint_rating(visit.complaint, dict(visit.answers), visit.lang)
+            return
+        assert visit.session is not None
         self._submit(visit.session, dict(visit.answers), elapsed_ms, visit.lang)
 
     @work(thread=True, group="office", exit_on_error=False)
@@ -639,6 +771,16 @@ class KioskApp(App[None]):
         printed = self.error_console.file
         if isinstance(printed, io.StringIO):
             self._write_crash_log(without_locals(printed.getvalue()))
+
+
+def is_tracking_code(typed: str) -> bool:
+    """Is what was scanned or keyed in a complaint's tracking code (``C68-…``, ``T68-…``, in either
+    keyboard layout) rather than a ticket's 13 digits? Only its first character tells: a mistyped
+    code still goes to the complaints, to be told it is mistyped."""
+    from surveys.complaints.codes import SERIES, normalise
+
+    plain = normalise(typed)
+    return plain[:1] in SERIES
 
 
 def without_locals(traceback: str) -> str:

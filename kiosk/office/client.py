@@ -22,7 +22,7 @@ import httpx
 from pydantic import ValidationError
 
 from kiosk.office import wire
-from kiosk.office.service import Office, OfficeError, OfficeView, RatingSession, Reservation
+from kiosk.office.service import ComplaintView, Office, OfficeError, OfficeView, RatingSession, Reservation
 from kiosk.office.wire import WireError
 from surveys.counter.queue import Ticket
 from surveys.counter.settings import Settings
@@ -274,6 +274,21 @@ class RemoteOffice:
     ) -> None:
         body = {"session": wire.encode_flat(session), "answers": dict(answers), "elapsed_ms": elapsed_ms}
         self._post("/rating/submit", body)
+
+    # -- complaints ---------------------------------------------------------------------------
+
+    def complaint_status(self, code: str) -> ComplaintView:
+        return self._flat(ComplaintView, self._post("/complaint/status", {"code": code}, appends=False))
+
+    def open_complaint_rating(self, code: str) -> str:
+        reply = self._post("/complaint/rating/open", {"code": code})
+        instrument = reply.get("instrument") if isinstance(reply, dict) else None
+        if not isinstance(instrument, str):
+            raise _bad_reply(self.url, "/complaint/rating/open: no instrument in the reply")
+        return instrument
+
+    def submit_complaint_rating(self, code: str, answers: Mapping[str, JsonValue]) -> None:
+        self._post("/complaint/rating/submit", {"code": code, "answers": dict(answers)})
 
     def check_pin(self, pin: str) -> bool:
         return bool(self._post("/pin", {"pin": pin}, appends=False)["ok"])

@@ -25,6 +25,9 @@ POST /no-show/undo          {counter, number} → Ticket                        
 POST /transfer              {counter, to_service} → Ticket                                 transfer
 POST /rating/open           {typed} → RatingSession                                        open_rating
 POST /rating/submit         {session, answers, elapsed_ms} → {ok}                          submit_rating
+POST /complaint/status      {code} → ComplaintView                                      complaint_status
+POST /complaint/rating/open {code} → {instrument}                                  open_complaint_rating
+POST /complaint/rating/submit  {code, answers} → {ok}                            submit_complaint_rating
 POST /pin                   {pin} → {ok}                                                   check_pin
 POST /pin/default           {} → {default}                                     default_pin_in_force
 POST /pin/change            {old, new} → {ok}                                              change_pin
@@ -65,6 +68,7 @@ from kiosk.office import wire
 from kiosk.office.service import LocalOffice, OfficeError, OfficeView, RatingRefused, RatingSession
 from kiosk.office.wire import (
     CallTicketRequest,
+    ComplaintRatingRequest,
     CounterRequest,
     OpenRatingRequest,
     PinChangeRequest,
@@ -121,11 +125,16 @@ PIN_PATHS = frozenset({"/pin", "/pin/default", "/pin/change"})
 COUNTER_PATHS = frozenset(
     {"/call-next", "/call-ticket", "/recall", "/no-show", "/no-show/undo", "/start", "/finish", "/transfer"}
 )
-KIOSK_PATHS = frozenset(
-    {"/reserve", "/confirm", "/print-failed", "/reprinted", "/code", "/rating/open", "/rating/submit"}
+COMPLAINT_PATHS = frozenset({"/complaint/status", "/complaint/rating/open", "/complaint/rating/submit"})
+KIOSK_PATHS = (
+    frozenset(
+        {"/reserve", "/confirm", "/print-failed", "/reprinted", "/code", "/rating/open", "/rating/submit"}
+    )
+    | COMPLAINT_PATHS
 )
 ROLE_PATHS: dict[str, frozenset[str]] = {
-    "kiosk": READ_PATHS | PIN_PATHS | KIOSK_PATHS,  # only a kiosk issues tickets, reprints and rates
+    # only a kiosk issues tickets, reprints and rates, and shows a complaint's status to its complainant
+    "kiosk": READ_PATHS | PIN_PATHS | KIOSK_PATHS,
     "counter": READ_PATHS | PIN_PATHS | COUNTER_PATHS,  # with its own counter's number in the body
     "board": READ_PATHS,
 }
@@ -263,6 +272,11 @@ class _Api:
             "/transfer": self.transfer,
             "/rating/open": self.open_rating,
             "/rating/submit": self.submit_rating,
+            "/complaint/status": lambda b: wire.encode_flat(self.office.complaint_status(b.code, by=_by())),
+            "/complaint/rating/open": lambda b: {
+                "instrument": self.office.open_complaint_rating(b.code, by=_by())
+            },
+            "/complaint/rating/submit": self.submit_complaint_rating,
             "/pin": self.check_pin,
             "/pin/default": lambda b: {"default": self.office.default_pin_in_force()},
             "/pin/change": self.change_pin,
@@ -393,6 +407,16 @@ class _Api:
         # The session stays remembered (until MAX_SESSIONS newer ones push it out), so that sending
         # it again reaches the office, which refuses a second rating and logs the refusal.
         self.office.submit_rating(session, answers, elapsed_ms, by=_by())
+        return {"ok": True}
+
+    def submit_complaint_rating(self, b: ComplaintRatingRequest) -> Any:
+        try:
+            check_value(b.answers, "answers")
+        except EventError as exc:
+            raise WireError(
+                "answers", "คำตอบที่เป็นข้อความ จำนวนเต็ม หรือรายการ", f"text, integers or lists ({exc})"
+            ) from None
+        self.office.submit_complaint_rating(b.code, b.answers, by=_by())
         return {"ok": True}
 
     def snapshot(self, _: Body) -> Any:

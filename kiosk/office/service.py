@@ -13,7 +13,7 @@ import contextlib
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -41,6 +41,8 @@ from surveys.log.event import BANGKOK, Event, EventError, JsonValue, check_value
 from surveys.log.home import log_dir
 
 if TYPE_CHECKING:
+    from kiosk.office.complaints import ComplaintDesk
+    from surveys.complaints.cases import Complaint
     from surveys.content.instruments import Instrument
 
 # The office's limits, counted per terminal (never per ticket: a stranger must not be able to lock a
@@ -112,6 +114,39 @@ class RatingSession:
     opened_at: str
 
 
+@dataclass(frozen=True)
+class ComplaintStepView:
+    """One dated step of a complaint as its complainant may read it: ``to`` (received, assigned,
+    in_progress, done, explained), the day (ISO date), the label in Thai and English, and the note
+    (only on ``explained``: the letter of explanation's summary; never a staff name)."""
+
+    to: str
+    on: str
+    th: str
+    en: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ComplaintView:
+    """What anyone holding a tracking code may see of its complaint: the code as printed, the status
+    and its dated steps, the due date (ISO). No contact details, no details; no subject for a tip
+    (``subject`` None). ``can_rate``: closed and not rated yet (the kiosk then offers the rating)."""
+
+    code: str
+    tip: bool
+    status: str
+    status_th: str
+    status_en: str
+    steps: tuple[ComplaintStepView, ...]
+    due: str
+    closed: bool
+    overdue: bool
+    can_rate: bool
+    subject: str | None = None
+    rated: bool = False  # its handling has been rated (from this code, once)
+
+
 class Office(Protocol):
     """What the screens use: :class:`LocalOffice` in one process, ``kiosk.office.client.RemoteOffice``
     over the LAN. Every method may raise :class:`OfficeError` (or :class:`RatingRefused`)."""
@@ -139,6 +174,9 @@ class Office(Protocol):
     def submit_rating(
         self, session: RatingSession, answers: Mapping[str, JsonValue], elapsed_ms: int
     ) -> None: ...
+    def complaint_status(self, code: str) -> ComplaintView: ...
+    def open_complaint_rating(self, code: str) -> str: ...
+    def submit_complaint_rating(self, code: str, answers: Mapping[str, JsonValue]) -> None: ...
     def check_pin(self, pin: str) -> bool: ...
     def default_pin_in_force(self) -> bool: ...
     def change_pin(self, old: str, new: str) -> None: ...
@@ -168,6 +206,8 @@ class LocalOffice:
         self.state: QueueState = fold(self._log.read_days(self._horizon()))
         self._state_day = self._day()
         self._code_tries = Throttle(MAX_FAILED_CODES, CODE_WAIT, LONGEST_WAIT)
+        self._complaints: ComplaintDesk | None = None  # the kiosk's desk, made at the first look-up
+        self._complaints_seen = 0  # the log's seq that desk has seen
         self._pin_tries = Throttle(MAX_PIN_FAILURES, PIN_WAIT, LONGEST_WAIT)
         self._pin_check = threading.Lock()  # scrypt is costly: one PIN check at a time
         self._held: dict[str, list[str]] = {}  # terminal → its reservations not known to be printed
@@ -847,3 +887,105 @@ class LocalOffice:
                     },
                 )
             )
+
+    # -- complaints, for the kiosk (the desk itself is kiosk/office/complaints.py) ---------------
+
+    @contextlib.contextmanager
+    def _complaint_desk(self) -> Iterator[ComplaintDesk]:
+        """This office's complaint desk for the kiosk's calls, caught up with the log first: another
+        desk on this office (staff's, in this process) may have recorded steps since. Held under the
+        office's lock, so that what the desk records itself is not applied twice."""
+        from kiosk.office.complaints import ComplaintDesk  # imported at the first complaint looked up
+        from surveys.complaints.cases import KINDS
+
+        with self._lock:
+            if self._complaints is None:
+                self._complaints = ComplaintDesk(self)  # folds the whole log
+            else:
+                for event in self._log.read(self._complaints_seen + 1):
+                    if event.kind in KINDS:
+                        self._complaints.complaints.apply(event)
+            try:
+                yield self._complaints
+            finally:
+                self._complaints_seen = self._log.head[0]
+
+    @contextlib.contextmanager
+    def _complaint_refusals(self, refused: type[OfficeError] = OfficeError) -> Iterator[None]:
+        """The desk's refusals (and a mistyped code's), for the kiosk: their codes start with
+        ``complaint_``, which tells the kiosk they are meant for the citizen."""
+        try:
+            yield
+        except UserError as exc:
+            code = exc.code if exc.code.startswith("complaint_") else f"complaint_{exc.code}"
+            raise refused(code, exc.th, exc.en) from exc
+
+    def complaint_status(self, code: str, *, by: str | None = None) -> ComplaintView:
+        """What the holder of a tracking code may see of its complaint (see :class:`ComplaintView`).
+
+        Well-formed codes that match no complaint are counted per terminal (``by``), as the rating codes
+        are: after :data:`MAX_FAILED_CODES` in a row the terminal waits (longer at each lock)."""
+        with self._lock, self._moment(by):
+            now = self._now()
+            until = self._code_tries.locked_until(by, now)
+            if until is not None:
+                th, en = wait_text(until, now)
+                raise OfficeError(
+                    "complaint_locked",
+                    f"ใส่รหัสที่ไม่พบหลายครั้งเกินไป กรุณารอ {th} หรือติดต่อเจ้าหน้าที่",
+                    f"Too many codes that match no complaint. Please wait {en}, or ask a member of staff.",
+                )
+            try:
+                with self._complaint_refusals(), self._complaint_desk() as desk:
+                    complaint = desk.status(code)
+            except OfficeError as exc:
+                if "not_found" in exc.code:
+                    self._code_tries.failed(by, now)
+                raise
+            self._code_tries.succeeded(by)
+            return complaint_view(complaint, now.date())
+
+    def open_complaint_rating(self, code: str, *, by: str | None = None) -> str:
+        """Let a closed, not yet rated complaint's code rate its handling: the instrument's id."""
+        with self._moment(by), self._complaint_refusals(RatingRefused), self._complaint_desk() as desk:
+            return desk.open_rating(code)
+
+    def submit_complaint_rating(
+        self, code: str, answers: Mapping[str, JsonValue], *, by: str | None = None
+    ) -> None:
+        """Record the rating of a complaint's handling (once per code; the rating names no complaint)."""
+        with self._moment(by), self._complaint_refusals(RatingRefused), self._complaint_desk() as desk:
+            desk.rate(code, answers)
+
+
+def complaint_view(complaint: Complaint, today: date) -> ComplaintView:
+    """The citizen's view of ``complaint`` on ``today``: no contact, no details, no staff names; no
+    subject for a tip; a step's note only when it explains (the letter of explanation's summary)."""
+    from surveys.complaints.cases import EXPLAINED, STEPS, is_late
+    from surveys.complaints.codes import format_plain
+
+    steps = tuple(
+        ComplaintStepView(
+            to=step.to,
+            on=datetime.fromisoformat(step.at).astimezone(BANGKOK).date().isoformat(),
+            th=STEPS[step.to][0],
+            en=STEPS[step.to][1],
+            note=step.note if step.to == EXPLAINED else "",
+        )
+        for step in complaint.steps
+    )
+    th, en = STEPS[complaint.status]
+    return ComplaintView(
+        code=format_plain(complaint.code),
+        tip=complaint.tip,
+        status=complaint.status,
+        status_th=th,
+        status_en=en,
+        steps=steps,
+        due=complaint.due.isoformat(),
+        closed=complaint.closed,
+        overdue=not complaint.closed and is_late(complaint, today),
+        can_rate=complaint.closed and not complaint.rated,
+        subject=None if complaint.tip else complaint.subject,
+        rated=complaint.rated,
+    )

@@ -1,7 +1,8 @@
 """The office's values as JSON, for ``kiosk.office.server`` and ``kiosk.office.client``.
 
 A flat dataclass (:class:`Reservation`, :class:`Ticket`, :class:`Call`, :class:`CounterView`,
-:class:`RatingSession`) is a JSON object of its fields, by name. An :class:`OfficeView` is the same,
+:class:`RatingSession`, :class:`ComplaintView` with its steps as a list of objects) is a JSON object of
+its fields, by name. An :class:`OfficeView` is the same,
 with ``waiting`` as ``{service: [[number, priority], …]}`` and ``next_by_counter`` as
 ``{"1": "A004", …}`` (JSON object keys are strings; they are turned back into counter numbers) and
 ``queued`` as ``{number: [queued_at, queued_seq]}`` (left out by an older server: then empty).
@@ -24,6 +25,7 @@ from typing import Annotated, Any, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from kiosk.office.service import (
+    ComplaintView,
     CounterView,
     OfficeError,
     OfficeView,
@@ -59,11 +61,14 @@ def _wire_error(exc: ValidationError, where: str = "") -> WireError:
 # checked as the JSON they came as (strict: no "1" for 1, no true for 1; a list for a tuple, a string
 # key for a counter number); members a value does not name are ignored (a newer server may add some).
 _ADAPTERS: dict[type, TypeAdapter[Any]] = {
-    cls: TypeAdapter(cls) for cls in (Reservation, Ticket, Call, CounterView, RatingSession, OfficeView)
+    cls: TypeAdapter(cls)
+    for cls in (Reservation, Ticket, Call, CounterView, RatingSession, OfficeView, ComplaintView)
 }
 
 
-def encode_flat(value: Reservation | Ticket | Call | CounterView | RatingSession) -> dict[str, Any]:
+def encode_flat(
+    value: Reservation | Ticket | Call | CounterView | RatingSession | ComplaintView,
+) -> dict[str, Any]:
     encoded: dict[str, Any] = _ADAPTERS[type(value)].dump_python(value, mode="json")
     return encoded
 
@@ -185,6 +190,14 @@ class SubmitRatingRequest(RequestBody):
     elapsed_ms: Annotated[int, Field(ge=0, le=MAX_INT)]  # the kiosk's figure, recorded; not trusted
 
 
+class ComplaintCodeRequest(RequestBody):
+    code: Text  # as scanned or typed: the office parses it (and says "mistyped" or "not found")
+
+
+class ComplaintRatingRequest(ComplaintCodeRequest):
+    answers: dict[AnswerKey, Answer]
+
+
 class PinRequest(RequestBody):
     pin: Text
 
@@ -210,6 +223,9 @@ REQUESTS: dict[str, type[RequestBody]] = {
     "/transfer": TransferRequest,
     "/rating/open": OpenRatingRequest,
     "/rating/submit": SubmitRatingRequest,
+    "/complaint/status": ComplaintCodeRequest,
+    "/complaint/rating/open": ComplaintCodeRequest,
+    "/complaint/rating/submit": ComplaintRatingRequest,
     "/pin": PinRequest,
     "/pin/default": EmptyRequest,
     "/pin/change": PinChangeRequest,

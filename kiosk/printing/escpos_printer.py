@@ -29,6 +29,9 @@ import platformdirs
 from kiosk.printing.printers import PAPER_WIDTH_PX, PaperMm, PrintError, PrinterSpec
 
 if TYPE_CHECKING:
+    from PIL import Image
+
+    from kiosk.printing.complaint_receipt import ReceiptView
     from kiosk.printing.ticket import TicketView
 
 log = logging.getLogger(__name__)
@@ -98,7 +101,30 @@ class EscposPrinter:
         self._status_answers = True
 
     def print_ticket(self, view: TicketView, lang: str = "th") -> str:
-        job = self._job(view, lang)
+        return self._send(self._job(view, lang))
+
+    def print_receipt(self, view: ReceiptView, lang: str = "th") -> str:
+        """A complaint receipt: its tracking code as the printer's own text (big and crisp, ASCII on
+        every printer), then the rest (Thai, the QR code) as one raster image, then a cut."""
+        from kiosk.printing.complaint_receipt import render_receipt
+
+        body = render_receipt(view, self.width_px, lang, body_only=True)
+        job = Dummy()
+        job.profile = self.device.profile
+        job.hw("INIT")
+        job.set(align="center", bold=True, custom_size=True, width=2, height=2)
+        job.textln(view.code)
+        job.set(custom_size=True, width=1, height=1, bold=False, align="left")
+        self._image(job, body)
+        job.cut()
+        return self._send(bytes(job.output))
+
+    def _image(self, job: Escpos, body: Image.Image) -> None:
+        ink = body.point([0 if v < 160 else 255 for v in range(256)], "1")  # no dithering of text edges
+        job.image(ink, impl=self.IMPL, center=False, fragment_height=self.FRAGMENT_HEIGHT)
+
+    def _send(self, job: bytes) -> str:
+        """Send a whole job in one write, after asking the printer whether it can print."""
         try:
             note = self._check_status()
             self.device._raw(job)
@@ -119,7 +145,6 @@ class EscposPrinter:
         )
 
         body = render_ticket(view, self.width_px, lang, body_only=True)
-        ink = body.point([0 if v < 160 else 255 for v in range(256)], "1")  # no dithering of text edges
         job = Dummy()
         job.profile = self.device.profile
         job.hw("INIT")
@@ -128,7 +153,7 @@ class EscposPrinter:
         job.set(custom_size=True, width=2, height=2, bold=False)
         job.textln(native_time(view))
         job.set(custom_size=True, width=1, height=1, align="left")
-        job.image(ink, impl=self.IMPL, center=False, fragment_height=self.FRAGMENT_HEIGHT)
+        self._image(job, body)
         job.cut()
         return bytes(job.output)
 

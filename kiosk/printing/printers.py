@@ -38,6 +38,7 @@ from surveys.log.atomic import write_atomic
 from surveys.log.event import BANGKOK
 
 if TYPE_CHECKING:
+    from kiosk.printing.complaint_receipt import ReceiptView
     from kiosk.printing.ticket import TicketView
 
 PaperMm = Literal[58, 80]
@@ -77,6 +78,12 @@ class Printer(Protocol):
     def print_ticket(self, view: TicketView, lang: str = "th") -> str: ...
 
 
+class ReceiptPrinter(Printer, Protocol):
+    """A printer that also prints complaint receipts (both of ours do); same return and errors."""
+
+    def print_receipt(self, view: ReceiptView, lang: str = "th") -> str: ...
+
+
 # -- PNG files ----------------------------------------------------------------------------------------
 
 
@@ -101,6 +108,31 @@ class PngPrinter:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             path = self._path_for(view)
+            write_atomic(path, buffer.getvalue())
+        except OSError as exc:
+            raise _file_error(exc, self.folder, self.name) from exc
+        return str(path)
+
+    def print_receipt(self, view: ReceiptView, lang: str = "th") -> str:
+        """Writes the receipt as ``complaint-YYYYMMDD-HHMMSS-C68-7KQ2MX-D.png`` (a reprint gets
+        ``-reprint``, ``-reprint-2`` …), whole or not at all."""
+        from kiosk.printing.complaint_receipt import render_receipt
+
+        buffer = io.BytesIO()
+        render_receipt(view, self.width_px, lang).save(
+            buffer, format="PNG", compress_level=PNG_COMPRESS_LEVEL
+        )
+        stamp = view.received_at.astimezone(BANGKOK).strftime("%Y%m%d-%H%M%S")
+        stem = f"complaint-{stamp}-{re.sub(r'[^A-Za-z0-9-]+', '_', view.code)}"
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            path = self.folder / f"{stem}.png"
+            n = 1
+            while (
+                view.reprint
+                and (path := self.folder / f"{stem}-reprint{'' if n == 1 else f'-{n}'}.png").exists()
+            ):
+                n += 1
             write_atomic(path, buffer.getvalue())
         except OSError as exc:
             raise _file_error(exc, self.folder, self.name) from exc

@@ -11,6 +11,7 @@ whole pixels (never resampled) and keeps its four-module quiet zone, so a phone 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
@@ -141,7 +142,7 @@ def render_ticket_text(view: TicketView, lang: str = "th") -> str:
 # -- drawing ------------------------------------------------------------------------------------------
 
 # style: (size in px at 576 dots, smallest size in px, bold); sizes shrink to fit, then wrap.
-_FONTS: dict[Style, tuple[int, int, bool]] = {
+_FONTS: dict[str, tuple[int, int, bool]] = {
     "reprint": (34, 24, True),
     "office": (36, 26, True),
     "office_en": (26, 20, False),
@@ -160,7 +161,7 @@ _FONTS: dict[Style, tuple[int, int, bool]] = {
     "keep": (26, 20, False),
     "keep_en": (22, 20, False),
 }
-_GAP_BEFORE: dict[Style, float] = {"office": 0.2, "number": 0.1, "ahead": 0.3, "rule": 0.5, "keep": 0.3}
+_GAP_BEFORE: dict[str, float] = {"office": 0.2, "number": 0.1, "ahead": 0.3, "rule": 0.5, "keep": 0.3}
 _ABOVE, _BELOW = 1.25, 0.42  # Thai ink reaches this far above / below the baseline, in em
 _QR_MIN_MODULE = 4  # px: the smallest module a phone reads reliably from a 203 dpi print
 _QR_MAX_WIDTH = 340  # px with quiet zone (42 mm): big enough for an old phone, on 58 and 80 mm paper
@@ -171,31 +172,54 @@ def render_ticket(
 ) -> Image.Image:
     """The ticket as a greyscale ("L") image exactly ``width_px`` wide (384 for 58 mm, 576 for 80 mm
     paper at 203 dpi), white paper and black ink. ``body_only``: see :func:`ticket_lines`."""
+    lines = [(line.style, line.text) for line in ticket_lines(view, lang, body_only=body_only)]
+    return render_strip(lines, width_px, StripStyles(_FONTS, _GAP_BEFORE))
+
+
+@dataclass(frozen=True)
+class StripStyles:
+    """How a strip of paper draws its lines: each style's font (size in px at 576 dots, smallest size,
+    bold) and the gap before it (in 40 px units at 576 dots). Four styles draw differently: ``qr`` (the
+    line's text as a QR code), ``rule`` (a dashed line in its gap, then its text if any), the styles in
+    ``mono`` (one character per fixed-width cell) and those in ``tight`` (as tall as their ink;
+    ``reprint`` inverted)."""
+
+    fonts: dict[str, tuple[int, int, bool]]
+    gaps: dict[str, float]
+    mono: frozenset[str] = frozenset({"code"})
+    tight: frozenset[str] = frozenset({"number", "reprint"})
+
+
+def render_strip(lines: Sequence[tuple[str, str]], width_px: int, styles: StripStyles) -> Image.Image:
+    """Lines of (style, text) drawn down a strip of thermal paper ``width_px`` wide, centred, shrunk to
+    fit then wrapped: the ticket's drawing, shared with the other slips printed like it."""
     if width_px < 300:
         raise ValueError(f"a ticket needs at least 300 px of width, not {width_px}")
     scale = width_px / WIDTH_80MM
     margin = max(8, round(16 * scale))
     inner = width_px - 2 * margin
     blocks: list[_Block] = []
-    for line in ticket_lines(view, lang, body_only=body_only):
-        gap = round(_GAP_BEFORE.get(line.style, 0.0) * 40 * scale)
-        if line.style == "rule":
+    for style, text in lines:
+        gap = round(styles.gaps.get(style, 0.0) * 40 * scale)
+        if style == "rule":
             blocks.append(_Rule(margin, gap))
         elif gap:
             blocks.append(_Space(gap))
-        if line.style == "qr":
-            blocks.append(_Qr(line.text, min(width_px, _QR_MAX_WIDTH), width_px))
+        if style == "qr":
+            blocks.append(_Qr(text, min(width_px, _QR_MAX_WIDTH), width_px))
             continue
-        size, min_size, bold = _FONTS[line.style]
+        if style == "rule" and not text.strip():  # a dashed line alone
+            continue
+        size, min_size, bold = styles.fonts[style]
         size = max(min_size, round(size * scale))
-        if line.style == "code":
-            blocks.append(_Mono(line.text, size, min_size, inner, width_px))
-        elif line.style in ("number", "reprint"):
-            font, _ = fit_font(line.text, inner - 2 * margin, size, min_size, bold)
-            blocks.append(_Tight(line.text, font, width_px, inverted=line.style == "reprint"))
+        if style in styles.mono:
+            blocks.append(_Mono(text, size, min_size, inner, width_px))
+        elif style in styles.tight:
+            font, _ = fit_font(text, inner - 2 * margin, size, min_size, bold)
+            blocks.append(_Tight(text, font, width_px, inverted=style == "reprint"))
         else:
-            font, wrapped = fit_font(line.text, inner, size, max(min_size, round(size * 0.8)), bold)
-            blocks.extend(_Text(text, font, width_px) for text in wrapped)
+            font, wrapped = fit_font(text, inner, size, max(min_size, round(size * 0.8)), bold)
+            blocks.extend(_Text(part, font, width_px) for part in wrapped)
     blocks.append(_Space(margin * 2))
     height = margin + sum(block.height for block in blocks)
     image = Image.new("L", (width_px, height), 255)

@@ -1,7 +1,8 @@
-"""The kiosk's home screen: take a queue ticket, or rate a finished visit.
+"""The kiosk's home screen: take a queue ticket, rate a finished visit, or follow up a complaint.
 
-One big button per service, one for rating, a small language switch, and nothing to type. A QR
-scanner may type a ticket code at any time: the app reads it (see :mod:`kiosk.apps.kiosk_app`).
+One big button per service, one for rating, one for following a complaint up, a small language switch,
+and nothing to type. A QR scanner may type a ticket's or a complaint receipt's code at any time: the app
+reads it (see :mod:`kiosk.apps.kiosk_app`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from kiosk.widgets.big_choice import BigChoice
 from surveys.counter.settings import Settings
 
 RATE = "rate"
+TRACK = "track"
 LANGUAGE = "language"
 
 
@@ -30,6 +32,10 @@ class ServiceChosen(Message):
 
 class RatingRequested(Message):
     """A person tapped "rate our service" (to type the code on the keypad)."""
+
+
+class TrackingRequested(Message):
+    """A person tapped "follow up a complaint" (to key in the receipt's tracking code)."""
 
 
 class LanguageToggled(Message):
@@ -62,15 +68,17 @@ class KioskHomeScreen(Screen[None]):
                     id=f"service-{service.id}",
                     classes="service",
                 )
-        yield BigChoice(
-            "ประเมินความพึงพอใจ / Rate our service" if th else "Rate our service / ประเมินความพึงพอใจ",
-            RATE,
-            id="rate",
-        )
+        with Horizontal(id="home-actions"):
+            yield BigChoice(
+                "ประเมินความพึงพอใจ / Rate our service" if th else "Rate our service / ประเมินความพึงพอใจ",
+                RATE,
+                id="rate",
+            )
+            yield BigChoice("ติดตามเรื่องร้องเรียน" if th else "Follow up a complaint", TRACK, id="track")
         yield Static(
-            "รับบริการแล้ว? สแกนคิวอาร์โค้ดบนบัตรคิวที่เครื่องสแกน เพื่อประเมินความพึงพอใจ"
+            "สแกนบัตรคิวเพื่อประเมินความพึงพอใจ หรือสแกนใบรับเรื่องเพื่อติดตามเรื่อง"
             if th
-            else "Been served? Scan the QR code on your ticket at the scanner to rate us.",
+            else "Scan your ticket to rate us, or your receipt to follow up a complaint.",
             id="scan-hint",
             classes="hint",
         )
@@ -88,5 +96,7 @@ class KioskHomeScreen(Screen[None]):
             self.post_message(LanguageToggled())
         elif event.value == RATE:
             self.post_message(RatingRequested())
+        elif event.value == TRACK:
+            self.post_message(TrackingRequested())
         else:
             self.post_message(ServiceChosen(event.value))

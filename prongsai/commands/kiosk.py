@@ -23,7 +23,8 @@ def kiosk(
     office_fingerprint: str | None,
     spec: str | None,
 ) -> None:
-    """The citizens' touch-screen kiosk: take a ticket, rate the service by scanning it."""
+    """The citizens' touch-screen kiosk: take a ticket, rate the service by scanning it, follow a
+    complaint up by its receipt."""
     from kiosk.apps.kiosk_app import CRASH_LOG_NAME, make_kiosk_app
 
     cli = get(ctx)
