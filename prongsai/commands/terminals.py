@@ -36,7 +36,11 @@ def terminals() -> None:
 
 
 @terminals.command("add")
-@click.option("--role", required=True, help="kiosk, board, or counter:N (N the counter's number).")
+@click.option(
+    "--role",
+    required=True,
+    help="kiosk, board, complaints (the complaint desk), or counter:N (N the counter's number).",
+)
 @click.option("--name", default=None, help="A name to tell it by (e.g. 'ช่อง 2 ชั้นล่าง').")
 @click.option("--no-qr", is_flag=True, help="Do not draw the QR code.")
 @click.pass_context
