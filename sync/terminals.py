@@ -7,7 +7,8 @@ stays listed (its id is named by the events it caused) but is refused at once: t
 file again whenever it changes.
 
 Roles: ``kiosk`` issues tickets, reprints them and takes ratings; ``counter:N`` acts for counter N
-only; ``board`` only reads. ``admin`` is not a terminal's role: it is the office key of a same-PC
+only; ``board`` only reads; ``complaints`` (the complaint desk) takes complaints and records their
+steps. ``admin`` is not a terminal's role: it is the office key of a same-PC
 ``prongsai serve`` (see ``kiosk.office.server``).
 """
 
@@ -27,7 +28,7 @@ from surveys.log.atomic import write_atomic
 from surveys.log.event import BANGKOK
 
 FILE = "terminals.json"
-ROLE_PATTERN = re.compile(r"^(kiosk|board|counter:([1-9][0-9]{0,2}))$")
+ROLE_PATTERN = re.compile(r"^(kiosk|board|complaints|counter:([1-9][0-9]{0,2}))$")
 ADMIN = "admin"
 
 
@@ -41,7 +42,7 @@ class TerminalError(Exception):
 @dataclass(frozen=True)
 class Terminal:
     id: str
-    role: str  # kiosk, board, counter:N (or admin: the office key, never stored)
+    role: str  # kiosk, board, complaints, counter:N (or admin: the office key, never stored)
     name: str
     added: str
     secret_sha256: str
@@ -57,8 +58,10 @@ def check_role(role: str) -> str:
     """``role`` if it is one a terminal may have, else :class:`TerminalError`."""
     if not ROLE_PATTERN.match(role):
         raise TerminalError(
-            f"บทบาท {role!r} ไม่ถูกต้อง: ใช้ kiosk, board หรือ counter:N (N คือเลขช่องบริการ)",
-            f"unknown role {role!r}: use kiosk, board or counter:N (N the counter's number)",
+            f"บทบาท {role!r} ไม่ถูกต้อง: ใช้ kiosk, board, complaints (โต๊ะรับเรื่องร้องเรียน) หรือ counter:N "
+            "(N คือเลขช่องบริการ)",
+            f"unknown role {role!r}: use kiosk, board, complaints (the complaint desk) or counter:N (N the "
+            "counter's number)",
         )
     return role
 

@@ -22,7 +22,15 @@ import httpx
 from pydantic import ValidationError
 
 from kiosk.office import wire
-from kiosk.office.service import ComplaintView, Office, OfficeError, OfficeView, RatingSession, Reservation
+from kiosk.office.service import (
+    ComplaintEntry,
+    ComplaintView,
+    Office,
+    OfficeError,
+    OfficeView,
+    RatingSession,
+    Reservation,
+)
 from kiosk.office.wire import WireError
 from surveys.counter.queue import Ticket
 from surveys.counter.settings import Settings
@@ -289,6 +297,39 @@ class RemoteOffice:
 
     def submit_complaint_rating(self, code: str, answers: Mapping[str, JsonValue]) -> None:
         self._post("/complaint/rating/submit", {"code": code, "answers": dict(answers)})
+
+    def receive_complaint(
+        self,
+        channel: str,
+        category: str,
+        subject: str,
+        details: str = "",
+        location: str = "",
+        contact: str | None = None,
+        tip: bool = False,
+    ) -> ComplaintEntry:
+        body = {
+            "channel": channel,
+            "category": category,
+            "subject": subject,
+            "details": details,
+            "location": location,
+            "contact": contact,
+            "tip": tip,
+        }
+        return self._flat(ComplaintEntry, self._post("/complaint/receive", body))
+
+    def complaint_step(self, code: str, to: str, note: str = "") -> ComplaintEntry:
+        return self._flat(
+            ComplaintEntry, self._post("/complaint/step", {"code": code, "to": to, "note": note})
+        )
+
+    def complaint_list(self, overdue: bool = False) -> tuple[ComplaintEntry, ...]:
+        reply = self._post("/complaint/list", {"overdue": overdue}, appends=False)
+        found = reply.get("complaints") if isinstance(reply, dict) else None
+        if not isinstance(found, list):
+            raise _bad_reply(self.url, "/complaint/list: no complaints in the reply")
+        return tuple(self._flat(ComplaintEntry, item) for item in found)
 
     def check_pin(self, pin: str) -> bool:
         return bool(self._post("/pin", {"pin": pin}, appends=False)["ok"])

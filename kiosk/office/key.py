@@ -37,3 +37,30 @@ def office_key(home: Path) -> str:
     if len(key) < 16:
         raise OSError(f"{path} holds no usable office key; delete it and start the office server again")
     return key
+
+
+URL_FILE = "office.url"
+
+
+def write_office_url(home: Path, url: str) -> None:
+    """Note where this home's running office (``prongsai serve``) listens, for the commands run on this
+    PC while it owns the log (``prongsai complaints add`` …). A wildcard address is noted as 127.0.0.1."""
+    for wildcard in ("://0.0.0.0:", "://[::]:", "://:::"):
+        url = url.replace(wildcard, "://127.0.0.1:")
+    tmp = home / f".{URL_FILE}.{os.getpid()}.tmp"
+    tmp.write_text(url + "\n", encoding="utf-8")
+    os.replace(tmp, home / URL_FILE)
+
+
+def forget_office_url(home: Path) -> None:
+    """The office stopped: remove its note (only if it is still there)."""
+    (home / URL_FILE).unlink(missing_ok=True)
+
+
+def running_office_url(home: Path) -> str | None:
+    """The URL the running office of ``home`` noted, if any (only meaningful while it holds the log)."""
+    try:
+        url = (home / URL_FILE).read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+    return url if url.startswith(("http://", "https://")) else None

@@ -28,6 +28,10 @@ POST /rating/submit         {session, answers, elapsed_ms} → {ok}             
 POST /complaint/status      {code} → ComplaintView                                      complaint_status
 POST /complaint/rating/open {code} → {instrument}                                  open_complaint_rating
 POST /complaint/rating/submit  {code, answers} → {ok}                            submit_complaint_rating
+POST /complaint/receive     {channel, category, subject, details, location, contact?, tip}  receive_complaint
+                            → ComplaintEntry (the office seals the contact details)
+POST /complaint/step        {code, to, note} → ComplaintEntry                              complaint_step
+POST /complaint/list        {overdue} → {complaints: [ComplaintEntry, …]}                  complaint_list
 POST /pin                   {pin} → {ok}                                                   check_pin
 POST /pin/default           {} → {default}                                     default_pin_in_force
 POST /pin/change            {old, new} → {ok}                                              change_pin
@@ -69,6 +73,7 @@ from kiosk.office.service import LocalOffice, OfficeError, OfficeView, RatingRef
 from kiosk.office.wire import (
     CallTicketRequest,
     ComplaintRatingRequest,
+    ComplaintReceiveRequest,
     CounterRequest,
     OpenRatingRequest,
     PinChangeRequest,
@@ -132,11 +137,14 @@ KIOSK_PATHS = (
     )
     | COMPLAINT_PATHS
 )
+INTAKE_PATHS = frozenset({"/complaint/receive", "/complaint/step", "/complaint/list"})
 ROLE_PATHS: dict[str, frozenset[str]] = {
     # only a kiosk issues tickets, reprints and rates, and shows a complaint's status to its complainant
     "kiosk": READ_PATHS | PIN_PATHS | KIOSK_PATHS,
     "counter": READ_PATHS | PIN_PATHS | COUNTER_PATHS,  # with its own counter's number in the body
     "board": READ_PATHS,
+    # the complaint desk takes complaints and records their steps (a kiosk only shows their status)
+    "complaints": READ_PATHS | PIN_PATHS | INTAKE_PATHS,
 }
 LOOPBACK = frozenset({"127.0.0.1", "::1"})
 _calling_terminal: contextvars.ContextVar[str | None] = contextvars.ContextVar("office_caller", default=None)
@@ -277,6 +285,13 @@ class _Api:
                 "instrument": self.office.open_complaint_rating(b.code, by=_by())
             },
             "/complaint/rating/submit": self.submit_complaint_rating,
+            "/complaint/receive": self.receive_complaint,
+            "/complaint/step": lambda b: wire.encode_flat(
+                self.office.complaint_step(b.code, b.to, b.note, by=_by())
+            ),
+            "/complaint/list": lambda b: {
+                "complaints": [wire.encode_flat(e) for e in self.office.complaint_list(b.overdue, by=_by())]
+            },
             "/pin": self.check_pin,
             "/pin/default": lambda b: {"default": self.office.default_pin_in_force()},
             "/pin/change": self.change_pin,
@@ -418,6 +433,12 @@ class _Api:
             ) from None
         self.office.submit_complaint_rating(b.code, b.answers, by=_by())
         return {"ok": True}
+
+    def receive_complaint(self, b: ComplaintReceiveRequest) -> Any:
+        entry = self.office.receive_complaint(
+            b.channel, b.category, b.subject, b.details, b.location, b.contact, b.tip, by=_by()
+        )
+        return wire.encode_flat(entry)
 
     def snapshot(self, _: Body) -> Any:
         return wire.encode_view(self.office.snapshot())

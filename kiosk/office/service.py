@@ -147,6 +147,28 @@ class ComplaintView:
     rated: bool = False  # its handling has been rated (from this code, once)
 
 
+@dataclass(frozen=True)
+class ComplaintEntry:
+    """A complaint as the complaint desk's staff see it (``prongsai complaints add|step|list``): the
+    code as printed, what it is about and where it stands. Never its contact details: only whether some
+    were given (``has_contact``) and whether they are sealed to the officer's key (``sealed``)."""
+
+    code: str
+    series: str
+    channel: str
+    category: str
+    subject: str
+    status: str
+    received: str  # ISO 8601, +07:00
+    due: str  # ISO date
+    closed: bool
+    late: bool  # open past its due date, or closed after it
+    rated: bool
+    has_contact: bool
+    sealed: bool
+    closed_at: str | None = None
+
+
 class Office(Protocol):
     """What the screens use: :class:`LocalOffice` in one process, ``kiosk.office.client.RemoteOffice``
     over the LAN. Every method may raise :class:`OfficeError` (or :class:`RatingRefused`)."""
@@ -177,6 +199,18 @@ class Office(Protocol):
     def complaint_status(self, code: str) -> ComplaintView: ...
     def open_complaint_rating(self, code: str) -> str: ...
     def submit_complaint_rating(self, code: str, answers: Mapping[str, JsonValue]) -> None: ...
+    def receive_complaint(
+        self,
+        channel: str,
+        category: str,
+        subject: str,
+        details: str = "",
+        location: str = "",
+        contact: str | None = None,
+        tip: bool = False,
+    ) -> ComplaintEntry: ...
+    def complaint_step(self, code: str, to: str, note: str = "") -> ComplaintEntry: ...
+    def complaint_list(self, overdue: bool = False) -> tuple[ComplaintEntry, ...]: ...
     def check_pin(self, pin: str) -> bool: ...
     def default_pin_in_force(self) -> bool: ...
     def change_pin(self, old: str, new: str) -> None: ...
@@ -956,6 +990,60 @@ class LocalOffice:
         """Record the rating of a complaint's handling (once per code; the rating names no complaint)."""
         with self._moment(by), self._complaint_refusals(RatingRefused), self._complaint_desk() as desk:
             desk.rate(code, answers)
+
+    # -- complaints, for the complaint desk's staff (prongsai complaints add|step|list) ----------
+
+    def receive_complaint(
+        self,
+        channel: str,
+        category: str,
+        subject: str,
+        details: str = "",
+        location: str = "",
+        contact: str | None = None,
+        tip: bool = False,
+        *,
+        by: str | None = None,
+    ) -> ComplaintEntry:
+        """Record a complaint (a corruption tip with ``tip``): its contact details are sealed here, by
+        the office, to the complaints officer's key (see :class:`~kiosk.office.complaints.ComplaintDesk`)."""
+        with self._moment(by), self._complaint_desk() as desk:
+            complaint = desk.receive(channel, category, subject, details, location, contact, tip)
+            return complaint_entry(complaint, self._now().date())
+
+    def complaint_step(self, code: str, to: str, note: str = "", *, by: str | None = None) -> ComplaintEntry:
+        """Record the next step of a complaint (forward only; ``explained`` needs the note)."""
+        with self._moment(by), self._complaint_desk() as desk:
+            return complaint_entry(desk.step(code, to, note), self._now().date())
+
+    def complaint_list(self, overdue: bool = False, *, by: str | None = None) -> tuple[ComplaintEntry, ...]:
+        """Every complaint, open ones first and the earliest due first (only the late ones if ``overdue``)."""
+        with self._moment(by), self._complaint_desk() as desk:
+            today = self._now().date()
+            return tuple(complaint_entry(c, today) for c in desk.list(overdue_only=overdue, today=today))
+
+
+def complaint_entry(complaint: Complaint, today: date) -> ComplaintEntry:
+    """The staff's view of ``complaint`` on ``today`` (no contact details)."""
+    from surveys.complaints.cases import is_late
+    from surveys.complaints.codes import format_plain
+
+    return ComplaintEntry(
+        code=format_plain(complaint.code),
+        series=complaint.series,
+        channel=complaint.channel,
+        category=complaint.category,
+        subject=complaint.subject,
+        status=complaint.status,
+        received=complaint.received_at,
+        due=complaint.due.isoformat(),
+        closed=complaint.closed,
+        late=is_late(complaint, today),
+        rated=complaint.rated,
+        has_contact=complaint.has_contact,
+        sealed=complaint.contact is not None,
+        closed_at=complaint.closed_at,
+    )
 
 
 def complaint_view(complaint: Complaint, today: date) -> ComplaintView:

@@ -25,6 +25,7 @@ from typing import Annotated, Any, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from kiosk.office.service import (
+    ComplaintEntry,
     ComplaintView,
     CounterView,
     OfficeError,
@@ -62,12 +63,21 @@ def _wire_error(exc: ValidationError, where: str = "") -> WireError:
 # key for a counter number); members a value does not name are ignored (a newer server may add some).
 _ADAPTERS: dict[type, TypeAdapter[Any]] = {
     cls: TypeAdapter(cls)
-    for cls in (Reservation, Ticket, Call, CounterView, RatingSession, OfficeView, ComplaintView)
+    for cls in (
+        Reservation,
+        Ticket,
+        Call,
+        CounterView,
+        RatingSession,
+        OfficeView,
+        ComplaintView,
+        ComplaintEntry,
+    )
 }
 
 
 def encode_flat(
-    value: Reservation | Ticket | Call | CounterView | RatingSession | ComplaintView,
+    value: Reservation | Ticket | Call | CounterView | RatingSession | ComplaintView | ComplaintEntry,
 ) -> dict[str, Any]:
     encoded: dict[str, Any] = _ADAPTERS[type(value)].dump_python(value, mode="json")
     return encoded
@@ -198,6 +208,25 @@ class ComplaintRatingRequest(ComplaintCodeRequest):
     answers: dict[AnswerKey, Answer]
 
 
+class ComplaintReceiveRequest(RequestBody):
+    channel: Text
+    category: Text = "general"
+    subject: Text
+    details: Text = ""
+    location: Text = ""
+    contact: Text | None = None  # over the office's TLS only; the office seals it, nothing logs it in clear
+    tip: bool = False
+
+
+class ComplaintStepRequest(ComplaintCodeRequest):
+    to: Text
+    note: Text = ""
+
+
+class ComplaintListRequest(RequestBody):
+    overdue: bool = False
+
+
 class PinRequest(RequestBody):
     pin: Text
 
@@ -226,6 +255,9 @@ REQUESTS: dict[str, type[RequestBody]] = {
     "/complaint/status": ComplaintCodeRequest,
     "/complaint/rating/open": ComplaintCodeRequest,
     "/complaint/rating/submit": ComplaintRatingRequest,
+    "/complaint/receive": ComplaintReceiveRequest,
+    "/complaint/step": ComplaintStepRequest,
+    "/complaint/list": ComplaintListRequest,
     "/pin": PinRequest,
     "/pin/default": EmptyRequest,
     "/pin/change": PinChangeRequest,

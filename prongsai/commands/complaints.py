@@ -17,14 +17,23 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from prongsai.commands._office import open_office
+from prongsai.commands._office import (
+    fingerprint_option,
+    key_option,
+    office_option,
+    open_office,
+    printer_of,
+    settings_of,
+)
 from prongsai.context import CliContext, get
 from surveys.complaints.cases import CATEGORIES, CHANNELS, NEXT_STEPS, STEPS, is_late
 
 if TYPE_CHECKING:
     from kiosk.office.complaints import ComplaintDesk
-    from kiosk.office.service import LocalOffice
-    from surveys.complaints.cases import Complaint, Complaints
+    from kiosk.office.service import ComplaintEntry, LocalOffice, Office
+    from kiosk.printing.printers import Printer
+    from surveys.complaints.cases import Complaints
+    from surveys.counter.settings import Settings
 
 
 @click.group()
@@ -44,6 +53,29 @@ def _desk(cli: CliContext) -> tuple[LocalOffice, ComplaintDesk]:
     except OfficeError as exc:
         office.close()
         raise click.ClickException(exc.text(cli.lang)) from None
+
+
+def _office(cli: CliContext, url: str | None, key: str | None, fingerprint: str | None) -> Office:
+    """The office that records complaints: the one at ``url``; else this home's own. While a
+    ``prongsai serve`` of this home owns its log, its office is reached at the URL it noted (with the
+    office key from the home, or ``key``), as the other terminals on the office PC reach it."""
+    from kiosk.office.key import running_office_url
+    from kiosk.office.protocol import DEFAULT_PORT
+    from kiosk.office.service import LocalOffice
+    from prongsai.context import log_error
+    from surveys.log.device_log import LogError, LogLocked
+
+    if url:
+        return open_office(cli, url, key, fingerprint)
+    try:
+        return LocalOffice(cli.home, settings_of(cli))
+    except LogLocked as exc:
+        running = running_office_url(cli.home)
+        if running is None:
+            raise log_error(cli, exc, DEFAULT_PORT) from None
+        return open_office(cli, running, key, fingerprint)
+    except LogError as exc:
+        raise log_error(cli, exc, DEFAULT_PORT) from None
 
 
 def _refused(cli: CliContext, exc: Exception) -> click.ClickException:
@@ -77,6 +109,11 @@ def _label(cli: CliContext, table: dict[str, tuple[str, str]], key: str) -> str:
 @click.option("--contact", default=None, help="Contact details, if given: sealed to the officer's key.")
 @click.option("--tip", is_flag=True, help="A corruption tip: its own code series, the informant protected.")
 @click.option("--json", "as_json", is_flag=True, help="Print the complaint as JSON.")
+@click.option("--print", "print_it", is_flag=True, help="Print the complainant's receipt (code and QR).")
+@click.option("--printer", "printer_spec", default=None, help="Printer for --print (default: the settings').")
+@office_option
+@key_option
+@fingerprint_option
 @click.pass_context
 def add(
     ctx: click.Context,
@@ -88,10 +125,14 @@ def add(
     contact: str | None,
     tip: bool,
     as_json: bool,
+    print_it: bool,
+    printer_spec: str | None,
+    office_url: str | None,
+    office_key: str | None,
+    office_fingerprint: str | None,
 ) -> None:
-    """Record a complaint or a corruption tip and print its tracking code."""
+    """Record a complaint or a corruption tip and print its tracking code (--print: its receipt too)."""
     from surveys.bilingual import UserError
-    from surveys.complaints.codes import format_plain
     from surveys.content.thaidate import format_date
 
     cli = get(ctx)
@@ -106,14 +147,17 @@ def add(
         raise click.ClickException(
             cli.t("ใส่เรื่องที่ร้องเรียน --subject", "give the subject of the complaint, --subject")
         )
-    office, desk = _desk(cli)
+    printer = printer_of(cli, printer_spec) if print_it else None  # a wrong printer: before recording
+    office = _office(cli, office_url, office_key, office_fingerprint)
     try:
-        complaint = desk.receive(channel, category, subject, details, location, contact, tip)
+        complaint = office.receive_complaint(channel, category, subject, details, location, contact, tip)
+        settings = office.settings
     except UserError as exc:
         raise _refused(cli, exc) from None
     finally:
         office.close()
-    code = format_plain(complaint.code)
+    code = complaint.code
+    printed = _print_receipt(cli, printer, complaint, settings) if printer is not None else None
     if as_json:
         _echo_json(
             {
@@ -121,16 +165,19 @@ def add(
                 "series": complaint.series,
                 "channel": complaint.channel,
                 "category": complaint.category,
-                "received": complaint.received_at,
-                "due": complaint.due.isoformat(),
+                "received": complaint.received,
+                "due": complaint.due,
                 "has_contact": complaint.has_contact,
+                **({"printed": printed} if printer is not None else {}),
             }
         )
         return
     what = cli.t("รับเบาะแสแล้ว", "tip received") if tip else cli.t("รับเรื่องแล้ว", "complaint received")
     click.echo(f"✓ {what}: {code}")
-    due = format_date(complaint.due, lang=cli.lang)
+    due = format_date(date.fromisoformat(complaint.due), lang=cli.lang)
     click.echo(cli.t(f"  กำหนดแล้วเสร็จ: {due}", f"  due: {due}"))
+    if printed:
+        click.echo(cli.t(f"  พิมพ์ใบรับเรื่องแล้ว: {printed}", f"  receipt printed: {printed}"))
     click.echo(
         cli.t(
             f"  แจ้งรหัสนี้ให้ผู้ร้องเรียน: ติดตามเรื่องได้ที่ตู้บริการ หรือ prongsai complaints status {code}",
@@ -138,7 +185,7 @@ def add(
             f"prongsai complaints status {code}",
         )
     )
-    if complaint.has_contact and complaint.contact is not None:
+    if complaint.has_contact and complaint.sealed:
         click.echo(
             cli.t(
                 "  ข้อมูลติดต่อถูกปิดผนึกด้วยกุญแจของเจ้าหน้าที่ผู้รับผิดชอบ (เปิดได้เฉพาะ prongsai complaints reveal)",
@@ -164,11 +211,21 @@ def add(
     help="A note (for `explained`: the letter of explanation's summary, shown to the complainant; "
     "never name staff).",
 )
+@office_option
+@key_option
+@fingerprint_option
 @click.pass_context
-def step(ctx: click.Context, code: str, to: str | None, note: str) -> None:
+def step(
+    ctx: click.Context,
+    code: str,
+    to: str | None,
+    note: str,
+    office_url: str | None,
+    office_key: str | None,
+    office_fingerprint: str | None,
+) -> None:
     """Record the next step of a complaint (forward only; done or explained closes it)."""
     from surveys.bilingual import UserError
-    from surveys.complaints.codes import format_plain
 
     cli = get(ctx)
     if to is None:
@@ -178,30 +235,28 @@ def step(ctx: click.Context, code: str, to: str | None, note: str) -> None:
                 f"give the step reached, --to ({', '.join(NEXT_STEPS)})",
             )
         )
-    office, desk = _desk(cli)
+    office = _office(cli, office_url, office_key, office_fingerprint)
     try:
-        complaint = desk.step(code, to, note)
+        complaint = office.complaint_step(code, to, note)
     except UserError as exc:
         raise _refused(cli, exc) from None
     finally:
         office.close()
-    click.echo(f"✓ {format_plain(complaint.code)}: {_label(cli, STEPS, complaint.status)}")
+    click.echo(f"✓ {complaint.code}: {_label(cli, STEPS, complaint.status)}")
 
 
-def _row(complaint: Complaint, today: date) -> dict[str, Any]:
-    from surveys.complaints.codes import format_plain
-
+def _row(complaint: ComplaintEntry) -> dict[str, Any]:
     return {
-        "code": format_plain(complaint.code),
+        "code": complaint.code,
         "series": complaint.series,
         "channel": complaint.channel,
         "category": complaint.category,
         "subject": complaint.subject,
         "status": complaint.status,
-        "received": complaint.received_at,
-        "due": complaint.due.isoformat(),
+        "received": complaint.received,
+        "due": complaint.due,
         "closed": complaint.closed_at,
-        "late": is_late(complaint, today),
+        "late": complaint.late,
         "rated": complaint.rated,
         "has_contact": complaint.has_contact,
     }
@@ -210,21 +265,32 @@ def _row(complaint: Complaint, today: date) -> dict[str, Any]:
 @complaints.command("list")
 @click.option("--overdue", is_flag=True, help="Only those past their due date (open, or closed late).")
 @click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
+@office_option
+@key_option
+@fingerprint_option
 @click.pass_context
-def list_(ctx: click.Context, overdue: bool, as_json: bool) -> None:
+def list_(
+    ctx: click.Context,
+    overdue: bool,
+    as_json: bool,
+    office_url: str | None,
+    office_key: str | None,
+    office_fingerprint: str | None,
+) -> None:
     """The staff list: every complaint, open ones first, the earliest due first."""
-    from surveys.complaints.codes import format_plain
+    from surveys.bilingual import UserError
     from surveys.content.thaidate import format_date
 
     cli = get(ctx)
-    office, desk = _desk(cli)
+    office = _office(cli, office_url, office_key, office_fingerprint)
     try:
-        today = office.now().date()
-        found = desk.list(overdue_only=overdue, today=today)
+        found = office.complaint_list(overdue)
+    except UserError as exc:
+        raise _refused(cli, exc) from None
     finally:
         office.close()
     if as_json:
-        _echo_json([_row(c, today) for c in found])
+        _echo_json([_row(c) for c in found])
         return
     if not found:
         click.echo(
@@ -234,16 +300,53 @@ def list_(ctx: click.Context, overdue: bool, as_json: bool) -> None:
         )
         return
     for complaint in found:
-        late = cli.t(" เกินกำหนด", " LATE") if is_late(complaint, today) else ""
-        due = format_date(complaint.due, lang=cli.lang, style="short")
+        late = cli.t(" เกินกำหนด", " LATE") if complaint.late else ""
+        due = format_date(date.fromisoformat(complaint.due), lang=cli.lang, style="short")
         click.echo(
-            f"{format_plain(complaint.code)}  {_label(cli, STEPS, complaint.status):<24} "
+            f"{complaint.code}  {_label(cli, STEPS, complaint.status):<24} "
             f"{cli.t('กำหนด', 'due')} {due}{late}  "
             f"[{_label(cli, CATEGORIES, complaint.category)} · {_label(cli, CHANNELS, complaint.channel)}]  "
             f"{complaint.subject}"
         )
     open_count = sum(1 for c in found if not c.closed)
     click.echo(cli.t(f"รวม {len(found)} เรื่อง ค้างอยู่ {open_count}", f"{len(found)} in all, {open_count} open"))
+
+
+def _print_receipt(cli: CliContext, printer: Printer, complaint: ComplaintEntry, settings: Settings) -> str:
+    """Print ``complaint``'s receipt; where it went, or "" after saying (bilingually) that it did not
+    print: the complaint is recorded all the same, and its code is shown."""
+    from datetime import datetime
+
+    from kiosk.printing.complaint_receipt import ReceiptView
+    from kiosk.printing.printers import PrintError
+    from surveys.counter.settings import PHONE_BLANK
+
+    view = ReceiptView(
+        municipality_th=settings.municipality_th,
+        municipality_en=settings.municipality_en,
+        code=complaint.code,
+        tip=complaint.series == "T",
+        received_at=datetime.fromisoformat(complaint.received),
+        due=date.fromisoformat(complaint.due),
+        subject=complaint.subject,
+        phone=settings.complaint_phone or settings.office_phone or PHONE_BLANK,
+    )
+    print_receipt = getattr(printer, "print_receipt", None)
+    try:
+        if print_receipt is None:
+            raise PrintError("เครื่องพิมพ์นี้พิมพ์ใบรับเรื่องร้องเรียนไม่ได้", "this printer can't print complaint receipts")
+        return str(print_receipt(view, cli.lang))
+    except PrintError as exc:
+        click.echo(
+            cli.t(
+                f"คำเตือน: พิมพ์ใบรับเรื่องไม่ได้ ({exc.text('th')}) แต่บันทึกเรื่องแล้ว ไม่ต้องบันทึกซ้ำ: "
+                f"เขียนรหัส {complaint.code} ให้ผู้ร้องเรียน",
+                f"warning: the receipt did not print ({exc.text('en')}), but the complaint is recorded — do "
+                f"not add it again: write the code {complaint.code} down for the complainant",
+            ),
+            err=True,
+        )
+        return ""
 
 
 @complaints.command("status")

@@ -24,7 +24,7 @@ from prongsai.context import get
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, force_tls: bool) -> None:
     """Run the office: the one process that writes this PC's log. Kiosk, counters and board connect."""
-    from kiosk.office.key import office_key
+    from kiosk.office.key import forget_office_url, office_key, write_office_url
     from kiosk.office.server import serve_office
     from kiosk.office.service import LocalOffice
     from sync.tls import OFFICE_TLS, is_loopback, server_certificate
@@ -42,6 +42,7 @@ def serve(ctx: click.Context, host: str, port: int, force_tls: bool) -> None:
 
     def started(bound_host: str, bound_port: int) -> None:
         url = f"{'https' if certificate else 'http'}://{bound_host}:{bound_port}"
+        write_office_url(cli.home, url)  # the commands run on this PC while it owns the log find it
         pin = f" --fingerprint {certificate.fingerprint}" if certificate else ""
         click.echo(cli.t(f"สำนักงานพร้อมที่ {url} (กด Ctrl+C เพื่อหยุด)", f"office ready at {url} (Ctrl+C stops)"))
         if certificate:
@@ -63,3 +64,5 @@ def serve(ctx: click.Context, host: str, port: int, force_tls: bool) -> None:
         serve_office(office, host, port, key, on_started=started, certificate=certificate)
     except OSError as exc:
         raise click.ClickException(str(exc)) from None
+    finally:
+        forget_office_url(cli.home)

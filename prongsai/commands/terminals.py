@@ -16,7 +16,7 @@ import click
 from prongsai.context import CliContext, get, pad
 from sync.terminals import TerminalError, add_terminal, check_role, load_terminals, revoke_terminal
 
-ROLE_TH = {"kiosk": "ตู้ออกบัตรคิว/ประเมิน", "board": "จอแสดงคิว"}
+ROLE_TH = {"kiosk": "ตู้ออกบัตรคิว/ประเมิน", "board": "จอแสดงคิว", "complaints": "โต๊ะรับเรื่องร้องเรียน"}
 
 
 def _role(cli: CliContext, role: str) -> str:
@@ -36,7 +36,11 @@ def terminals() -> None:
 
 
 @terminals.command("add")
-@click.option("--role", required=True, help="kiosk, board, or counter:N (N the counter's number).")
+@click.option(
+    "--role",
+    required=True,
+    help="kiosk, board, complaints (the complaint desk), or counter:N (N the counter's number).",
+)
 @click.option("--name", default=None, help="A name to tell it by (e.g. 'ช่อง 2 ชั้นล่าง').")
 @click.option("--no-qr", is_flag=True, help="Do not draw the QR code.")
 @click.pass_context
@@ -78,7 +82,9 @@ def add(ctx: click.Context, role: str, name: str | None, no_qr: bool) -> None:
         click.echo(terminal_qr(credential), nl=False)
     from sync.tls import OFFICE_TLS, format_fingerprint, read_fingerprint
 
-    command = {"kiosk": "kiosk", "board": "board"}.get(role, f"counter {terminal.counter}")
+    command = {"kiosk": "kiosk", "board": "board", "complaints": "complaints add …"}.get(
+        role, f"counter {terminal.counter}"
+    )
     fingerprint = read_fingerprint(cli.home / OFFICE_TLS)  # made by the office's first start
     pin = (
         f' --fingerprint "{format_fingerprint(fingerprint)}"'
@@ -87,7 +93,10 @@ def add(ctx: click.Context, role: str, name: str | None, no_qr: bool) -> None:
             " --fingerprint <ลายนิ้วมือที่ prongsai serve แสดง>", " --fingerprint <what prongsai serve shows>"
         )
     )
-    click.echo(cli.t("บนเครื่องนั้น เปิดหน้าจอด้วย:", "on that terminal, start its screen with:"))
+    if role == "complaints":
+        click.echo(cli.t("บนเครื่องนั้น รับเรื่องร้องเรียนด้วย:", "on that terminal, take complaints with:"))
+    else:
+        click.echo(cli.t("บนเครื่องนั้น เปิดหน้าจอด้วย:", "on that terminal, start its screen with:"))
     click.echo(
         f"  PRONGSAI_OFFICE_KEY=<{cli.t('รหัส', 'credential')}> prongsai {command} "
         f"--office https://<{cli.t('ที่อยู่สำนักงาน', 'office address')}>:8568{pin}"

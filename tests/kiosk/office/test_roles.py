@@ -132,3 +132,36 @@ def test_the_staff_pin_locks_a_terminal_over_the_lan(
         counter.check_pin("2568")  # the default PIN: right, but refused within the lockout
     assert locked.value.code == "pin_locked"
     assert [e.kind for e in office.log.read()].count("pin.locked") == 1
+
+
+def test_only_the_complaint_desk_takes_complaints_and_records_their_steps(
+    office: LocalOffice, app: Any, portal: BlockingPortal
+) -> None:
+    desk = terminal(office, app, portal, "complaints")
+    code = desk.receive_complaint("counter", "general", "ถนนเป็นหลุม").code
+    before = office.head()
+    for role in ("counter:1", "kiosk", "board"):
+        other = terminal(office, app, portal, role)
+        for call in (
+            lambda o: o.receive_complaint("counter", "general", "ท่อตัน"),
+            lambda o: o.complaint_step(code, "assigned"),
+            lambda o: o.complaint_list(),
+        ):
+            with pytest.raises(OfficeError) as refused:
+                call(other)
+            assert refused.value.code == "forbidden"
+            assert role in refused.value.en and "ไม่มีสิทธิ์" in refused.value.th
+    assert office.head() == before  # nothing written
+    kiosk_key = add_terminal(office.home, "kiosk")[1]
+    with httpx.Client(base_url="http://office", transport=AppTransport(app, portal, LAN)) as raw:
+        response = raw.post(  # the status a terminal sees: 403
+            "/complaint/receive",
+            json={"channel": "counter", "subject": "x"},
+            headers={"Authorization": f"Bearer {kiosk_key}"},
+        )
+    assert response.status_code == 403 and response.json()["th"] and response.json()["en"]
+    with pytest.raises(OfficeError) as no_tickets:
+        desk.reserve_ticket("registration")  # the desk takes complaints, not queue tickets
+    assert no_tickets.value.code == "forbidden"
+    assert desk.complaint_step(code, "assigned").status == "assigned"
+    assert [(c.code, c.status) for c in desk.complaint_list()] == [(code, "assigned")]
