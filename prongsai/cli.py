@@ -16,6 +16,7 @@ from prongsai.commands import (
     all_in_one,
     answers,
     board,
+    complaint_desk,
     complaints,
     counter,
     demo,
@@ -99,6 +100,7 @@ cli.add_command(board.board)
 cli.add_command(all_in_one.all_in_one)
 cli.add_command(forum.forum)
 cli.add_command(complaints.complaints)
+cli.add_command(complaint_desk.complaint_desk)
 cli.add_command(terminal_commands.terminals)
 cli.add_command(sync_commands.sync)
 for _command in cli.commands.values():
