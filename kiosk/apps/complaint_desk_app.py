@@ -29,7 +29,9 @@ class ComplaintDeskApp(TerminalApp):
         lang: str = "th",
         clock: Callable[[], datetime] = now_bangkok,
     ) -> None:
-        super().__init__(office, lambda: ComplaintListScreen(office, printer, lang=lang), lang=lang, clock=clock)
+        super().__init__(
+            office, lambda: ComplaintListScreen(office, printer, lang=lang), lang=lang, clock=clock
+        )
         self.printer = printer
 
 

@@ -21,7 +21,7 @@ from textual.widgets import DataTable, Label, Static
 
 from kiosk.office.service import ComplaintEntry, Office
 from kiosk.printing.complaint_receipt import ReceiptView
-from kiosk.printing.printers import PrintError, Printer
+from kiosk.printing.printers import Printer, PrintError
 from kiosk.screens.complaint_desk_form import ComplaintFormScreen
 from kiosk.screens.complaint_desk_step import StepChoice, StepDialog
 from surveys.bilingual import UserError, lookup
@@ -47,7 +47,10 @@ _TEXT: dict[str, tuple[str, str]] = {
     "late_open": ("!! เกินกำหนด", "!! OVERDUE"),
     "late_closed": ("เสร็จช้ากว่ากำหนด", "closed late"),
     "tip_subject": ("(เบาะแสทุจริต: ไม่แสดงเรื่อง)", "(corruption tip: subject not shown)"),
-    "summary": ("รวม {all} เรื่อง · ค้างอยู่ {open} · เกินกำหนด {late}", "{all} in all · {open} open · {late} overdue"),
+    "summary": (
+        "รวม {all} เรื่อง · ค้างอยู่ {open} · เกินกำหนด {late}",
+        "{all} in all · {open} open · {late} overdue",
+    ),
     "empty": ("ยังไม่มีเรื่องร้องเรียน กด n เพื่อรับเรื่อง", "No complaints yet: press n to take one"),
     "loading": ("กำลังอ่านรายการ…", "Reading the list…"),
     "unreachable": ("{error} (กำลังลองใหม่…)", "{error} (retrying…)"),
@@ -160,9 +163,9 @@ class ComplaintListScreen(Screen[None]):
 
     def _draw(self) -> None:
         lang = self.lang
-        self.query_one("#title-bar", Label).update(
-            f"{_t('title', lang)} · {self.office.settings.municipality_en if lang == 'en' else self.office.settings.municipality_th}"
-        )
+        settings = self.office.settings
+        office = settings.municipality_en if lang == "en" else settings.municipality_th
+        self.query_one("#title-bar", Label).update(f"{_t('title', lang)} · {office}")
         self.query_one("#keys", Static).update(_t("keys", lang))
         table = self.query_one(ComplaintTable)
         keep = self.selected()
@@ -253,9 +256,10 @@ class ComplaintListScreen(Screen[None]):
             self.say(_t("choose", self.lang))
             return
         try:
-            where = print_receipt(self.printer, receipt_of(entry, self.office.settings, reprint=True), self.lang)
+            where = print_receipt(
+                self.printer, receipt_of(entry, self.office.settings, reprint=True), self.lang
+            )
         except PrintError as exc:
             self.say(_t("print_failed", self.lang, error=exc.text(self.lang)))
             return
         self.say(_t("reprinted", self.lang, code=entry.code, where=where))
-

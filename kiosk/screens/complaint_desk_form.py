@@ -19,7 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Label, Select, Static, TextArea
 
 from kiosk.office.service import ComplaintEntry, Office
-from kiosk.printing.printers import PrintError, Printer
+from kiosk.printing.printers import Printer, PrintError
 from surveys.bilingual import UserError, lookup
 from surveys.complaints.cases import CATEGORIES, CHANNELS
 from surveys.content.thaidate import format_date
@@ -33,8 +33,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "title": ("รับเรื่องร้องเรียน", "New complaint"),
     "title_tip": ("รับแจ้งเบาะแสการทุจริต (รหัสชุด T)", "New corruption tip (code series T)"),
     "tip_note": (
-        "ผู้แจ้งเบาะแสได้รับความคุ้มครอง: ข้อมูลติดต่อถูกปิดผนึกด้วยกุญแจของเจ้าหน้าที่ผู้รับผิดชอบเรื่องร้องเรียน "
-        "เปิดได้เฉพาะเจ้าหน้าที่ผู้นั้น",
+        "ผู้แจ้งเบาะแสได้รับความคุ้มครอง: ข้อมูลติดต่อถูกปิดผนึกด้วยกุญแจของเจ้าหน้าที่ผู้รับผิดชอบเรื่องร้องเรียน เปิดได้เฉพาะเจ้าหน้าที่ผู้นั้น",
         "The informant is protected: contact details are sealed to the complaints officer's key; only "
         "that officer can open them",
     ),
@@ -83,7 +82,9 @@ class ComplaintFormScreen(Screen[str | None]):
         Binding("f2", "toggle_lang", "ไทย/English", show=False),
     ]
 
-    def __init__(self, office: Office, printer: Printer | None, *, tip: bool = False, lang: str = "th") -> None:
+    def __init__(
+        self, office: Office, printer: Printer | None, *, tip: bool = False, lang: str = "th"
+    ) -> None:
         super().__init__()
         self.office = office
         self.printer = printer

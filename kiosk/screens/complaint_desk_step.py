@@ -22,7 +22,8 @@ _TEXT: dict[str, tuple[str, str]] = {
     "now": ("สถานะตอนนี้: {status}", "Now: {status}"),
     "note": (
         "บันทึก (สำหรับ 'ชี้แจงเหตุผลแล้ว' ต้องใส่สรุปหนังสือชี้แจง ผู้ร้องเรียนจะเห็น ห้ามระบุชื่อเจ้าหน้าที่)",
-        "Note (for 'explained', the letter of explanation's summary: the complainant reads it; never name staff)",
+        "Note (for 'explained', the letter of explanation's summary: the complainant reads it; "
+        "never name staff)",
     ),
     "save": ("บันทึก (Ctrl+S)", "Record (Ctrl+S)"),
     "cancel": ("ยกเลิก (Esc)", "Cancel (Esc)"),

@@ -12,7 +12,9 @@ from prongsai.context import get
 @office_option
 @key_option
 @fingerprint_option
-@click.option("--printer", "printer_spec", default=None, help="Printer for the receipts (default: the settings').")
+@click.option(
+    "--printer", "printer_spec", default=None, help="Printer for the receipts (default: the settings')."
+)
 @click.pass_context
 def complaint_desk(
     ctx: click.Context,

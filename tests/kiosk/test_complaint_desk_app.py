@@ -203,7 +203,7 @@ def test_a_tip_on_the_t_form_is_series_t_and_its_contact_is_sealed(
     [tip] = office.complaint_list()
     assert tip.series == "T" and tip.category == "corruption" and tip.has_contact and tip.sealed
     written = b"".join(p.read_bytes() for p in office.home.rglob("*") if p.is_file())
-    assert "089-000-1111".encode() not in written
+    assert b"089-000-1111" not in written
 
 
 def test_an_overdue_complaint_is_marked(office: LocalOffice, printer: PngPrinter, clock: Clock) -> None:
