@@ -65,6 +65,17 @@ _TEXT: dict[str, tuple[str, str]] = {
 }
 _t = partial(lookup, _TEXT)
 
+# the columns and their widths in cells (fixed: the table is redrawn at each refresh, and widths
+# measured from the rows came out too narrow when it was redrawn behind a closing dialog)
+_COLUMNS: dict[str, int | None] = {
+    "col_code": 13,
+    "col_received": 12,
+    "col_due": 12,
+    "col_status": 24,
+    "col_late": 18,
+    "col_subject": None,
+}
+
 
 def label(table: dict[str, tuple[str, str]], key: str, lang: str) -> str:
     th, en = table.get(key, (key, key))
@@ -170,8 +181,8 @@ class ComplaintListScreen(Screen[None]):
         table = self.query_one(ComplaintTable)
         keep = self.selected()
         table.clear(columns=True)
-        for key in ("col_code", "col_received", "col_due", "col_status", "col_late", "col_subject"):
-            table.add_column(_t(key, lang), key=key)
+        for key, width in _COLUMNS.items():
+            table.add_column(_t(key, lang), key=key, width=width)
         summary = self.query_one("#summary", Static)
         if self.entries is None:
             summary.update(_t("unreachable", lang, error=self._error) if self._error else _t("loading", lang))

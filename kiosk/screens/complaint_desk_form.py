@@ -48,6 +48,7 @@ _TEXT: dict[str, tuple[str, str]] = {
         "Used only to tell the complainant of progress; sealed, never published",
     ),
     "keys": ("Ctrl+S บันทึก · Esc กลับไปที่รายการ · F2 English", "Ctrl+S record · Esc back to the list · F2 ไทย"),
+    "pick": ("เลือก…", "Choose…"),
     "choose_channel": ("เลือกช่องทางที่รับเรื่องก่อน", "Choose the channel first"),
     "recorded": ("รับเรื่องแล้ว รหัสติดตามเรื่อง", "Recorded. Tracking code"),
     "recorded_tip": ("รับเบาะแสแล้ว รหัสติดตามเรื่อง", "Tip recorded. Tracking code"),
@@ -98,7 +99,7 @@ class ComplaintFormScreen(Screen[str | None]):
         with VerticalScroll(id="form"):
             yield Static(id="tip-note", classes="tip-only")
             yield Label(id="l-channel")
-            yield Select[str](self._channels(), id="channel", allow_blank=True)
+            yield Select[str](self._channels(), id="channel", allow_blank=True, prompt=_t("pick", self.lang))
             yield Label(id="l-category")
             yield Select[str](self._categories(), id="category", allow_blank=False)
             yield Label(id="l-subject")
@@ -142,6 +143,7 @@ class ComplaintFormScreen(Screen[str | None]):
         self.query_one("#form-keys", Static).update(_t("keys", lang))
         channel = self.query_one("#channel", Select)
         chosen = channel.value
+        channel.prompt = _t("pick", lang)
         channel.set_options(self._channels())
         if chosen is not Select.BLANK:
             channel.value = chosen

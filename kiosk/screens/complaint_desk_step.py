@@ -70,6 +70,9 @@ class StepDialog(ModalScreen[StepChoice | None]):
             yield Button(_t("save", lang), id="step-save", variant="primary")
             yield Button(_t("cancel", lang), id="step-cancel")
 
+    def on_mount(self) -> None:
+        self.query_one(RadioSet).focus()  # arrows move, Enter chooses; Tab to the note, Enter records
+
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "step-save":
             self.action_save()
