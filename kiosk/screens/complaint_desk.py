@@ -69,10 +69,10 @@ _t = partial(lookup, _TEXT)
 # measured from the rows came out too narrow when it was redrawn behind a closing dialog)
 _COLUMNS: dict[str, int | None] = {
     "col_code": 13,
-    "col_received": 12,
-    "col_due": 12,
-    "col_status": 24,
-    "col_late": 18,
+    "col_received": 11,
+    "col_due": 11,
+    "col_status": 22,
+    "col_late": 14,
     "col_subject": None,
 }
 
