@@ -105,7 +105,7 @@ class ComplaintFormScreen(Screen[str | None]):
             yield Label(id="l-subject")
             yield Input(id="subject")
             yield Label(id="l-details")
-            yield TextArea(id="details")
+            yield TextArea(id="details", tab_behavior="focus")
             yield Label(id="l-location")
             yield Input(id="location")
             yield Label(id="l-contact")
