@@ -44,8 +44,8 @@ _TEXT: dict[str, tuple[str, str]] = {
     "location": ("สถานที่ (หมู่บ้าน ถนน …)", "Location (village, street …)"),
     "contact": ("ข้อมูลติดต่อ (ไม่บังคับ)", "Contact details (optional)"),
     "pdpa": (
-        "ใช้เพื่อแจ้งความคืบหน้าให้ผู้ร้องเรียนเท่านั้น ปิดผนึกไว้ และไม่เปิดเผยต่อสาธารณะ",
-        "Used only to tell the complainant of progress; sealed, never published",
+        "ใช้เพื่อแจ้งความคืบหน้าให้ผู้ร้องเรียนเท่านั้น ไม่ออกจากเครื่องสำนักงานเป็นข้อความที่อ่านได้ และไม่เปิดเผยต่อสาธารณะ",
+        "Used only to tell the complainant of progress; never leaves the office PC readable, never published",
     ),
     "keys": ("Ctrl+S บันทึก · Esc กลับไปที่รายการ · F2 English", "Ctrl+S record · Esc back to the list · F2 ไทย"),
     "pick": ("เลือก…", "Choose…"),
