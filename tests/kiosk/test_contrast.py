@@ -36,7 +36,7 @@ from kiosk.screens.rating import QuestionScreen
 from kiosk.screens.ticket_taken import TicketTakenScreen
 from surveys.log.event import BANGKOK
 from tests.support.office import served_code
-from tests.support.pilot import until
+from tests.support.pilot import until, until_shown
 
 AA = 4.5
 SIZE = (100, 34)
@@ -131,7 +131,7 @@ def test_every_text_on_the_kiosk_meets_aa(office: LocalOffice, tmp_path: Path) -
         app.pop_screen()
         await pilot.pause(0.2)
         await pilot.press(*"1234567890128", "enter")
-        await until(pilot, lambda: isinstance(app.screen, NoticeScreen))
+        await until_shown(pilot, NoticeScreen)
         look("a refusal (warn)")
         app.pop_screen()
         await pilot.pause(0.2)
@@ -145,7 +145,7 @@ def test_every_text_on_the_kiosk_meets_aa(office: LocalOffice, tmp_path: Path) -
         look("an aspect question")
         await pilot.pause(READ)
         await pilot.click("#finish")
-        await until(pilot, lambda: isinstance(app.screen, NoticeScreen))
+        await until_shown(pilot, NoticeScreen)
         look("thanks (ok)")
         app.pop_screen()
         await pilot.pause(0.2)
@@ -170,7 +170,7 @@ def test_an_error_notice_meets_aa(office: LocalOffice, tmp_path: Path) -> None:
         await pilot.click("#service-registration")
         await until(pilot, lambda: isinstance(app.screen, QueueTypeScreen))
         await pilot.click("#normal")
-        await until(pilot, lambda: isinstance(app.screen, NoticeScreen))
+        await until_shown(pilot, NoticeScreen)
         found.extend(low_contrast(app, "error notice"))
 
     found = run(app, walk)

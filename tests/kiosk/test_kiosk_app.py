@@ -28,7 +28,7 @@ from kiosk.screens.rating import QuestionScreen
 from kiosk.screens.ticket_taken import TicketTakenScreen
 from surveys.counter.settings import default_settings, hash_pin
 from tests.support.office import served_code
-from tests.support.pilot import screen_text, until
+from tests.support.pilot import screen_text, until, until_shown
 
 ROOT = Path(__file__).resolve().parents[2]
 SIZE = (100, 34)
@@ -409,7 +409,7 @@ def test_a_forged_code_is_refused_kindly_and_logged(office: LocalOffice, printer
 
     async def visit(pilot: Pilot[None]) -> None:
         await scan(pilot, forged(code))
-        await until(pilot, lambda: isinstance(app.screen, NoticeScreen))
+        await until_shown(pilot, NoticeScreen)
         assert "ไม่พบบัตรคิวนี้ กรุณาติดต่อเจ้าหน้าที่" in screen_text(app)
 
     run(app, visit)
@@ -427,7 +427,7 @@ def test_a_ticket_is_rated_once(office: LocalOffice, printer: PngPrinter) -> Non
         await pilot.click("#notice-message")
         await until(pilot, lambda: at_home(app))
         await scan(pilot, code)
-        await until(pilot, lambda: isinstance(app.screen, NoticeScreen))
+        await until_shown(pilot, NoticeScreen)
         assert "บัตรคิวนี้ประเมินแล้ว" in screen_text(app)
 
     run(app, visit)
@@ -495,7 +495,7 @@ def test_finish_after_the_overall_question_records_only_that_answer(
         assert "จบการประเมิน" in screen_text(app)
         await pilot.pause(READ)
         await pilot.click("#finish")
-        await until(pilot, lambda: isinstance(app.screen, NoticeScreen))
+        await until_shown(pilot, NoticeScreen)
         assert "ขอบคุณที่ประเมินความพึงพอใจ" in screen_text(app)
 
     run(app, visit)

@@ -28,7 +28,7 @@ from surveys.complaints import codes
 from surveys.complaints.codes import format_plain
 from sync.terminals import add_terminal
 from tests.support.office import AppTransport, Clock
-from tests.support.pilot import screen_text, until
+from tests.support.pilot import screen_text, until, until_shown
 
 SIZE = (100, 34)
 READ = 0.3
@@ -227,7 +227,7 @@ def test_a_mistyped_code_says_so(office: LocalOffice, printer: PngPrinter, desk:
 
     async def visit(pilot: Pilot[None]) -> None:
         await scan(pilot, mistype(code))
-        await until(pilot, lambda: isinstance(app.screen, NoticeScreen))
+        await until_shown(pilot, NoticeScreen)
         text = screen_text(app)
         assert "พิมพ์ผิด" in text and "ระบบขัดข้อง" not in text
 
@@ -241,7 +241,7 @@ def test_an_unknown_code_is_not_found(office: LocalOffice, printer: PngPrinter, 
 
     async def visit(pilot: Pilot[None]) -> None:
         await scan(pilot, forged)
-        await until(pilot, lambda: isinstance(app.screen, NoticeScreen))
+        await until_shown(pilot, NoticeScreen)
         text = screen_text(app)
         assert "ไม่พบ" in text and "ระบบขัดข้อง" not in text
 
@@ -298,7 +298,7 @@ def test_a_second_rating_is_refused_on_screen(
         office.open_complaint_rating(code)  # meanwhile, on another kiosk, the same code rates first
         office.submit_complaint_rating(code, {"overall": 5})
         await pilot.click("#rate-complaint")
-        await until(pilot, lambda: isinstance(app.screen, NoticeScreen))
+        await until_shown(pilot, NoticeScreen)
         text = screen_text(app)
         assert "ประเมินไม่ได้" in text and "ระบบขัดข้อง" not in text
 

@@ -18,7 +18,7 @@ from kiosk.printing.printers import PngPrinter
 from kiosk.screens.notice import NoticeScreen
 from kiosk.screens.queue_type import QueueTypeScreen
 from surveys.counter.settings import default_settings
-from tests.support.pilot import until
+from tests.support.pilot import until, until_shown
 
 URL = "http://192.168.1.10:8568"
 OFFLINE = OfficeError(
@@ -60,7 +60,7 @@ def test_an_unreachable_office_tells_the_citizen_to_ask_staff(tmp_path: Path, la
             await pilot.click("#service-registration")
             await until(pilot, lambda: isinstance(app.screen, QueueTypeScreen))
             await pilot.click("#normal")
-            await until(pilot, lambda: isinstance(app.screen, NoticeScreen))
+            await until_shown(pilot, NoticeScreen)
             seen.append(screen_text(app))
 
     try:

@@ -35,3 +35,13 @@ async def until(pilot: Pilot[Any], check: Callable[[], bool], timeout: float = 3
             screen, shown = pilot.app.screen, screen_text(pilot.app)
             raise AssertionError(f"still not true after {timeout} s; screen is {screen!r}: {shown!r}")
         await pilot.pause(0.02)
+
+
+async def until_shown(pilot: Pilot[Any], screen_type: type, timeout: float = 30.0) -> None:
+    """Until a ``screen_type`` screen is current *and* shows its words: on a busy machine a pushed
+    screen becomes current before it has composed its widgets."""
+    await until(
+        pilot,
+        lambda: isinstance(pilot.app.screen, screen_type) and bool(screen_text(pilot.app).strip()),
+        timeout,
+    )
