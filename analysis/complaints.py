@@ -33,6 +33,7 @@ import pandas as pd
 from scipy import stats as scipy_stats
 
 from analysis.figures import Figure
+from analysis.operations.common import col
 from analysis.stats import Interval
 from surveys.complaints.cases import RATED as RATED  # re-exported: the frames fold the ratings
 from surveys.complaints.cases import RATING_REFUSED, RATING_USED, RECEIVED, STEP
@@ -375,10 +376,6 @@ def change_target(
 # -- the section's tables -----------------------------------------------------------------------------
 
 
-def _col(key: str, th: str, en: str) -> dict[str, str]:
-    return {"id": key, "th": th, "en": en}
-
-
 def _month(key: str, lang: str = "th") -> str:
     year, month = (int(p) for p in key.split("-"))
     return format_date(date(year, month, 1), lang=lang).split(" ", 1)[1]
@@ -400,14 +397,14 @@ def _counts(group: pd.DataFrame, end: date) -> dict[str, Any]:
 
 
 COUNT_COLUMNS = [
-    _col("received", "รับเรื่อง", "Received"),
-    _col("done", "ดำเนินการแล้วเสร็จ", "Done"),
-    _col("explained", "ชี้แจงเหตุผลแล้ว", "Explained"),
-    _col("in_progress", "อยู่ระหว่างดำเนินการ", "In progress"),
-    _col("late", "เกินกำหนด", "Late"),
-    _col("due", "ครบกำหนดแล้ว", "Due"),
-    _col("on_time", "ทันกำหนด", "On time"),
-    _col("on_time_pct", "ร้อยละที่ทันกำหนด", "% on time"),
+    col("received", "รับเรื่อง", "Received"),
+    col("done", "ดำเนินการแล้วเสร็จ", "Done"),
+    col("explained", "ชี้แจงเหตุผลแล้ว", "Explained"),
+    col("in_progress", "อยู่ระหว่างดำเนินการ", "In progress"),
+    col("late", "เกินกำหนด", "Late"),
+    col("due", "ครบกำหนดแล้ว", "Due"),
+    col("on_time", "ทันกำหนด", "On time"),
+    col("on_time_pct", "ร้อยละที่ทันกำหนด", "% on time"),
 ]
 
 
@@ -420,7 +417,7 @@ def summary_table(complaints: pd.DataFrame, end: date, days: int) -> dict[str, A
     return {
         "title_th": f"เรื่องร้องเรียนและเบาะแสการทุจริต: การดำเนินการภายใน {days} วัน",
         "title_en": f"Complaints and corruption tips: handled within {days} days",
-        "columns": [_col("series", "ประเภท", "Kind"), *COUNT_COLUMNS],
+        "columns": [col("series", "ประเภท", "Kind"), *COUNT_COLUMNS],
         "rows": rows,
         "total": {"series": "รวม", "series_en": "total", **_counts(complaints, end)},
         "suppressed": False,
@@ -453,13 +450,13 @@ def month_table(complaints: pd.DataFrame, end: date) -> dict[str, Any]:
         "title_th": "เรื่องร้องเรียนและเบาะแสรายเดือน (ตามเดือนที่รับเรื่อง)",
         "title_en": "Complaints and tips by month received",
         "columns": [
-            _col("month", "เดือน", "Month"),
-            _col("complaints", "เรื่องร้องเรียน", "Complaints"),
-            _col("tips", "เบาะแส", "Tips"),
-            _col("received", "รวม", "Total"),
-            _col("in_progress", "อยู่ระหว่างดำเนินการ", "In progress"),
-            _col("late", "เกินกำหนด", "Late"),
-            _col("on_time_pct", "ร้อยละที่ทันกำหนด", "% on time"),
+            col("month", "เดือน", "Month"),
+            col("complaints", "เรื่องร้องเรียน", "Complaints"),
+            col("tips", "เบาะแส", "Tips"),
+            col("received", "รวม", "Total"),
+            col("in_progress", "อยู่ระหว่างดำเนินการ", "In progress"),
+            col("late", "เกินกำหนด", "Late"),
+            col("on_time_pct", "ร้อยละที่ทันกำหนด", "% on time"),
         ],
         "rows": rows,
         "total": {
@@ -498,12 +495,12 @@ def channel_table(complaints: pd.DataFrame, end: date) -> dict[str, Any]:
         "title_th": "เรื่องร้องเรียนและเบาะแสตามช่องทางที่รับเรื่อง",
         "title_en": "Complaints and tips by channel",
         "columns": [
-            _col("channel", "ช่องทาง", "Channel"),
-            _col("complaints", "เรื่องร้องเรียน", "Complaints"),
-            _col("tips", "เบาะแส", "Tips"),
-            _col("received", "รวม", "Total"),
-            _col("in_progress", "อยู่ระหว่างดำเนินการ", "In progress"),
-            _col("late", "เกินกำหนด", "Late"),
+            col("channel", "ช่องทาง", "Channel"),
+            col("complaints", "เรื่องร้องเรียน", "Complaints"),
+            col("tips", "เบาะแส", "Tips"),
+            col("received", "รวม", "Total"),
+            col("in_progress", "อยู่ระหว่างดำเนินการ", "In progress"),
+            col("late", "เกินกำหนด", "Late"),
         ],
         "rows": _by(complaints, "channel", CHANNELS, end),
         "total": None,
@@ -516,12 +513,12 @@ def category_table(complaints: pd.DataFrame, end: date) -> dict[str, Any]:
         "title_th": "เรื่องร้องเรียนและเบาะแสตามประเภทเรื่อง",
         "title_en": "Complaints and tips by category",
         "columns": [
-            _col("category", "ประเภทเรื่อง", "Category"),
-            _col("complaints", "เรื่องร้องเรียน", "Complaints"),
-            _col("tips", "เบาะแส", "Tips"),
-            _col("received", "รวม", "Total"),
-            _col("in_progress", "อยู่ระหว่างดำเนินการ", "In progress"),
-            _col("late", "เกินกำหนด", "Late"),
+            col("category", "ประเภทเรื่อง", "Category"),
+            col("complaints", "เรื่องร้องเรียน", "Complaints"),
+            col("tips", "เบาะแส", "Tips"),
+            col("received", "รวม", "Total"),
+            col("in_progress", "อยู่ระหว่างดำเนินการ", "In progress"),
+            col("late", "เกินกำหนด", "Late"),
         ],
         "rows": _by(complaints, "category", CATEGORIES, end),
         "total": None,
@@ -552,14 +549,14 @@ def register_table(complaints: pd.DataFrame) -> dict[str, Any]:
         "title_th": "ทะเบียนเรื่องร้องเรียนและเบาะแส (เฉพาะฉบับเจ้าหน้าที่ ห้ามเผยแพร่)",
         "title_en": "Register of complaints and tips (staff edition only; not for publication)",
         "columns": [
-            _col("code", "เลขติดตาม", "Tracking code"),
-            _col("received", "วันที่รับ", "Received"),
-            _col("channel", "ช่องทาง", "Channel"),
-            _col("category", "ประเภทเรื่อง", "Category"),
-            _col("subject", "เรื่อง", "Subject"),
-            _col("details", "รายละเอียด", "Details"),
-            _col("due", "ครบกำหนด", "Due"),
-            _col("status", "สถานะ (เกินกำหนดหรือไม่)", "Status (late or not)"),
+            col("code", "เลขติดตาม", "Tracking code"),
+            col("received", "วันที่รับ", "Received"),
+            col("channel", "ช่องทาง", "Channel"),
+            col("category", "ประเภทเรื่อง", "Category"),
+            col("subject", "เรื่อง", "Subject"),
+            col("details", "รายละเอียด", "Details"),
+            col("due", "ครบกำหนด", "Due"),
+            col("status", "สถานะ (เกินกำหนดหรือไม่)", "Status (late or not)"),
         ],
         "rows": rows,
         "total": None,

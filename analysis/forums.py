@@ -28,6 +28,7 @@ from typing import Any
 import pandas as pd
 from scipy import stats as scipy_stats
 
+from analysis.operations.common import col
 from analysis.satisfaction import (
     DEFAULT_MIN_SAMPLE,
     SUPPRESSED,
@@ -279,10 +280,6 @@ def forum_suggestions(
 # -- the forum section's tables -----------------------------------------------------------------------
 
 
-def _col(key: str, th: str, en: str) -> dict[str, str]:
-    return {"id": key, "th": th, "en": en}
-
-
 def _day(value: Any) -> str:
     return format_date(value if isinstance(value, date) else date.fromisoformat(str(value)), style="short")
 
@@ -307,13 +304,13 @@ def sessions_table(forums: pd.DataFrame) -> dict[str, Any]:
         "title_th": "เวทีประชาคมรายชุมชน",
         "title_en": "Community forums by community",
         "columns": [
-            _col("community", "ชุมชน", "Community"),
-            _col("date", "วันที่", "Date"),
-            _col("place", "สถานที่", "Place"),
-            _col("total", "ผู้เข้าร่วม (คน)", "Attendance"),
-            _col("forms", "แบบประเมิน (ฉบับ)", "Forms"),
-            _col("voided", "แบบที่ยกเลิก", "Forms taken back"),
-            _col("closed", "ปิดเวทีแล้ว", "Closed"),
+            col("community", "ชุมชน", "Community"),
+            col("date", "วันที่", "Date"),
+            col("place", "สถานที่", "Place"),
+            col("total", "ผู้เข้าร่วม (คน)", "Attendance"),
+            col("forms", "แบบประเมิน (ฉบับ)", "Forms"),
+            col("voided", "แบบที่ยกเลิก", "Forms taken back"),
+            col("closed", "ปิดเวทีแล้ว", "Closed"),
         ],
         "rows": rows,
         "total": {
@@ -354,10 +351,10 @@ def attendance_table(forums: pd.DataFrame, threshold: float | None) -> dict[str,
         "title_th": f"ผู้เข้าร่วมเวทีประชาคม {total} คน{target} จำแนกตามกลุ่ม",
         "title_en": f"Forum attendance: {total}{target_en}, by band",
         "columns": [
-            _col("group", "จำแนกตาม", "By"),
-            _col("band", "กลุ่ม", "Band"),
-            _col("count", "จำนวน (คน)", "People"),
-            _col("pct", "ร้อยละ", "Percent"),
+            col("group", "จำแนกตาม", "By"),
+            col("band", "กลุ่ม", "Band"),
+            col("count", "จำนวน (คน)", "People"),
+            col("pct", "ร้อยละ", "Percent"),
         ],
         "rows": rows,
         "total": {"group": "รวม", "band": None, "count": total, "pct": 100.0 if total else None},
@@ -399,10 +396,10 @@ def votes_tables(votes: pd.DataFrame, forums: pd.DataFrame) -> dict[str, dict[st
             "title_th": "เรื่องที่ประชาชนเลือกให้ความสำคัญ (รวมทุกเวที เรียงตามคะแนน)",
             "title_en": "Agenda items ranked by votes (all forums)",
             "columns": [
-                _col("rank", "อันดับ", "Rank"),
-                _col("title", "เรื่อง", "Agenda item"),
-                _col("votes", "คะแนนเสียง", "Votes"),
-                _col("forums", "จำนวนเวทีที่เสนอ", "Forums"),
+                col("rank", "อันดับ", "Rank"),
+                col("title", "เรื่อง", "Agenda item"),
+                col("votes", "คะแนนเสียง", "Votes"),
+                col("forums", "จำนวนเวทีที่เสนอ", "Forums"),
             ],
             "rows": overall,
             "total": None,
@@ -416,11 +413,11 @@ def votes_tables(votes: pd.DataFrame, forums: pd.DataFrame) -> dict[str, dict[st
             "title_th": "เรื่องที่ประชาชนเลือก รายเวที",
             "title_en": "Agenda items ranked by votes, per forum",
             "columns": [
-                _col("community", "ชุมชน", "Community"),
-                _col("date", "วันที่", "Date"),
-                _col("rank", "อันดับ", "Rank"),
-                _col("title", "เรื่อง", "Agenda item"),
-                _col("votes", "คะแนนเสียง", "Votes"),
+                col("community", "ชุมชน", "Community"),
+                col("date", "วันที่", "Date"),
+                col("rank", "อันดับ", "Rank"),
+                col("title", "เรื่อง", "Agenda item"),
+                col("votes", "คะแนนเสียง", "Votes"),
             ],
             "rows": per_forum,
             "total": None,
@@ -445,10 +442,10 @@ def words_table(texts: Sequence[str], public: bool) -> dict[str, Any]:
         "title_th": f"คำที่พบบ่อยในข้อเสนอแนะจากเวทีประชาคม ({len(texts)} ข้อ)",
         "title_en": f"Most frequent words in the forums' suggestions ({len(texts)})",
         "columns": [
-            _col("rank", "อันดับ", "Rank"),
-            _col("word", "คำ", "Word"),
-            _col("count", "จำนวนครั้ง", "Times"),
-            _col("texts", "จำนวนข้อเสนอแนะที่มีคำนี้", "Suggestions using it"),
+            col("rank", "อันดับ", "Rank"),
+            col("word", "คำ", "Word"),
+            col("count", "จำนวนครั้ง", "Times"),
+            col("texts", "จำนวนข้อเสนอแนะที่มีคำนี้", "Suggestions using it"),
         ],
         "rows": rows,
         "total": None,
@@ -526,13 +523,13 @@ def staff_counts_table(
         "title_th": f"การสำรวจบุคลากร: {name_th}",
         "title_en": f"Staff survey: {name_en}",
         "columns": [
-            _col("title", "การสำรวจ", "Survey"),
-            _col("date", "วันที่เปิด", "Opened"),
-            _col("codes_issued", "รหัสที่แจก", "Codes handed out"),
-            _col("codes_used", "รหัสที่ใช้", "Codes used"),
-            _col("responses", "ผู้ตอบ (คน)", "Responses"),
-            _col("rate", "อัตราการตอบ (ร้อยละ)", "Response rate (%)"),
-            _col("closed", "ปิดแล้ว", "Closed"),
+            col("title", "การสำรวจ", "Survey"),
+            col("date", "วันที่เปิด", "Opened"),
+            col("codes_issued", "รหัสที่แจก", "Codes handed out"),
+            col("codes_used", "รหัสที่ใช้", "Codes used"),
+            col("responses", "ผู้ตอบ (คน)", "Responses"),
+            col("rate", "อัตราการตอบ (ร้อยละ)", "Response rate (%)"),
+            col("closed", "ปิดแล้ว", "Closed"),
         ],
         "rows": rows,
         "total": {
@@ -571,10 +568,10 @@ def _compliance_summary(
         "title_th": f"การปฏิบัติตามรายข้อ: {instrument.title_th}",
         "title_en": f"Compliance by question: {instrument.title_en}",
         "columns": [
-            _col("question", "ข้อ", "Question"),
-            _col("n", "ผู้ตอบ", "Answered"),
-            _col("complied", "ปฏิบัติตาม", "Complied"),
-            _col("pct", "ร้อยละ", "Percent"),
+            col("question", "ข้อ", "Question"),
+            col("n", "ผู้ตอบ", "Answered"),
+            col("complied", "ปฏิบัติตาม", "Complied"),
+            col("pct", "ร้อยละ", "Percent"),
         ],
         "rows": rows,
         "total": {
@@ -629,20 +626,20 @@ def staff_bands_table(
                 {"question": item.label_th, "question_en": item.label_en, "band": th, "band_en": en, **cells}
             )
     figures = (
-        [_col("pct", "ปฏิบัติตามครบทุกข้อ (ร้อยละ)", "Complied on every question (%)")]
+        [col("pct", "ปฏิบัติตามครบทุกข้อ (ร้อยละ)", "Complied on every question (%)")]
         if complying
         else [
-            _col("mean_pct", "ร้อยละของค่าเฉลี่ย", "Mean as %"),
-            _col("top2_pct", "ร้อยละที่ตอบ มาก/มากที่สุด", "% at 4 or 5"),
+            col("mean_pct", "ร้อยละของค่าเฉลี่ย", "Mean as %"),
+            col("top2_pct", "ร้อยละที่ตอบ มาก/มากที่สุด", "% at 4 or 5"),
         ]
     )
     return {
         "title_th": f"ผลจำแนกตามข้อมูลทั่วไปของผู้ตอบ: {instrument.title_th}",
         "title_en": f"By respondents' background: {instrument.title_en}",
         "columns": [
-            _col("question", "ข้อมูลทั่วไป", "Question"),
-            _col("band", "กลุ่ม", "Band"),
-            _col("n", "ผู้ตอบ (คน)", "Respondents"),
+            col("question", "ข้อมูลทั่วไป", "Question"),
+            col("band", "กลุ่ม", "Band"),
+            col("n", "ผู้ตอบ (คน)", "Respondents"),
             *figures,
         ],
         "rows": rows,

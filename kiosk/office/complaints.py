@@ -99,6 +99,25 @@ def install_officer_key(home: Path, public_file: Path) -> str:
     return fingerprint(raw)
 
 
+def complaints_in_central_store(home: Path) -> Complaints | None:
+    """The complaints in ``home``'s central store (after ``prongsai sync import``); None without a store.
+    Only the complaint kinds are read (the store selects them), demo devices included."""
+    import orjson
+
+    from surveys.complaints.cases import KINDS
+    from surveys.log.event import Event
+    from sync.central import FILE_NAME, CentralStore
+
+    path = home / FILE_NAME
+    if not path.is_file():
+        return None
+    found = Complaints()
+    with CentralStore(path) as store:
+        for *_, line in store.report_rows(KINDS, "0001-01-01", "9999-12-31", include_demo=True):
+            found.apply(Event.from_dict(orjson.loads(line)))
+    return found
+
+
 def reveal_contact(complaint: Complaint, private_key_file: Path) -> dict[str, str]:
     """The contact details of ``complaint``, opened with the officer's private key."""
     if complaint.contact is None:

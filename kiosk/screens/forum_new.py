@@ -51,9 +51,6 @@ class _FormScreen(ForumScreen):
     def action_cancel(self) -> None:
         self.app.pop_screen()
 
-    def action_open(self) -> None:
-        raise NotImplementedError
-
 
 class NewForumScreen(_FormScreen):
     def compose(self) -> ComposeResult:

@@ -32,7 +32,6 @@ if TYPE_CHECKING:
     from kiosk.office.complaints import ComplaintDesk
     from kiosk.office.service import ComplaintEntry, LocalOffice, Office
     from kiosk.printing.printers import Printer
-    from surveys.complaints.cases import Complaints
     from surveys.counter.settings import Settings
 
 
@@ -453,23 +452,6 @@ def officer_key(ctx: click.Context, make_dir: Path | None, install_file: Path | 
         raise _refused(cli, exc) from None
 
 
-def _from_store(cli: CliContext) -> Complaints | None:
-    """The complaints in this home's central store (after `prongsai sync import`), if it has one."""
-    from surveys.complaints.cases import KINDS, Complaints
-    from surveys.log.event import Event
-    from sync.central import FILE_NAME, CentralStore
-
-    path = cli.home / FILE_NAME
-    if not path.is_file():
-        return None
-    found = Complaints()
-    with CentralStore(path) as store:
-        for row in store.report_events(include_demo=True):
-            if row.kind in KINDS:
-                found.apply(Event.from_dict(json.loads(row.line)))
-    return found
-
-
 @complaints.command("reveal")
 @click.argument("code")
 @click.option(
@@ -483,7 +465,7 @@ def _from_store(cli: CliContext) -> Complaints | None:
 def reveal(ctx: click.Context, code: str, key_file: Path | None) -> None:
     """Open a complaint's sealed contact details with the officer's private key (the officer's machine:
     the complaint is read from this home's central store, else from its own log)."""
-    from kiosk.office.complaints import reveal_contact
+    from kiosk.office.complaints import complaints_in_central_store, reveal_contact
     from kiosk.office.service import OfficeError
     from surveys.bilingual import UserError
     from surveys.complaints.codes import CodeError, format_plain, parse_code
@@ -501,7 +483,7 @@ def reveal(ctx: click.Context, code: str, key_file: Path | None) -> None:
         plain = parse_code(code)
     except CodeError as exc:
         raise _refused(cli, exc) from None
-    store = _from_store(cli)
+    store = complaints_in_central_store(cli.home)
     complaint = store.get(plain) if store is not None else None
     if complaint is None and (cli.home / IDENTITY_FILE).is_file():  # this home's own log, if it has one
         office, desk = _desk(cli)
