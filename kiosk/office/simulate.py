@@ -25,7 +25,7 @@ import contextlib
 import heapq
 import math
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import partial
@@ -169,6 +169,36 @@ class SimulatedClock:
 
     def __call__(self) -> datetime:
         return self.now
+
+
+@dataclass(order=True)
+class _Step:
+    at: datetime
+    order: int
+    session: Iterator[datetime] = field(compare=False)
+
+
+def run_interleaved(
+    sessions: list[Iterator[datetime]], clock: SimulatedClock, progress: Callable[[int, int], None] | None
+) -> None:
+    """Run the sessions' steps in time order, the office's clock at each step's time. A session is a
+    generator that does a step and yields when its next step is due (the forum and complaint simulations)."""
+    queue: list[_Step] = []
+    for order, session in enumerate(sessions):
+        when = next(session, None)
+        if when is not None:
+            heapq.heappush(queue, _Step(when, order, session))
+    done, total = 0, len(sessions)
+    while queue:
+        step = heapq.heappop(queue)
+        clock.now = step.at
+        when = next(step.session, None)
+        if when is None:
+            done += 1
+            if progress:
+                progress(done, total)
+            continue
+        heapq.heappush(queue, _Step(when, step.order, step.session))
 
 
 def _arrival_rate(minute_of_day: float) -> float:

@@ -41,8 +41,9 @@ from kiosk.office.simulate import (
     SimulationRefused,
     inspect_home,
     plan_run,
+    run_interleaved,
 )
-from kiosk.office.simulate_forums import COMMUNITIES, _run, fiscal_year_of
+from kiosk.office.simulate_forums import COMMUNITIES, fiscal_year_of
 from surveys.complaints.sealing import PRIVATE_FILE, PUBLIC_FILE
 from surveys.counter.settings import Settings
 from surveys.log.device import DEMO_EVENT_KIND, load_or_create_device
@@ -609,7 +610,7 @@ def simulate_complaints(
                 },
                 at=datetime.combine(first, MARK, BANGKOK),
             )
-            _run(sessions, clock, progress)
+            run_interleaved(sessions, clock, progress)
         report.still_open = sum(1 for c in desk.list() if not c.closed)
     finally:
         report.events = office.log.head[0] - start_seq

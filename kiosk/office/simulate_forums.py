@@ -23,11 +23,10 @@ a year simulated in two runs holds the same forums as one simulated at once.
 
 from __future__ import annotations
 
-import heapq
 import random
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -43,6 +42,7 @@ from kiosk.office.simulate import (
     SimulationRefused,
     inspect_home,
     plan_run,
+    run_interleaved,
 )
 from surveys.content.instruments import Instrument
 from surveys.counter.settings import Settings
@@ -199,13 +199,6 @@ class ForumSimulationReport:
 
     def to_dict(self) -> dict[str, JsonValue]:
         return dict(self.__dict__)
-
-
-@dataclass(order=True)
-class _Step:
-    at: datetime
-    order: int
-    session: Iterator[datetime] = field(compare=False)
 
 
 def fiscal_year_of(day: date) -> int:
@@ -500,30 +493,8 @@ def simulate_forums(
                 at=datetime.combine(first, MARK, BANGKOK),
             )
             sessions = [s for p in plans for s in _Year(desk, seed, p, report).sessions(first, last)]
-            _run(sessions, clock, progress)
+            run_interleaved(sessions, clock, progress)
     finally:
         report.events = office.log.head[0] - start_seq
         office.close()
     return report
-
-
-def _run(
-    sessions: list[Iterator[datetime]], clock: SimulatedClock, progress: Callable[[int, int], None] | None
-) -> None:
-    """Run the sessions' steps in time order, the office's clock at each step's time."""
-    queue: list[_Step] = []
-    for order, session in enumerate(sessions):
-        when = next(session, None)
-        if when is not None:
-            heapq.heappush(queue, _Step(when, order, session))
-    done, total = 0, len(sessions)
-    while queue:
-        step = heapq.heappop(queue)
-        clock.now = step.at
-        when = next(step.session, None)
-        if when is None:
-            done += 1
-            if progress:
-                progress(done, total)
-            continue
-        heapq.heappush(queue, _Step(when, step.order, step.session))
